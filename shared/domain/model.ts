@@ -1,0 +1,217 @@
+/**
+ * The entities of the green channel. Names follow docs/GLOSSARY.md (Chinese term → code name).
+ * Dates without time are `YYYY-MM-DD` in Asia/Shanghai; instants are ISO-8601 UTC strings.
+ */
+
+/** A calendar date `YYYY-MM-DD` in Asia/Shanghai. */
+export type IsoDate = string;
+/** An instant, ISO-8601 in UTC. */
+export type Instant = string;
+
+export const STAGES = ['projectApproval', 'worksPermit', 'constructionPermit', 'completionAcceptance'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The three priorities (三个优先); order in this list is priority order. */
+export const PROJECT_CATEGORIES = ['nationalKey', 'provincialKey', 'majorLivelihood', 'emergency'] as const;
+export type ProjectCategory = (typeof PROJECT_CATEGORIES)[number];
+
+export const ROLES = ['applicant', 'windowOfficer', 'reviewer', 'supervisor', 'auditor', 'admin', 'partner'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who acts. Applicants act for an organisation (credit code); reviewers for a department. */
+export interface Actor {
+  id: string;
+  name: string;
+  role: Role;
+  /** applicant: the organisation's unified social credit code */
+  creditCode?: string;
+  /** reviewer: the department code */
+  department?: string;
+  /** window officer / supervisor: the unit they belong to (e.g. 省政务服务中心绿色通道专窗) */
+  unit?: string;
+  /** partner: the province code of the partner deployment */
+  province?: string;
+}
+
+export type AdmissionStatus = 'notApplied' | 'pending' | 'admitted' | 'rejected' | 'exited';
+
+export interface EligibilityResult {
+  eligible: boolean;
+  /** 1 is the highest priority */
+  priority?: number;
+  /** machine codes of the rules that passed or failed, with Chinese explanations */
+  reasons: { code: string; messageZh: string; passed: boolean }[];
+}
+
+export interface Admission {
+  status: AdmissionStatus;
+  priority?: number;
+  eligibility?: EligibilityResult;
+  appliedAt?: Instant;
+  decidedAt?: Instant;
+  decidedBy?: string;
+  /** the supervisor's reasons for the decision */
+  reasons?: string;
+}
+
+export interface Project {
+  id: string;
+  province: string;
+  /** 投资项目统一代码 */
+  projectCode: string;
+  name: string;
+  owner: { creditCode: string; name: string };
+  category: ProjectCategory;
+  location: { city: string; district?: string; address?: string };
+  /** total investment in 万元 (10,000 RMB) */
+  investmentWan: number;
+  governmentInvested: boolean;
+  partnerProvinces: string[];
+  promisedCompletion?: IsoDate;
+  admission: Admission;
+  createdAt: Instant;
+  createdBy: string;
+}
+
+export type CaseStatus =
+  | 'submitted' // waiting for acceptance (受理)
+  | 'correctionRequested' // 补正: waiting for the applicant
+  | 'underReview' // 审查
+  | 'approved' // 批准: all items approved
+  | 'rejected' // at least one item rejected
+  | 'refused' // 不予受理
+  | 'terminated'; // e.g. 容缺 not supplemented
+
+/** The six steps of the closed loop. */
+export const STEPS = ['apply', 'accept', 'review', 'approve', 'supervise', 'feedback'] as const;
+export type Step = (typeof STEPS)[number];
+
+export type AcceptanceOutcome = 'accept' | 'acceptWithDeficiencies' | 'correction' | 'refuse';
+
+export interface MaterialRef {
+  /** material code from the catalogue */
+  code: string;
+  /** content hash (sha256 hex) of the submitted file, if any */
+  sha256?: string;
+  fileName?: string;
+  submittedAt: Instant;
+}
+
+export interface PreReviewFinding {
+  severity: 'error' | 'warning';
+  code: string;
+  messageZh: string;
+  itemCode?: string;
+  materialCode?: string;
+}
+
+export type ClockStopKind = 'correction' | 'deficiency' | 'specialProcedure';
+export const SPECIAL_PROCEDURE_TYPES = ['expertReview', 'hearing', 'siteVisit', 'publicNotice', 'inspection', 'appraisal'] as const;
+export type SpecialProcedureType = (typeof SPECIAL_PROCEDURE_TYPES)[number];
+
+/** An interval during which an item's clock does not run. `to` absent: still stopped. */
+export interface ClockStop {
+  kind: ClockStopKind;
+  from: IsoDate;
+  to?: IsoDate;
+  procedureType?: SpecialProcedureType;
+  reason?: string;
+  approvedBy?: string;
+}
+
+export type ItemStatus = 'inReview' | 'correctionRequested' | 'specialProcedure' | 'approved' | 'rejected';
+export type ItemOutcome = 'approve' | 'reject';
+export type Lamp = 'green' | 'yellow' | 'red';
+
+export interface CaseItem {
+  code: string;
+  name: string;
+  department: string;
+  statutoryDays: number;
+  promisedDays: number;
+  status: ItemStatus;
+  /** first day of the clock (acceptance date) */
+  startDate?: IsoDate;
+  clockStops: ClockStop[];
+  /** open correction request of this item: what is missing */
+  correction?: { requestedAt: Instant; missing: string[]; reason: string };
+  decision?: {
+    outcome: ItemOutcome;
+    by: string;
+    at: Instant;
+    reasons?: string;
+    /** 电子证照 number for approvals */
+    resultNo?: string;
+    /** sha256 of the canonical decision, for partners to verify */
+    resultHash?: string;
+  };
+}
+
+export interface DeficiencyCommitment {
+  materialCode: string;
+  itemCode: string;
+  /** last day to supplement */
+  deadline: IsoDate;
+  provisional: boolean;
+  status: 'open' | 'supplemented' | 'overdue';
+  supplementedAt?: Instant;
+}
+
+export interface CorrectionRequest {
+  round: number;
+  requestedAt: Instant;
+  requestedBy: string;
+  missing: string[];
+  reason: string;
+  resolvedAt?: Instant;
+}
+
+export interface Feedback {
+  satisfaction: 1 | 2 | 3 | 4 | 5;
+  comment?: string;
+  at: Instant;
+  by: string;
+}
+
+export interface StageCase {
+  id: string;
+  province: string;
+  projectId: string;
+  projectCode: string;
+  projectName: string;
+  applicant: { creditCode: string; name: string };
+  stage: Stage;
+  priority?: number;
+  status: CaseStatus;
+  /** correction rounds so far; each resubmission starts a new acceptance round */
+  round: number;
+  submittedAt: Instant;
+  submittedBy: string;
+  /** last day for the acceptance decision (受理时限) */
+  acceptDueDate: IsoDate;
+  acceptProvisional: boolean;
+  materials: MaterialRef[];
+  preReview: PreReviewFinding[];
+  acceptance?: {
+    outcome: AcceptanceOutcome;
+    by: string;
+    unit: string;
+    at: Instant;
+    reasons?: string;
+    missing?: string[];
+  };
+  /** 首接负责制: the accepting officer's unit coordinates the case end to end */
+  firstReceiver?: { officerId: string; name: string; unit: string; since: Instant };
+  items: CaseItem[];
+  deficiencies: DeficiencyCommitment[];
+  corrections: CorrectionRequest[];
+  feedback?: Feedback;
+  closedAt?: Instant;
+  terminationReason?: string;
+}
+
+/** A stored document with its optimistic-concurrency version (1 after creation). */
+export interface Versioned<T> {
+  value: T;
+  version: number;
+}

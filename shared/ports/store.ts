@@ -1,0 +1,129 @@
+import type { Instant, Versioned } from '../domain/model.js';
+
+/** What the store keeps. Each aggregate is one document with a version and its own audit chain. */
+export type AggregateKind = 'project' | 'stageCase' | 'organisation' | 'calendar';
+
+/**
+ * Secondary indexes. Each aggregate declares its full set of entries on every change; the store
+ * replaces the previous set atomically with the change.
+ * - inbox: key = department code, sort = `${dueDate}#${caseId}#${itemCode}` (items awaiting a decision)
+ * - acceptance: key = province, sort = `${acceptDueDate}#${caseId}` (cases awaiting 受理)
+ * - due: key = province, sort = `${nextCheckDate}#${caseId}` (the sweeper reads only what is due)
+ * - applicant: key = credit code, sort = `${createdAt}#${id}`
+ * - projectCases: key = project id, sort = `${stage}#${caseId}`
+ * - status: key = `${kind}:${status}`, sort = `${createdAt}#${id}`
+ */
+export const INDEX_NAMES = ['inbox', 'acceptance', 'due', 'applicant', 'projectCases', 'status'] as const;
+export type IndexName = (typeof INDEX_NAMES)[number];
+
+export interface IndexEntry {
+  index: IndexName;
+  key: string;
+  sort: string;
+}
+
+export interface AuditEventDraft {
+  type: string;
+  actor: string;
+  at: Instant;
+  data: Record<string, unknown>;
+}
+
+/** An appended audit event; `hash` chains it to the previous event of the same stream. */
+export interface AuditEvent extends AuditEventDraft {
+  stream: string;
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export interface Change {
+  kind: AggregateKind;
+  id: string;
+  /** 0 means the aggregate must not exist yet; otherwise the version read before the change. */
+  expectedVersion: number;
+  value: unknown;
+  /** the complete set of index entries of this aggregate after the change */
+  indexes: IndexEntry[];
+  /** appended to the aggregate's audit stream (stream id = `${kind}/${id}`), atomically with the change */
+  events: AuditEventDraft[];
+}
+
+/** The stored answer to a request carrying an Idempotency-Key, written atomically with its change. */
+export interface IdempotencyRecord {
+  /** who and what: e.g. `${actorId} POST /cases/{id}/items/{code}/decision` */
+  scope: string;
+  key: string;
+  /** sha256 of the canonical request body */
+  requestHash: string;
+  status: number;
+  body: unknown;
+  at: Instant;
+}
+
+export interface CommitResult {
+  /** new version per change, in order */
+  versions: number[];
+  /** the appended events with seq and hashes, in order */
+  events: AuditEvent[];
+}
+
+export interface IndexHit {
+  kind: AggregateKind;
+  id: string;
+  sort: string;
+}
+
+export interface QueryOptions {
+  /** only entries with sort >= from */
+  from?: string;
+  /** only entries with sort <= to */
+  to?: string;
+  limit?: number;
+  /** opaque cursor from a previous page */
+  cursor?: string;
+  descending?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** present when there may be more */
+  cursor?: string;
+}
+
+/** A callback of a human step in the workflow, keyed by business key (e.g. `${caseId}/r1/accept`). */
+export interface TaskTokenRecord {
+  key: string;
+  caseId: string;
+  token: string;
+  status: 'pending' | 'completed' | 'failed';
+  output?: unknown;
+  updatedAt: Instant;
+}
+
+/**
+ * The one store port. Implementations: embedded SQLite (local default) and DynamoDB (AWS).
+ * Both pass test/contract/store.contract.ts.
+ *
+ * Errors: `commit` throws DomainError kind 'conflict' with code 'VERSION_CONFLICT' when an expected
+ * version does not match (or the aggregate exists when 0 was expected), and code
+ * 'IDEMPOTENCY_KEY_USED' when the idempotency record already exists. Nothing is written then.
+ */
+export interface Store {
+  get<T>(kind: AggregateKind, id: string): Promise<Versioned<T> | undefined>;
+  getMany<T>(kind: AggregateKind, ids: string[]): Promise<Versioned<T>[]>;
+  commit(changes: Change[], idempotency?: IdempotencyRecord): Promise<CommitResult>;
+  query(index: IndexName, key: string, options?: QueryOptions): Promise<Page<IndexHit>>;
+  /** the audit stream `${kind}/${id}` in seq order */
+  audit(stream: string, options?: { fromSeq?: number; limit?: number }): Promise<AuditEvent[]>;
+  getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+
+  /** insert or re-adopt (overwrite a pending record's token); a completed record is returned unchanged */
+  putTaskToken(record: Omit<TaskTokenRecord, 'status' | 'output'>): Promise<TaskTokenRecord>;
+  getTaskToken(key: string): Promise<TaskTokenRecord | undefined>;
+  /** compare-and-set pending → completed/failed; returns false when it was not pending */
+  settleTaskToken(key: string, status: 'completed' | 'failed', output: unknown, at: Instant): Promise<boolean>;
+  pendingTaskTokens(caseId: string): Promise<TaskTokenRecord[]>;
+
+  close(): Promise<void>;
+}

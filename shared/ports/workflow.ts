@@ -1,0 +1,33 @@
+/** The input of one stage-case execution; everything else is read from the store. */
+export interface StageCaseWorkflowInput {
+  caseId: string;
+  round: number;
+}
+
+/**
+ * The workflow engine: Step Functions on AWS, the local ASL runner on one machine. Both execute
+ * statemachines/stage-case.asl.json. Human steps wait on task tokens kept in the store.
+ */
+export interface WorkflowEngine {
+  /** start the execution of a stage case; starting an already running case is a no-op */
+  start(input: StageCaseWorkflowInput): Promise<void>;
+  /** complete a waiting callback task; a token that is no longer waiting is ignored */
+  sendTaskSuccess(token: string, output: unknown): Promise<void>;
+  sendTaskFailure(token: string, error: string, cause: string): Promise<void>;
+}
+
+/**
+ * What the state machine's Task states invoke (via one task Lambda on AWS, in-process locally).
+ * `token` is present for `.waitForTaskToken` tasks.
+ */
+export type WorkflowTaskRequest =
+  | { action: 'awaitAcceptance'; caseId: string; round: number; token: string }
+  | { action: 'awaitResubmission'; caseId: string; round: number; token: string }
+  | { action: 'listItems'; caseId: string }
+  | { action: 'awaitItemDecision'; caseId: string; itemCode: string; token: string }
+  | { action: 'consolidate'; caseId: string }
+  | { action: 'closeStage'; caseId: string };
+
+export interface WorkflowTaskHandler {
+  handle(request: WorkflowTaskRequest): Promise<unknown>;
+}
