@@ -144,12 +144,18 @@ export interface CaseItem {
     resultNo?: string;
     /** sha256 of the canonical decision, for partners to verify */
     resultHash?: string;
+    /** 容缺 with policy 'withhold': the result is issued once the missing materials arrive */
+    resultWithheld?: boolean;
   };
+  /** the most severe lamp already announced by the sweeper, so it announces each change once */
+  lampNotified?: Lamp;
 }
 
 export interface DeficiencyCommitment {
   materialCode: string;
   itemCode: string;
+  /** working days granted to supplement, counted from acceptance */
+  grantedDays: number;
   /** last day to supplement */
   deadline: IsoDate;
   provisional: boolean;
@@ -207,7 +213,26 @@ export interface StageCase {
   corrections: CorrectionRequest[];
   feedback?: Feedback;
   closedAt?: Instant;
+  /** set by the workflow's last task once results and feedback requests went out */
+  stageClosedAt?: Instant;
   terminationReason?: string;
+}
+
+/** An applicant organisation's standing: credit marks bar it from 容缺. */
+export interface Organisation {
+  creditCode: string;
+  name: string;
+  creditMarks: { at: Instant; caseId: string; reason: string }[];
+}
+
+/** An administrator-loaded year of the holiday arrangement (国务院办公厅 notice). */
+export interface CalendarYear {
+  year: number;
+  holidays: IsoDate[];
+  workdays: IsoDate[];
+  source?: string;
+  loadedAt: Instant;
+  loadedBy: string;
 }
 
 /** A stored document with its optimistic-concurrency version (1 after creation). */

@@ -1,0 +1,389 @@
+import Database from 'better-sqlite3';
+import { chainEvent, GENESIS_HASH } from '../../domain/audit-chain.js';
+import type { Instant, Versioned } from '../../domain/model.js';
+import type {
+  AggregateKind,
+  AuditEvent,
+  Change,
+  CommitResult,
+  IdempotencyRecord,
+  IndexHit,
+  IndexName,
+  Page,
+  QueryOptions,
+  Store,
+  TaskTokenRecord,
+} from '../../ports/store.js';
+import {
+  assertDistinctChanges,
+  assertLimit,
+  decodeCursor,
+  encodeCursor,
+  idempotencyKeyUsed,
+  versionConflict,
+} from '../store-common.js';
+
+/**
+ * The embedded store: one SQLite file, real transactions. WAL lets readers run beside the single
+ * writer; synchronous=FULL fsyncs the WAL on every commit so an acknowledged write survives a
+ * power loss, not only a process crash. Every method is async to match the port, although
+ * better-sqlite3 is synchronous: a commit therefore runs to completion before any other starts
+ * within this process, and BEGIN IMMEDIATE plus busy_timeout serialise writers across processes.
+ */
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS aggregates (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  audit_seq INTEGER NOT NULL,
+  audit_head TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS index_entries (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  idx TEXT NOT NULL,
+  key TEXT NOT NULL,
+  sort TEXT NOT NULL,
+  PRIMARY KEY (kind, id, idx, key, sort)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS index_entries_lookup ON index_entries (idx, key, sort, kind, id);
+CREATE TABLE IF NOT EXISTS audit_events (
+  stream TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  type TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (stream, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idempotency (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT,
+  at TEXT NOT NULL,
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS task_tokens (
+  key TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  token TEXT NOT NULL,
+  status TEXT NOT NULL,
+  output TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS task_tokens_pending ON task_tokens (case_id, status);
+`;
+
+interface AggregateRow {
+  version: number;
+  value: string;
+  audit_seq: number;
+  audit_head: string;
+}
+interface IndexRow {
+  kind: AggregateKind;
+  id: string;
+  sort: string;
+}
+interface AuditRow {
+  stream: string;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  type: string;
+  actor: string;
+  at: string;
+  data: string;
+}
+interface IdempotencyRow {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  body: string | null;
+  at: string;
+}
+interface TaskTokenRow {
+  key: string;
+  case_id: string;
+  token: string;
+  status: TaskTokenRecord['status'];
+  output: string | null;
+  updated_at: string;
+}
+
+/** JSON that keeps `undefined` representable (a NULL column), since JSON.stringify(undefined) is undefined. */
+const toJson = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+const fromJson = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
+
+/** Cursor = the position (sort, kind, id) of the last hit returned; opaque to callers. */
+type Position = [sort: string, kind: string, id: string];
+const isPosition = (value: unknown): value is Position =>
+  Array.isArray(value) && value.length === 3 && value.every((part) => typeof part === 'string');
+
+function prepare(db: Database.Database) {
+  return {
+    getAggregate: db.prepare<[string, string], AggregateRow>(
+      'SELECT version, value, audit_seq, audit_head FROM aggregates WHERE kind = ? AND id = ?',
+    ),
+    getMany: db.prepare<[string, string], AggregateRow & { id: string }>(
+      'SELECT id, version, value, audit_seq, audit_head FROM aggregates WHERE kind = ? AND id IN (SELECT value FROM json_each(?))',
+    ),
+    upsertAggregate: db.prepare<[string, string, number, string, number, string]>(
+      `INSERT INTO aggregates (kind, id, version, value, audit_seq, audit_head) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, value = excluded.value,
+         audit_seq = excluded.audit_seq, audit_head = excluded.audit_head`,
+    ),
+    deleteIndexes: db.prepare<[string, string]>('DELETE FROM index_entries WHERE kind = ? AND id = ?'),
+    insertIndex: db.prepare<[string, string, string, string, string]>(
+      'INSERT OR IGNORE INTO index_entries (kind, id, idx, key, sort) VALUES (?, ?, ?, ?, ?)',
+    ),
+    insertAudit: db.prepare<[string, number, string, string, string, string, string, string]>(
+      'INSERT INTO audit_events (stream, seq, prev_hash, hash, type, actor, at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    getIdempotency: db.prepare<[string, string], IdempotencyRow>(
+      'SELECT * FROM idempotency WHERE scope = ? AND key = ?',
+    ),
+    insertIdempotency: db.prepare<[string, string, string, number, string | null, string]>(
+      'INSERT INTO idempotency (scope, key, request_hash, status, body, at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    getTaskToken: db.prepare<[string], TaskTokenRow>('SELECT * FROM task_tokens WHERE key = ?'),
+    upsertPendingTaskToken: db.prepare<[string, string, string, string]>(
+      `INSERT INTO task_tokens (key, case_id, token, status, output, updated_at) VALUES (?, ?, ?, 'pending', NULL, ?)
+       ON CONFLICT (key) DO UPDATE SET case_id = excluded.case_id, token = excluded.token,
+         updated_at = excluded.updated_at WHERE task_tokens.status = 'pending'`,
+    ),
+    settleTaskToken: db.prepare<[string, string | null, string, string]>(
+      `UPDATE task_tokens SET status = ?, output = ?, updated_at = ? WHERE key = ? AND status = 'pending'`,
+    ),
+    pendingTaskTokens: db.prepare<[string], TaskTokenRow>(
+      `SELECT * FROM task_tokens WHERE case_id = ? AND status = 'pending' ORDER BY key`,
+    ),
+  };
+}
+
+export class SqliteStore implements Store {
+  private readonly statements: ReturnType<typeof prepare>;
+  private readonly commitTx: Database.Transaction<
+    (changes: Change[], idempotency?: IdempotencyRecord) => CommitResult
+  >;
+
+  private constructor(private readonly db: Database.Database) {
+    const s = prepare(db);
+    this.statements = s;
+
+    this.commitTx = db.transaction((changes: Change[], idempotency?: IdempotencyRecord): CommitResult => {
+      // Idempotency first: a duplicate request racing the original should learn that its key was
+      // used (and replay the stored answer) rather than see a version conflict.
+      if (idempotency && s.getIdempotency.get(idempotency.scope, idempotency.key)) {
+        throw idempotencyKeyUsed(idempotency.scope, idempotency.key);
+      }
+      const current = changes.map((change) => {
+        const row = s.getAggregate.get(change.kind, change.id);
+        const actual = row?.version ?? 0;
+        if (actual !== change.expectedVersion) {
+          throw versionConflict(change.kind, change.id, change.expectedVersion, row?.version);
+        }
+        return row;
+      });
+      const versions: number[] = [];
+      const events: AuditEvent[] = [];
+      changes.forEach((change, i) => {
+        const row = current[i];
+        const stream = `${change.kind}/${change.id}`;
+        let seq = row?.audit_seq ?? 0;
+        let head = row?.audit_head ?? GENESIS_HASH;
+        for (const draft of change.events) {
+          seq += 1;
+          const event = chainEvent(stream, seq, head, draft);
+          s.insertAudit.run(
+            stream,
+            seq,
+            event.prevHash,
+            event.hash,
+            event.type,
+            event.actor,
+            event.at,
+            JSON.stringify(event.data),
+          );
+          head = event.hash;
+          events.push(event);
+        }
+        const version = change.expectedVersion + 1;
+        s.upsertAggregate.run(change.kind, change.id, version, JSON.stringify(change.value), seq, head);
+        s.deleteIndexes.run(change.kind, change.id);
+        for (const entry of change.indexes) {
+          s.insertIndex.run(change.kind, change.id, entry.index, entry.key, entry.sort);
+        }
+        versions.push(version);
+      });
+      if (idempotency) {
+        s.insertIdempotency.run(
+          idempotency.scope,
+          idempotency.key,
+          idempotency.requestHash,
+          idempotency.status,
+          toJson(idempotency.body),
+          idempotency.at,
+        );
+      }
+      return { versions, events };
+    });
+  }
+
+  /** Opens (creating if needed) the store file; ':memory:' gives a throwaway store for tests. */
+  static open(path: string): SqliteStore {
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    db.exec(SCHEMA);
+    return new SqliteStore(db);
+  }
+
+  async get<T>(kind: AggregateKind, id: string): Promise<Versioned<T> | undefined> {
+    const row = this.statements.getAggregate.get(kind, id);
+    return row ? { value: JSON.parse(row.value) as T, version: row.version } : undefined;
+  }
+
+  async getMany<T>(kind: AggregateKind, ids: string[]): Promise<Versioned<T>[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const rows = this.statements.getMany.all(kind, JSON.stringify(unique));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    // Callers get the found ones in the order they asked for them.
+    return unique.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [{ value: JSON.parse(row.value) as T, version: row.version }] : [];
+    });
+  }
+
+  async commit(changes: Change[], idempotency?: IdempotencyRecord): Promise<CommitResult> {
+    assertDistinctChanges(changes);
+    // IMMEDIATE takes the write lock up front, so two processes cannot both read a version and
+    // then deadlock upgrading to write.
+    return this.commitTx.immediate(changes, idempotency);
+  }
+
+  async query(index: IndexName, key: string, options: QueryOptions = {}): Promise<Page<IndexHit>> {
+    const where = ['idx = ?', 'key = ?'];
+    const params: (string | number)[] = [index, key];
+    if (options.from !== undefined) {
+      where.push('sort >= ?');
+      params.push(options.from);
+    }
+    if (options.to !== undefined) {
+      where.push('sort <= ?');
+      params.push(options.to);
+    }
+    const desc = options.descending === true;
+    if (options.cursor !== undefined) {
+      where.push(`(sort, kind, id) ${desc ? '<' : '>'} (?, ?, ?)`);
+      params.push(...decodeCursor(options.cursor, isPosition));
+    }
+    const direction = desc ? 'DESC' : 'ASC';
+    let sql = `SELECT kind, id, sort FROM index_entries WHERE ${where.join(' AND ')}
+      ORDER BY sort ${direction}, kind ${direction}, id ${direction}`;
+    const limit = options.limit;
+    assertLimit(limit);
+    if (limit !== undefined) {
+      // One extra row tells whether another page exists, so the last page carries no cursor.
+      sql += ' LIMIT ?';
+      params.push(limit + 1);
+    }
+    const rows = this.db.prepare<(string | number)[], IndexRow>(sql).all(...params);
+    const items = limit !== undefined ? rows.slice(0, limit) : rows;
+    const last = items[items.length - 1];
+    const page: Page<IndexHit> = { items: items.map((r) => ({ kind: r.kind, id: r.id, sort: r.sort })) };
+    if (limit !== undefined && rows.length > limit && last) {
+      page.cursor = encodeCursor([last.sort, last.kind, last.id]);
+    }
+    return page;
+  }
+
+  async audit(stream: string, options: { fromSeq?: number; limit?: number } = {}): Promise<AuditEvent[]> {
+    const params: (string | number)[] = [stream, options.fromSeq ?? 1];
+    let sql = 'SELECT * FROM audit_events WHERE stream = ? AND seq >= ? ORDER BY seq';
+    if (options.limit !== undefined) {
+      sql += ' LIMIT ?';
+      params.push(options.limit);
+    }
+    return this.db
+      .prepare<(string | number)[], AuditRow>(sql)
+      .all(...params)
+      .map((row) => ({
+        stream: row.stream,
+        seq: row.seq,
+        prevHash: row.prev_hash,
+        hash: row.hash,
+        type: row.type,
+        actor: row.actor,
+        at: row.at,
+        data: JSON.parse(row.data) as Record<string, unknown>,
+      }));
+  }
+
+  async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const row = this.statements.getIdempotency.get(scope, key);
+    if (!row) return undefined;
+    return {
+      scope: row.scope,
+      key: row.key,
+      requestHash: row.request_hash,
+      status: row.status,
+      body: fromJson(row.body),
+      at: row.at,
+    };
+  }
+
+  async putTaskToken(record: Omit<TaskTokenRecord, 'status' | 'output'>): Promise<TaskTokenRecord> {
+    // The upsert only touches a pending row, so a settled record is never re-opened.
+    this.statements.upsertPendingTaskToken.run(record.key, record.caseId, record.token, record.updatedAt);
+    const stored = this.statements.getTaskToken.get(record.key);
+    if (!stored) throw new Error(`task token ${record.key} vanished after upsert`);
+    return toTaskToken(stored);
+  }
+
+  async getTaskToken(key: string): Promise<TaskTokenRecord | undefined> {
+    const row = this.statements.getTaskToken.get(key);
+    return row ? toTaskToken(row) : undefined;
+  }
+
+  async settleTaskToken(
+    key: string,
+    status: 'completed' | 'failed',
+    output: unknown,
+    at: Instant,
+  ): Promise<boolean> {
+    return this.statements.settleTaskToken.run(status, toJson(output), at, key).changes === 1;
+  }
+
+  async pendingTaskTokens(caseId: string): Promise<TaskTokenRecord[]> {
+    return this.statements.pendingTaskTokens.all(caseId).map(toTaskToken);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toTaskToken(row: TaskTokenRow): TaskTokenRecord {
+  const record: TaskTokenRecord = {
+    key: row.key,
+    caseId: row.case_id,
+    token: row.token,
+    status: row.status,
+    updatedAt: row.updated_at,
+  };
+  const output = fromJson(row.output);
+  if (output !== undefined) record.output = output;
+  return record;
+}

@@ -1,0 +1,251 @@
+/**
+ * The configuration of one province's deployment: departments, the catalogue of approval items and
+ * materials, the four stages, time limits, 容缺 policy, admission rules and the escalation ladder.
+ * Everything that varies between provinces lives here (DOMAIN.md: "configuration, not code"); it is
+ * validated once at start-up so that the services may trust every cross-reference.
+ */
+import { z } from 'zod';
+import { PROJECT_CATEGORIES, STAGES } from '../domain/model.js';
+
+// Codes end up in store keys and in `${item}/${material}` composites: no slashes, no spaces.
+const code = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, '代码只能由字母、数字、下划线、点和连字符组成，且以字母开头');
+const nameZh = z.string().trim().min(1, '名称不能为空');
+const workingDays = z.number().int().min(1).max(365);
+
+export const ESCALATION_ROLES = ['reviewer', 'departmentLead', 'firstReceiver', 'workingGroup', 'chairLeader'] as const;
+export type EscalationRole = (typeof ESCALATION_ROLES)[number];
+
+const departmentSchema = z.strictObject({
+  code,
+  name: nameZh,
+  /** the title of the department's lead, named in escalation notices (e.g. 处长) */
+  leadTitle: nameZh,
+});
+
+const materialSchema = z.strictObject({
+  code,
+  name: nameZh,
+  /** 实质性材料: must always be complete, never accepted under 容缺 */
+  core: z.boolean(),
+});
+
+const itemSchema = z.strictObject({
+  code,
+  name: nameZh,
+  department: code,
+  /** 法定时限, working days */
+  statutoryDays: workingDays,
+  /** 承诺时限 of the green channel, working days, compressed below the statutory limit */
+  promisedDays: workingDays,
+  materials: z.array(code).min(1),
+  deficiencyAllowed: z.array(code),
+  /** 告知承诺: a signed commitment may replace proof */
+  pledgeAllowed: z.boolean(),
+  legalBasis: z.string().trim().min(1).optional(),
+});
+
+const stageSchema = z.strictObject({
+  stage: z.enum(STAGES),
+  name: nameZh,
+  leadDepartment: code,
+  /** stage 1: 发展改革 leads for government-invested projects */
+  leadDepartmentGovernmentInvested: code.optional(),
+  /** parallel items (环评, 节能…) are optional items of the stage they run alongside */
+  items: z.array(z.strictObject({ code, required: z.boolean() })).min(1),
+  /** the one total time limit promised to the applicant for the stage, working days */
+  promisedDays: workingDays,
+});
+
+const categorySchema = z.enum(PROJECT_CATEGORIES);
+
+export const provinceConfigSchema = z
+  .strictObject({
+    code: z.string().regex(/^[A-Z]{2}$/, '省份代码应为两位大写字母，如 JS'),
+    name: nameZh,
+    regionPrefix: z.string().regex(/^\d{2}$/, '行政区划码前缀应为两位数字，如 32'),
+    departments: z.array(departmentSchema).min(1),
+    materials: z.array(materialSchema).min(1),
+    items: z.array(itemSchema).min(1),
+    stages: z.array(stageSchema).min(1),
+    acceptance: z.strictObject({
+      /** 受理时限, working days */
+      days: z.number().int().min(1).max(20),
+      /** 一次告知 of missing materials: at most 5 days (行政许可法第三十二条) */
+      correctionNoticeDays: z.number().int().min(1).max(5),
+    }),
+    lamps: z.strictObject({
+      yellowShare: z.number().gt(0).max(1),
+      yellowRemainingDays: z.number().int().min(0),
+    }),
+    deficiency: z.strictObject({
+      /** the longest supplement period, working days (also capped by each item's promised limit) */
+      maxDays: workingDays,
+      /** withhold: result issued once supplements arrive; approveWithDeficiencies: 容缺通过 */
+      resultPolicy: z.enum(['withhold', 'approveWithDeficiencies']),
+      /** an applicant with this many credit marks or more may not use 容缺 */
+      barredAfterCreditMarks: z.number().int().min(1),
+    }),
+    admission: z.strictObject({
+      /** eligible categories with their priority, 1 the highest (三个优先) */
+      categories: z.array(z.strictObject({ category: categorySchema, priority: z.number().int().min(1) })).min(1),
+      /** minimum total investment in 万元 */
+      minInvestmentWan: z.number().min(0),
+      /** categories admitted whatever the amount (e.g. 突发事件应急工程) */
+      investmentExemptCategories: z.array(categorySchema),
+    }),
+    escalation: z
+      .array(
+        z.strictObject({
+          level: z.number().int().min(1),
+          role: z.enum(ESCALATION_ROLES),
+          nameZh,
+          /** working days overdue after which this level is notified */
+          afterOverdueDays: z.number().int().min(0),
+        }),
+      )
+      .min(1),
+    /** the window that receives applications (绿色通道专窗) */
+    windowUnit: nameZh,
+    /** partner provinces whose approval results are recognised (互认) */
+    partners: z.array(z.strictObject({ code: z.string().regex(/^[A-Z]{2}$/), name: nameZh })),
+  })
+  .superRefine((cfg, ctx) => {
+    const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+
+    const unique = (what: string, field: string, codes: string[]) => {
+      const seen = new Set<string>();
+      codes.forEach((c, i) => {
+        if (seen.has(c)) problem([field, i, 'code'], `${what}代码重复：${c}`);
+        seen.add(c);
+      });
+    };
+    unique('部门', 'departments', cfg.departments.map((d) => d.code));
+    unique('材料', 'materials', cfg.materials.map((m) => m.code));
+    unique('事项', 'items', cfg.items.map((i) => i.code));
+    unique('合作省份', 'partners', cfg.partners.map((p) => p.code));
+
+    const departments = new Set(cfg.departments.map((d) => d.code));
+    const materials = new Map(cfg.materials.map((m) => [m.code, m]));
+    const items = new Map(cfg.items.map((i) => [i.code, i]));
+
+    cfg.items.forEach((item, i) => {
+      if (!departments.has(item.department)) {
+        problem(['items', i, 'department'], `事项 ${item.code} 的主管部门 ${item.department} 不存在`);
+      }
+      if (item.promisedDays > item.statutoryDays) {
+        problem(
+          ['items', i, 'promisedDays'],
+          `事项 ${item.code} 的承诺时限（${item.promisedDays}个工作日）超过法定时限（${item.statutoryDays}个工作日）`,
+        );
+      }
+      const own = new Set<string>();
+      item.materials.forEach((m, j) => {
+        if (!materials.has(m)) problem(['items', i, 'materials', j], `事项 ${item.code} 引用的材料 ${m} 不存在`);
+        if (own.has(m)) problem(['items', i, 'materials', j], `事项 ${item.code} 的材料 ${m} 重复`);
+        own.add(m);
+      });
+      item.deficiencyAllowed.forEach((m, j) => {
+        const path = ['items', i, 'deficiencyAllowed', j];
+        if (!own.has(m)) {
+          problem(path, `事项 ${item.code} 的容缺材料 ${m} 不在该事项的申请材料中`);
+        } else if (materials.get(m)?.core) {
+          problem(path, `事项 ${item.code} 的容缺材料 ${m} 是实质性材料，不能容缺`);
+        }
+      });
+    });
+
+    const stagesSeen = new Set<string>();
+    cfg.stages.forEach((stage, s) => {
+      if (stagesSeen.has(stage.stage)) problem(['stages', s, 'stage'], `阶段 ${stage.stage} 重复配置`);
+      stagesSeen.add(stage.stage);
+      if (!departments.has(stage.leadDepartment)) {
+        problem(['stages', s, 'leadDepartment'], `阶段 ${stage.stage} 的牵头部门 ${stage.leadDepartment} 不存在`);
+      }
+      const govLead = stage.leadDepartmentGovernmentInvested;
+      if (govLead !== undefined && !departments.has(govLead)) {
+        problem(
+          ['stages', s, 'leadDepartmentGovernmentInvested'],
+          `阶段 ${stage.stage} 的政府投资项目牵头部门 ${govLead} 不存在`,
+        );
+      }
+      const inStage = new Set<string>();
+      stage.items.forEach((ref, j) => {
+        const path = ['stages', s, 'items', j, 'code'];
+        if (inStage.has(ref.code)) problem(path, `阶段 ${stage.stage} 中事项 ${ref.code} 重复`);
+        inStage.add(ref.code);
+        const item = items.get(ref.code);
+        if (!item) {
+          problem(path, `阶段 ${stage.stage} 引用的事项 ${ref.code} 不存在`);
+        } else if (ref.required && item.promisedDays > stage.promisedDays) {
+          // Required items run in parallel, so the stage promise must cover the slowest of them.
+          problem(
+            ['stages', s, 'promisedDays'],
+            `阶段 ${stage.stage} 的承诺时限（${stage.promisedDays}个工作日）短于必办事项 ${ref.code} 的承诺时限（${item.promisedDays}个工作日）`,
+          );
+        }
+      });
+      if (!stage.items.some((ref) => ref.required)) {
+        problem(['stages', s, 'items'], `阶段 ${stage.stage} 至少应有一个必办事项`);
+      }
+    });
+
+    const eligible = new Set<string>();
+    cfg.admission.categories.forEach((c, i) => {
+      if (eligible.has(c.category)) problem(['admission', 'categories', i, 'category'], `准入类别 ${c.category} 重复`);
+      eligible.add(c.category);
+    });
+    cfg.admission.investmentExemptCategories.forEach((c, i) => {
+      if (!eligible.has(c)) {
+        problem(['admission', 'investmentExemptCategories', i], `免投资额限制的类别 ${c} 不是准入类别`);
+      }
+    });
+
+    // The ladder is climbed in order: each level later (or no earlier) than the one below it.
+    cfg.escalation.forEach((step, i) => {
+      const prev = cfg.escalation[i - 1];
+      if (prev && step.level <= prev.level) {
+        problem(['escalation', i, 'level'], `督办升级层级须递增：第 ${step.level} 级排在第 ${prev.level} 级之后`);
+      }
+      if (prev && step.afterOverdueDays < prev.afterOverdueDays) {
+        problem(['escalation', i, 'afterOverdueDays'], `督办升级第 ${step.level} 级的超期天数早于上一级`);
+      }
+    });
+  });
+
+export type ProvinceConfig = z.infer<typeof provinceConfigSchema>;
+
+/** A configuration that failed validation, with every problem in readable form. */
+export class ProvinceConfigError extends Error {
+  constructor(
+    readonly province: string,
+    readonly problems: string[],
+  ) {
+    super(`省份配置 ${province} 无效（${problems.length} 处问题）：\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ProvinceConfigError';
+  }
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}
+
+// Built-in zod messages in Chinese, for this parse only (no global locale side effect).
+const zhCN = z.locales.zhCN();
+
+/** Validates a raw configuration at start-up; throws a ProvinceConfigError listing every problem. */
+export function parseProvinceConfig(raw: unknown): ProvinceConfig {
+  const result = provinceConfigSchema.safeParse(raw, { error: zhCN.localeError });
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const where = formatPath(issue.path);
+    return where ? `${where}: ${issue.message}` : issue.message;
+  });
+  const province =
+    typeof raw === 'object' && raw !== null && typeof (raw as { code?: unknown }).code === 'string'
+      ? (raw as { code: string }).code
+      : '（未知）';
+  throw new ProvinceConfigError(province, problems);
+}

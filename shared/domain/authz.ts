@@ -1,0 +1,115 @@
+import { DomainError } from './errors.js';
+import type { Actor, Role } from './model.js';
+
+/** Every action a person or partner can take; the HTTP API maps each operation to one. */
+export const ACTIONS = [
+  'project.register',
+  'project.read',
+  'admission.apply',
+  'admission.decide',
+  'case.submit',
+  'case.read',
+  'case.accept',
+  'case.resubmit',
+  'case.supplement',
+  'case.feedback',
+  'case.terminate',
+  'item.decide',
+  'item.correction',
+  'item.specialProcedure',
+  'inbox.read',
+  'acceptanceQueue.read',
+  'audit.read',
+  'calendar.read',
+  'calendar.manage',
+  'sweep.run',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** What the rule needs to know about the thing acted on. */
+export interface ResourceScope {
+  /** credit code of the organisation that owns the project or case */
+  ownerCreditCode?: string;
+  /** departments holding items of the case (for reviewers reading a case) */
+  departments?: string[];
+  /** the department of the single item acted on */
+  itemDepartment?: string;
+}
+
+type Rule = (actor: Actor, scope: ResourceScope) => boolean;
+
+const owner: Rule = (a, s) => a.role === 'applicant' && !!a.creditCode && a.creditCode === s.ownerCreditCode;
+const role =
+  (...roles: Role[]): Rule =>
+  (a) =>
+    roles.includes(a.role);
+const reviewerOfItem: Rule = (a, s) =>
+  a.role === 'reviewer' && !!a.department && a.department === s.itemDepartment;
+const reviewerOfCase: Rule = (a, s) =>
+  a.role === 'reviewer' && !!a.department && (s.departments ?? []).includes(a.department);
+const anyOf =
+  (...rules: Rule[]): Rule =>
+  (a, s) =>
+    rules.some((r) => r(a, s));
+
+/** Staff who may read everything in the province; auditors are read-only by construction. */
+const staffReader = role('windowOfficer', 'supervisor', 'auditor', 'admin');
+
+const RULES: Record<Action, Rule> = {
+  'project.register': owner,
+  'project.read': anyOf(owner, staffReader, role('reviewer')),
+  'admission.apply': owner,
+  'admission.decide': role('supervisor'),
+  'case.submit': owner,
+  'case.read': anyOf(owner, staffReader, reviewerOfCase),
+  'case.accept': role('windowOfficer'),
+  'case.resubmit': owner,
+  'case.supplement': owner,
+  'case.feedback': owner,
+  'case.terminate': role('supervisor'),
+  'item.decide': reviewerOfItem,
+  'item.correction': reviewerOfItem,
+  'item.specialProcedure': reviewerOfItem,
+  'inbox.read': role('reviewer'),
+  'acceptanceQueue.read': role('windowOfficer', 'supervisor'),
+  'audit.read': anyOf(owner, role('supervisor', 'auditor', 'admin')),
+  'calendar.read': () => true,
+  'calendar.manage': role('admin'),
+  'sweep.run': role('admin', 'supervisor'),
+};
+
+export function can(actor: Actor, action: Action, scope: ResourceScope = {}): boolean {
+  return RULES[action](actor, scope);
+}
+
+/** Throws a 403 DomainError naming the action when the actor may not do it. */
+export function authorize(actor: Actor, action: Action, scope: ResourceScope = {}): void {
+  if (!can(actor, action, scope)) {
+    throw new DomainError('forbidden', 'FORBIDDEN', `当前用户无权执行此操作（${ACTION_NAMES_ZH[action]}）`, {
+      action,
+    });
+  }
+}
+
+export const ACTION_NAMES_ZH: Record<Action, string> = {
+  'project.register': '登记项目',
+  'project.read': '查看项目',
+  'admission.apply': '申请纳入绿色通道',
+  'admission.decide': '决定准入',
+  'case.submit': '提交阶段申请',
+  'case.read': '查看办件',
+  'case.accept': '受理办件',
+  'case.resubmit': '补正后重新提交',
+  'case.supplement': '补交材料',
+  'case.feedback': '评价服务',
+  'case.terminate': '终止办件',
+  'item.decide': '审批事项决定',
+  'item.correction': '要求补正',
+  'item.specialProcedure': '特别程序',
+  'inbox.read': '查看待办',
+  'acceptanceQueue.read': '查看待受理',
+  'audit.read': '查看审计记录',
+  'calendar.read': '查看工作日历',
+  'calendar.manage': '维护工作日历',
+  'sweep.run': '运行时限巡检',
+};

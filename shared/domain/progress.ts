@@ -1,0 +1,144 @@
+import type { WorkingCalendar } from './calendar.js';
+import { type LampThresholds, lampFor, yellowFromDate } from './lamps.js';
+import type { CaseItem, IsoDate, Lamp, StageCase, Step } from './model.js';
+import { STEPS } from './model.js';
+import { currentStep, isOpen } from './stage-case.js';
+import { addCalendarDays } from './calendar.js';
+import { dueDate, elapsedWorkingDays } from './time-limits.js';
+
+export interface ItemProgress {
+  code: string;
+  name: string;
+  department: string;
+  status: CaseItem['status'];
+  promisedDays: number;
+  statutoryDays: number;
+  startDate?: IsoDate;
+  /** working days used, clock stops excluded */
+  elapsedDays: number;
+  remainingDays?: number;
+  dueDate?: IsoDate;
+  /** the due date lies in a year whose holiday arrangement is not yet published */
+  provisional: boolean;
+  statutoryDueDate?: IsoDate;
+  lamp: Lamp;
+  clockStopped: boolean;
+  stoppedDays: number;
+}
+
+const SEVERITY: Record<Lamp, number> = { green: 0, yellow: 1, red: 2 };
+export const worstLamp = (lamps: Lamp[]): Lamp =>
+  lamps.reduce<Lamp>((w, l) => (SEVERITY[l] > SEVERITY[w] ? l : w), 'green');
+
+/** The clock of an item on `today`: a decided item's clock ended on its decision day. */
+export function itemProgress(
+  cal: WorkingCalendar,
+  item: CaseItem,
+  today: IsoDate,
+  thresholds: LampThresholds,
+  decidedOn?: IsoDate,
+): ItemProgress {
+  const base = {
+    code: item.code,
+    name: item.name,
+    department: item.department,
+    status: item.status,
+    promisedDays: item.promisedDays,
+    statutoryDays: item.statutoryDays,
+  };
+  if (!item.startDate) {
+    return { ...base, elapsedDays: 0, provisional: false, lamp: 'green', clockStopped: false, stoppedDays: 0 };
+  }
+  const asOf = decidedOn ?? today;
+  const elapsed = elapsedWorkingDays(cal, item.startDate, item.clockStops, asOf);
+  const due = dueDate(cal, item.startDate, item.promisedDays, item.clockStops, asOf);
+  const statutory = dueDate(cal, item.startDate, item.statutoryDays, item.clockStops, asOf);
+  const stoppedDays = cal.workingDaysBetween(item.startDate, asOf) - elapsed;
+  return {
+    ...base,
+    startDate: item.startDate,
+    elapsedDays: elapsed,
+    remainingDays: item.promisedDays - elapsed,
+    dueDate: due.date,
+    provisional: due.provisional,
+    statutoryDueDate: statutory.date,
+    lamp: lampFor({ limitDays: item.promisedDays, elapsedDays: elapsed, decided: !!item.decision }, thresholds),
+    clockStopped: item.clockStops.some((s) => !s.to),
+    stoppedDays: Math.max(0, stoppedDays),
+  };
+}
+
+export interface CaseProgress {
+  caseId: string;
+  status: StageCase['status'];
+  step: Step;
+  steps: { step: Step; state: 'done' | 'current' | 'pending' }[];
+  lamp: Lamp;
+  acceptDueDate: IsoDate;
+  acceptOverdue: boolean;
+  items: ItemProgress[];
+  deficiencies: (StageCase['deficiencies'][number] & { overdue: boolean })[];
+}
+
+export function caseProgress(
+  cal: WorkingCalendar,
+  c: StageCase,
+  today: IsoDate,
+  thresholds: LampThresholds,
+  decidedOnOf: (at: string) => IsoDate,
+): CaseProgress {
+  const items = c.items.map((i) =>
+    itemProgress(cal, i, today, thresholds, i.decision ? decidedOnOf(i.decision.at) : undefined),
+  );
+  const step = currentStep(c);
+  const idx = STEPS.indexOf(step);
+  const finished = !!c.feedback;
+  const acceptOverdue = c.status === 'submitted' && today > c.acceptDueDate;
+  return {
+    caseId: c.id,
+    status: c.status,
+    step,
+    steps: STEPS.map((s, i) => ({
+      step: s,
+      state: finished || i < idx ? 'done' : i === idx ? 'current' : 'pending',
+    })),
+    lamp: worstLamp([...items.map((i) => i.lamp), acceptOverdue ? 'red' : 'green']),
+    acceptDueDate: c.acceptDueDate,
+    acceptOverdue,
+    items,
+    deficiencies: c.deficiencies.map((d) => ({ ...d, overdue: d.status === 'open' && today > d.deadline })),
+  };
+}
+
+/**
+ * The next date on which the sweeper must look at the case: acceptance overdue, an item turning
+ * yellow or red (unless already announced), or a 容缺 deadline passing. Undefined: nothing scheduled.
+ */
+export function nextCheckDate(
+  cal: WorkingCalendar,
+  c: StageCase,
+  today: IsoDate,
+  thresholds: LampThresholds,
+): IsoDate | undefined {
+  const candidates: IsoDate[] = [];
+  if (c.status === 'submitted') candidates.push(addCalendarDays(c.acceptDueDate, 1));
+  for (const d of c.deficiencies) {
+    if (d.status === 'open') candidates.push(addCalendarDays(d.deadline, 1));
+  }
+  if (c.status === 'underReview') {
+    for (const item of c.items) {
+      if (item.decision || !item.startDate || item.clockStops.some((s) => !s.to)) continue;
+      if (item.lampNotified !== 'yellow' && item.lampNotified !== 'red') {
+        candidates.push(yellowFromDate(cal, item.startDate, item.promisedDays, item.clockStops, today, thresholds));
+      }
+      if (item.lampNotified !== 'red') {
+        const due = dueDate(cal, item.startDate, item.promisedDays, item.clockStops, today);
+        candidates.push(addCalendarDays(due.date, 1));
+      }
+    }
+  }
+  if (candidates.length === 0) return undefined;
+  return candidates.reduce((a, b) => (a < b ? a : b));
+}
+
+export { isOpen };

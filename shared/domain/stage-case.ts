@@ -1,0 +1,524 @@
+import type { ProvinceConfig } from '../config/province-config.js';
+import type { WorkingCalendar } from './calendar.js';
+import { deficiencyDeadline, mayBeDeficient } from './deficiency.js';
+import { conflict, invalid } from './errors.js';
+import type {
+  AcceptanceOutcome,
+  CaseItem,
+  ClockStop,
+  DeficiencyCommitment,
+  Instant,
+  IsoDate,
+  ItemOutcome,
+  MaterialRef,
+  PreReviewFinding,
+  Project,
+  SpecialProcedureType,
+  Stage,
+  StageCase,
+  Step,
+} from './model.js';
+
+type CatalogueItem = ProvinceConfig['items'][number];
+type StageConfig = ProvinceConfig['stages'][number];
+
+/** The states in which a case is still moving; everything else is closed. */
+export const OPEN_STATUSES = ['submitted', 'correctionRequested', 'underReview'] as const;
+export const isOpen = (c: StageCase) => (OPEN_STATUSES as readonly string[]).includes(c.status);
+
+export function stageConfig(province: ProvinceConfig, stage: Stage): StageConfig {
+  const found = province.stages.find((s) => s.stage === stage);
+  if (!found) throw invalid('STAGE_NOT_CONFIGURED', `本省未配置该审批阶段：${stage}`);
+  return found;
+}
+
+export function catalogueItem(province: ProvinceConfig, code: string): CatalogueItem {
+  const found = province.items.find((i) => i.code === code);
+  if (!found) throw invalid('UNKNOWN_ITEM', `审批事项不存在：${code}`);
+  return found;
+}
+
+/** The items a stage application covers: every required item of the stage plus the chosen optional ones. */
+export function selectItems(province: ProvinceConfig, stage: Stage, chosen: string[] | undefined): CatalogueItem[] {
+  const cfg = stageConfig(province, stage);
+  const inStage = new Set(cfg.items.map((i) => i.code));
+  for (const code of chosen ?? []) {
+    if (!inStage.has(code)) throw invalid('ITEM_NOT_IN_STAGE', `事项 ${code} 不属于该阶段`);
+  }
+  const wanted = new Set(chosen ?? []);
+  return cfg.items.filter((i) => i.required || wanted.has(i.code)).map((i) => catalogueItem(province, i.code));
+}
+
+/** Which required materials of which items are absent from what was submitted. */
+export function missingMaterials(items: CatalogueItem[], materials: { code: string }[]) {
+  const have = new Set(materials.map((m) => m.code));
+  return items.flatMap((item) =>
+    item.materials.filter((m) => !have.has(m)).map((materialCode) => ({ itemCode: item.code, materialCode })),
+  );
+}
+
+/**
+ * 智能预审: completeness per item before anything is stored. Errors block submission (core
+ * material missing); warnings are materials that may be accepted under 容缺.
+ */
+export function preReview(
+  province: ProvinceConfig,
+  items: CatalogueItem[],
+  materials: { code: string }[],
+): PreReviewFinding[] {
+  const known = new Map(province.materials.map((m) => [m.code, m]));
+  const findings: PreReviewFinding[] = [];
+  const seen = new Set<string>();
+  for (const m of materials) {
+    if (!known.has(m.code)) {
+      throw invalid('UNKNOWN_MATERIAL', `材料代码不存在：${m.code}`, { materialCode: m.code });
+    }
+    if (seen.has(m.code)) throw invalid('DUPLICATE_MATERIAL', `材料重复提交：${m.code}`);
+    seen.add(m.code);
+  }
+  for (const { itemCode, materialCode } of missingMaterials(items, materials)) {
+    const item = items.find((i) => i.code === itemCode)!;
+    const name = known.get(materialCode)?.name ?? materialCode;
+    if (mayBeDeficient(item, materialCode) && !known.get(materialCode)?.core) {
+      findings.push({
+        severity: 'warning',
+        code: 'MATERIAL_MISSING_DEFICIENCY_ALLOWED',
+        messageZh: `缺少「${name}」，可申请容缺受理并承诺限期补齐`,
+        itemCode,
+        materialCode,
+      });
+    } else {
+      findings.push({
+        severity: 'error',
+        code: 'MATERIAL_MISSING_REQUIRED',
+        messageZh: `缺少「${name}」，该材料为必备材料，不能容缺`,
+        itemCode,
+        materialCode,
+      });
+    }
+  }
+  return findings;
+}
+
+export interface NewCaseInput {
+  id: string;
+  province: ProvinceConfig;
+  project: Project;
+  stage: Stage;
+  items: CatalogueItem[];
+  materials: MaterialRef[];
+  findings: PreReviewFinding[];
+  submittedBy: string;
+  now: Instant;
+  today: IsoDate;
+  cal: WorkingCalendar;
+}
+
+export function createStageCase(input: NewCaseInput): StageCase {
+  const { project, province } = input;
+  if (project.admission.status !== 'admitted') {
+    throw conflict('PROJECT_NOT_ADMITTED', '项目尚未纳入绿色通道，不能提交绿色通道阶段申请');
+  }
+  const acceptDue = input.cal.addWorkingDays(input.today, province.acceptance.days);
+  return {
+    id: input.id,
+    province: province.code,
+    projectId: project.id,
+    projectCode: project.projectCode,
+    projectName: project.name,
+    applicant: { ...project.owner },
+    stage: input.stage,
+    ...(project.admission.priority !== undefined ? { priority: project.admission.priority } : {}),
+    status: 'submitted',
+    round: 1,
+    submittedAt: input.now,
+    submittedBy: input.submittedBy,
+    acceptDueDate: acceptDue.date,
+    acceptProvisional: acceptDue.provisional,
+    materials: input.materials,
+    preReview: input.findings,
+    items: input.items.map(
+      (i): CaseItem => ({
+        code: i.code,
+        name: i.name,
+        department: i.department,
+        statutoryDays: i.statutoryDays,
+        promisedDays: i.promisedDays,
+        status: 'inReview',
+        clockStops: [],
+      }),
+    ),
+    deficiencies: [],
+    corrections: [],
+  };
+}
+
+export interface DeficiencyRequest {
+  itemCode: string;
+  materialCode: string;
+  /** working days granted to supplement */
+  days: number;
+}
+
+export type AcceptanceDecision =
+  | { outcome: 'accept' }
+  | { outcome: 'acceptWithDeficiencies'; deficiencies: DeficiencyRequest[]; commitmentSigned: boolean }
+  | { outcome: 'correction'; missing: string[]; reason: string }
+  | { outcome: 'refuse'; reason: string };
+
+export interface AcceptanceContext {
+  province: ProvinceConfig;
+  officer: { id: string; name: string; unit: string };
+  now: Instant;
+  today: IsoDate;
+  cal: WorkingCalendar;
+  /** credit marks of the applicant organisation: bad credit bars 容缺 */
+  applicantCreditMarks: number;
+}
+
+/** 受理: the four outcomes of the window. */
+export function accept(c: StageCase, decision: AcceptanceDecision, ctx: AcceptanceContext): StageCase {
+  if (c.status !== 'submitted') {
+    throw conflict('CASE_NOT_AWAITING_ACCEPTANCE', '办件当前不在待受理状态');
+  }
+  const base = {
+    ...c,
+    acceptance: {
+      outcome: decision.outcome as AcceptanceOutcome,
+      by: ctx.officer.id,
+      unit: ctx.officer.unit,
+      at: ctx.now,
+    },
+  };
+  const items = c.items.map((i) => catalogueItem(ctx.province, i.code));
+  const missing = missingMaterials(items, c.materials);
+
+  switch (decision.outcome) {
+    case 'refuse':
+      return {
+        ...base,
+        acceptance: { ...base.acceptance, reasons: decision.reason },
+        status: 'refused',
+        closedAt: ctx.now,
+      };
+    case 'correction': {
+      if (decision.missing.length === 0) {
+        throw invalid('CORRECTION_EMPTY', '补正通知须一次性列明全部需补正的材料');
+      }
+      return {
+        ...base,
+        acceptance: { ...base.acceptance, reasons: decision.reason, missing: decision.missing },
+        status: 'correctionRequested',
+        corrections: [
+          ...c.corrections,
+          {
+            round: c.round,
+            requestedAt: ctx.now,
+            requestedBy: ctx.officer.id,
+            missing: decision.missing,
+            reason: decision.reason,
+          },
+        ],
+      };
+    }
+    case 'accept':
+      if (missing.length > 0) {
+        throw invalid('MATERIALS_INCOMPLETE', '申请材料不齐全，不能直接受理；请容缺受理或一次性告知补正', {
+          missing,
+        });
+      }
+      return startReview(base, ctx, []);
+    case 'acceptWithDeficiencies': {
+      if (!decision.commitmentSigned) {
+        throw invalid('COMMITMENT_NOT_SIGNED', '容缺受理须由申请人签署容缺受理承诺书');
+      }
+      if (ctx.applicantCreditMarks >= ctx.province.deficiency.barredAfterCreditMarks) {
+        throw conflict('DEFICIENCY_BARRED', '申请单位存在失信记录，不能适用容缺受理');
+      }
+      if (decision.deficiencies.length === 0) {
+        throw invalid('DEFICIENCY_EMPTY', '容缺受理须列明缺少的材料及补齐期限');
+      }
+      const covered = new Set(decision.deficiencies.map((d) => `${d.itemCode}/${d.materialCode}`));
+      const uncovered = missing.filter((m) => !covered.has(`${m.itemCode}/${m.materialCode}`));
+      if (uncovered.length > 0) {
+        throw invalid('DEFICIENCY_INCOMPLETE', '容缺告知书须列明全部缺少的材料', { uncovered });
+      }
+      const commitments = decision.deficiencies.map((d): DeficiencyCommitment => {
+        const item = items.find((i) => i.code === d.itemCode);
+        if (!item) throw invalid('ITEM_NOT_IN_CASE', `事项 ${d.itemCode} 不在本办件中`);
+        const material = ctx.province.materials.find((m) => m.code === d.materialCode);
+        if (!material || material.core || !mayBeDeficient(item, d.materialCode)) {
+          throw invalid('MATERIAL_NOT_DEFICIENCY_ALLOWED', `材料 ${d.materialCode} 为实质性材料或不在容缺清单内，不能容缺`);
+        }
+        if (d.days > ctx.province.deficiency.maxDays) {
+          throw invalid('DEFICIENCY_DEADLINE_BEYOND_LIMIT', '容缺补齐期限超过本省规定的最长期限');
+        }
+        const deadline = deficiencyDeadline(ctx.cal, ctx.today, d.days, item.promisedDays);
+        return {
+          itemCode: d.itemCode,
+          materialCode: d.materialCode,
+          grantedDays: d.days,
+          deadline: deadline.date,
+          provisional: deadline.provisional,
+          status: 'open',
+        };
+      });
+      return startReview(base, ctx, commitments);
+    }
+  }
+}
+
+function startReview(c: StageCase, ctx: AcceptanceContext, commitments: DeficiencyCommitment[]): StageCase {
+  return {
+    ...c,
+    status: 'underReview',
+    firstReceiver: { officerId: ctx.officer.id, name: ctx.officer.name, unit: ctx.officer.unit, since: ctx.now },
+    deficiencies: commitments,
+    items: c.items.map((i) => ({ ...i, status: 'inReview', startDate: ctx.today })),
+  };
+}
+
+/** 补正后重新提交: the applicant answers the one-time correction notice; a new acceptance round starts. */
+export function resubmit(
+  c: StageCase,
+  materials: MaterialRef[],
+  ctx: { now: Instant; today: IsoDate; cal: WorkingCalendar; province: ProvinceConfig },
+): StageCase {
+  if (c.status !== 'correctionRequested') throw conflict('CASE_NOT_AWAITING_CORRECTION', '办件当前无需补正');
+  const merged = mergeMaterials(c.materials, materials);
+  const acceptDue = ctx.cal.addWorkingDays(ctx.today, ctx.province.acceptance.days);
+  const { acceptance: _previous, ...rest } = c;
+  return {
+    ...rest,
+    status: 'submitted',
+    round: c.round + 1,
+    materials: merged,
+    acceptDueDate: acceptDue.date,
+    acceptProvisional: acceptDue.provisional,
+    corrections: c.corrections.map((r) => (r.round === c.round && !r.resolvedAt ? { ...r, resolvedAt: ctx.now } : r)),
+  };
+}
+
+function mergeMaterials(existing: MaterialRef[], added: MaterialRef[]): MaterialRef[] {
+  const byCode = new Map(existing.map((m) => [m.code, m]));
+  for (const m of added) byCode.set(m.code, m);
+  return [...byCode.values()];
+}
+
+function itemOf(c: StageCase, itemCode: string): CaseItem {
+  const item = c.items.find((i) => i.code === itemCode);
+  if (!item) throw invalid('ITEM_NOT_IN_CASE', `事项 ${itemCode} 不在本办件中`);
+  return item;
+}
+
+function replaceItem(c: StageCase, item: CaseItem): StageCase {
+  return { ...c, items: c.items.map((i) => (i.code === item.code ? item : i)) };
+}
+
+function requireReviewable(c: StageCase, item: CaseItem) {
+  if (c.status !== 'underReview') throw conflict('CASE_NOT_UNDER_REVIEW', '办件不在审查阶段');
+  if (item.decision) throw conflict('ITEM_ALREADY_DECIDED', '该事项已作出决定，不能重复决定');
+}
+
+export interface ItemDecisionInput {
+  outcome: ItemOutcome;
+  reasons?: string;
+  by: string;
+  now: Instant;
+  /** 电子证照 number, issued by the caller's id generator */
+  resultNo: string;
+  resultHash: string;
+  deficiencyPolicy: ProvinceConfig['deficiency']['resultPolicy'];
+}
+
+/** 批准/不予批准 one item; when the last item is decided the stage closes. */
+export function decideItem(c: StageCase, itemCode: string, d: ItemDecisionInput): StageCase {
+  const item = itemOf(c, itemCode);
+  requireReviewable(c, item);
+  if (item.status !== 'inReview') {
+    throw conflict('ITEM_CLOCK_STOPPED', '该事项处于补正或特别程序中，须先结束后再作决定');
+  }
+  if (d.outcome === 'reject' && !d.reasons?.trim()) {
+    throw invalid('REASONS_REQUIRED', '不予批准须说明理由');
+  }
+  const withheld =
+    d.outcome === 'approve' &&
+    d.deficiencyPolicy === 'withhold' &&
+    c.deficiencies.some((x) => x.itemCode === itemCode && x.status === 'open');
+  const decided: CaseItem = {
+    ...item,
+    status: d.outcome === 'approve' ? 'approved' : 'rejected',
+    decision: {
+      outcome: d.outcome,
+      by: d.by,
+      at: d.now,
+      ...(d.reasons ? { reasons: d.reasons } : {}),
+      ...(d.outcome === 'approve' ? { resultNo: d.resultNo, resultHash: d.resultHash } : {}),
+      ...(withheld ? { resultWithheld: true } : {}),
+    },
+  };
+  return closeIfAllDecided(replaceItem(c, decided), d.now);
+}
+
+function closeIfAllDecided(c: StageCase, now: Instant): StageCase {
+  if (c.items.some((i) => !i.decision)) return c;
+  const rejected = c.items.some((i) => i.decision?.outcome === 'reject');
+  return { ...c, status: rejected ? 'rejected' : 'approved', closedAt: now };
+}
+
+/** 一次性告知补正 of one item during review: stops its clock until the applicant supplements. */
+export function requestItemCorrection(
+  c: StageCase,
+  itemCode: string,
+  req: { missing: string[]; reason: string; now: Instant; today: IsoDate },
+): StageCase {
+  const item = itemOf(c, itemCode);
+  requireReviewable(c, item);
+  if (item.status !== 'inReview') throw conflict('ITEM_CLOCK_STOPPED', '该事项已在补正或特别程序中');
+  if (item.clockStops.some((s) => s.kind === 'correction')) {
+    throw conflict('CORRECTION_ALREADY_REQUESTED', '补正须一次性告知，该事项已告知过补正');
+  }
+  if (req.missing.length === 0) throw invalid('CORRECTION_EMPTY', '补正通知须一次性列明全部需补正的材料');
+  return replaceItem(c, {
+    ...item,
+    status: 'correctionRequested',
+    correction: { requestedAt: req.now, missing: req.missing, reason: req.reason },
+    clockStops: [...item.clockStops, { kind: 'correction', from: req.today, reason: req.reason }],
+  });
+}
+
+/** 特别程序 (expert review, hearing…): not counted in the time limit (行政许可法第四十五条). */
+export function startSpecialProcedure(
+  c: StageCase,
+  itemCode: string,
+  req: { procedureType: SpecialProcedureType; reason: string; approvedBy: string; today: IsoDate },
+): StageCase {
+  const item = itemOf(c, itemCode);
+  requireReviewable(c, item);
+  if (item.status !== 'inReview') throw conflict('ITEM_CLOCK_STOPPED', '该事项已在补正或特别程序中');
+  const stop: ClockStop = {
+    kind: 'specialProcedure',
+    from: req.today,
+    procedureType: req.procedureType,
+    reason: req.reason,
+    approvedBy: req.approvedBy,
+  };
+  return replaceItem(c, { ...item, status: 'specialProcedure', clockStops: [...item.clockStops, stop] });
+}
+
+export function endSpecialProcedure(c: StageCase, itemCode: string, today: IsoDate): StageCase {
+  const item = itemOf(c, itemCode);
+  requireReviewable(c, item);
+  if (item.status !== 'specialProcedure') {
+    throw conflict('NO_SPECIAL_PROCEDURE', '该事项没有进行中的特别程序');
+  }
+  return replaceItem(c, {
+    ...item,
+    status: 'inReview',
+    clockStops: item.clockStops.map((s) => (s.kind === 'specialProcedure' && !s.to ? { ...s, to: today } : s)),
+  });
+}
+
+/**
+ * 补交材料: settles 容缺 commitments and item corrections that the new materials answer. Withheld
+ * results are released once nothing of their item is outstanding.
+ */
+export function supplement(
+  c: StageCase,
+  materials: MaterialRef[],
+  ctx: { now: Instant; today: IsoDate },
+): { next: StageCase; settled: string[] } {
+  if (!isOpen(c) && !c.deficiencies.some((d) => d.status === 'open')) {
+    throw conflict('NOTHING_TO_SUPPLEMENT', '办件已办结，无需补交材料');
+  }
+  const codes = new Set(materials.map((m) => m.code));
+  const settled: string[] = [];
+  const deficiencies = c.deficiencies.map((d) => {
+    if (d.status === 'open' && codes.has(d.materialCode)) {
+      settled.push(`${d.itemCode}/${d.materialCode}`);
+      return { ...d, status: 'supplemented' as const, supplementedAt: ctx.now };
+    }
+    return d;
+  });
+  const items = c.items.map((item) => {
+    let next = item;
+    if (item.status === 'correctionRequested' && item.correction) {
+      const stillMissing = item.correction.missing.filter((m) => !codes.has(m));
+      if (stillMissing.length < item.correction.missing.length) settled.push(`${item.code}/correction`);
+      if (stillMissing.length === 0) {
+        next = {
+          ...item,
+          status: 'inReview',
+          clockStops: item.clockStops.map((s) => (s.kind === 'correction' && !s.to ? { ...s, to: ctx.today } : s)),
+        };
+      } else {
+        next = { ...item, correction: { ...item.correction, missing: stillMissing } };
+      }
+    }
+    const outstanding = deficiencies.some((d) => d.itemCode === item.code && d.status === 'open');
+    if (next.decision?.resultWithheld && !outstanding) {
+      const { resultWithheld: _released, ...decision } = next.decision;
+      next = { ...next, decision };
+    }
+    return next;
+  });
+  if (settled.length === 0) {
+    throw invalid('SUPPLEMENT_NOT_REQUESTED', '所补交的材料不在容缺或补正清单中');
+  }
+  return { next: { ...c, deficiencies, items, materials: mergeMaterials(c.materials, materials) }, settled };
+}
+
+/** 容缺 not supplemented by its deadline: the acceptance is void and the case ends. */
+export function terminate(c: StageCase, reason: string, now: Instant): StageCase {
+  if (c.status === 'terminated') throw conflict('CASE_ALREADY_TERMINATED', '办件已终止');
+  return {
+    ...c,
+    status: 'terminated',
+    terminationReason: reason,
+    closedAt: now,
+    deficiencies: c.deficiencies.map((d) => (d.status === 'open' ? { ...d, status: 'overdue' } : d)),
+  };
+}
+
+export function giveFeedback(
+  c: StageCase,
+  f: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string; by: string; now: Instant },
+): StageCase {
+  if (isOpen(c)) throw conflict('CASE_NOT_CLOSED', '办件办结后方可评价');
+  if (c.feedback) throw conflict('FEEDBACK_ALREADY_GIVEN', '已评价过该办件');
+  return {
+    ...c,
+    feedback: {
+      satisfaction: f.satisfaction,
+      ...(f.comment ? { comment: f.comment } : {}),
+      at: f.now,
+      by: f.by,
+    },
+  };
+}
+
+/** Where the case stands in the six-step loop. */
+export function currentStep(c: StageCase): Step {
+  switch (c.status) {
+    case 'correctionRequested':
+      return 'apply';
+    case 'submitted':
+      return 'accept';
+    case 'underReview':
+      return 'review';
+    case 'refused':
+    case 'terminated':
+      return 'supervise';
+    case 'approved':
+    case 'rejected':
+      if (c.deficiencies.some((d) => d.status === 'open')) return 'supervise';
+      return 'feedback';
+  }
+}
+
+/** What the workflow's acceptance callback returns once the window decided. */
+export function acceptanceOutcomeOfRound(c: StageCase, round: number): AcceptanceOutcome | undefined {
+  if (c.round > round) return 'correction';
+  if (c.round === round && c.acceptance) return c.acceptance.outcome;
+  return undefined;
+}

@@ -1,0 +1,38 @@
+import type { WorkingCalendar } from '../domain/calendar.js';
+import type { LampThresholds } from '../domain/lamps.js';
+import type { IsoDate, StageCase } from '../domain/model.js';
+import { nextCheckDate } from '../domain/progress.js';
+import { isOpen } from '../domain/stage-case.js';
+import { dueDate } from '../domain/time-limits.js';
+import type { IndexEntry } from '../ports/store.js';
+
+/** Every index entry a stage case has in its current state; the store replaces the old set. */
+export function caseIndexes(
+  cal: WorkingCalendar,
+  c: StageCase,
+  today: IsoDate,
+  thresholds: LampThresholds,
+): IndexEntry[] {
+  const entries: IndexEntry[] = [
+    { index: 'applicant', key: c.applicant.creditCode, sort: `${c.submittedAt}#${c.id}` },
+    { index: 'projectCases', key: c.projectId, sort: `${c.stage}#${c.submittedAt}#${c.id}` },
+    { index: 'status', key: `stageCase:${c.status}`, sort: `${c.submittedAt}#${c.id}` },
+  ];
+  if (c.status === 'submitted') {
+    entries.push({ index: 'acceptance', key: c.province, sort: `${c.acceptDueDate}#${c.id}` });
+  }
+  let provisional = c.status === 'submitted' && c.acceptProvisional;
+  if (c.deficiencies.some((d) => d.status === 'open' && d.provisional)) provisional = true;
+  if (c.status === 'underReview') {
+    for (const item of c.items) {
+      if (item.decision || !item.startDate) continue;
+      const due = dueDate(cal, item.startDate, item.promisedDays, item.clockStops, today);
+      if (due.provisional) provisional = true;
+      entries.push({ index: 'inbox', key: item.department, sort: `${due.date}#${c.id}#${item.code}` });
+    }
+  }
+  if (provisional) entries.push({ index: 'status', key: 'stageCase:provisional', sort: c.id });
+  const next = isOpen(c) || c.deficiencies.some((d) => d.status === 'open') ? nextCheckDate(cal, c, today, thresholds) : undefined;
+  if (next) entries.push({ index: 'due', key: c.province, sort: `${next}#${c.id}` });
+  return entries;
+}

@@ -1,0 +1,550 @@
+import { canonicalJson, sha256Hex } from '../domain/audit-chain.js';
+import { authorize } from '../domain/authz.js';
+import { shanghaiDate } from '../domain/calendar.js';
+import { deficiencyDeadline } from '../domain/deficiency.js';
+import { DomainError, conflict, invalid } from '../domain/errors.js';
+import type {
+  MaterialRef,
+  Organisation,
+  PreReviewFinding,
+  Project,
+  SpecialProcedureType,
+  Stage,
+  StageCase,
+  Versioned,
+} from '../domain/model.js';
+import { type CaseProgress, caseProgress } from '../domain/progress.js';
+import {
+  type AcceptanceDecision,
+  acceptanceOutcomeOfRound,
+  accept,
+  createStageCase,
+  decideItem,
+  endSpecialProcedure,
+  giveFeedback,
+  preReview,
+  requestItemCorrection,
+  resubmit,
+  selectItems,
+  startSpecialProcedure,
+  supplement,
+  terminate,
+} from '../domain/stage-case.js';
+import type { AuditEventDraft, Change, Page } from '../ports/store.js';
+import type { CalendarService } from './calendar.js';
+import { caseIndexes } from './case-indexes.js';
+import { type Ctx, SYSTEM_ACTOR } from './context.js';
+import type { Deps } from './deps.js';
+import { pageOpts } from './projects.js';
+import { commit, load, nowIso, today } from './unit-of-work.js';
+import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
+
+export interface MaterialInput {
+  code: string;
+  sha256?: string;
+  fileName?: string;
+}
+
+export interface SubmitInput {
+  projectId: string;
+  stage: Stage;
+  itemCodes?: string[];
+  materials: MaterialInput[];
+}
+
+/** How many times a mutation is retried when another writer changed the case in between. */
+const MAX_RETRIES = 5;
+
+export class CaseService {
+  private readonly callbacks: WorkflowCallbacks;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly calendar: CalendarService,
+  ) {
+    this.callbacks = new WorkflowCallbacks(deps);
+  }
+
+  private materials(input: MaterialInput[]): MaterialRef[] {
+    const at = nowIso(this.deps);
+    return input.map((m) => ({
+      code: m.code,
+      ...(m.sha256 ? { sha256: m.sha256 } : {}),
+      ...(m.fileName ? { fileName: m.fileName } : {}),
+      submittedAt: at,
+    }));
+  }
+
+  /** 智能预审 without storing anything. */
+  async preReview(ctx: Ctx, input: SubmitInput): Promise<{ findings: PreReviewFinding[]; items: string[] }> {
+    const { value: project } = await load<Project>(this.deps, 'project', input.projectId, '项目');
+    authorize(ctx.actor, 'case.submit', { ownerCreditCode: project.owner.creditCode });
+    const items = selectItems(this.deps.province, input.stage, input.itemCodes);
+    return { findings: preReview(this.deps.province, items, input.materials), items: items.map((i) => i.code) };
+  }
+
+  /** 申请: stores the case and starts its workflow. Blocking findings refuse the submission. */
+  async submit(ctx: Ctx, input: SubmitInput): Promise<Versioned<StageCase>> {
+    const { value: project } = await load<Project>(this.deps, 'project', input.projectId, '项目');
+    authorize(ctx.actor, 'case.submit', { ownerCreditCode: project.owner.creditCode });
+    const items = selectItems(this.deps.province, input.stage, input.itemCodes);
+    const findings = preReview(this.deps.province, items, input.materials);
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length > 0) {
+      throw invalid('PRE_REVIEW_FAILED', '智能预审未通过：缺少必备材料', { findings: errors });
+    }
+    await this.assertNoOpenCase(project.id, input.stage);
+    const cal = await this.calendar.current();
+    const c = createStageCase({
+      id: this.deps.ids.next('C'),
+      province: this.deps.province,
+      project,
+      stage: input.stage,
+      items,
+      materials: this.materials(input.materials),
+      findings,
+      submittedBy: ctx.actor.id,
+      now: nowIso(this.deps),
+      today: today(this.deps),
+      cal,
+    });
+    const event: AuditEventDraft = {
+      type: 'CaseSubmitted',
+      actor: ctx.actor.id,
+      at: c.submittedAt,
+      data: { projectCode: c.projectCode, stage: c.stage, items: c.items.map((i) => i.code), warnings: findings.length },
+    };
+    await commit(this.deps, ctx, [await this.change(c, 0, [event])], { status: 201, body: { ...c, version: 1 } });
+    await this.deps.workflow.start({ caseId: c.id, round: 1 });
+    return { value: c, version: 1 };
+  }
+
+  private async assertNoOpenCase(projectId: string, stage: Stage) {
+    const hits = await this.deps.store.query('projectCases', projectId, { from: `${stage}#`, to: `${stage}#\uffff` });
+    const cases = await this.deps.store.getMany<StageCase>(
+      'stageCase',
+      hits.items.map((h) => h.id),
+    );
+    if (cases.some((c) => !['refused', 'terminated', 'rejected'].includes(c.value.status))) {
+      throw conflict('STAGE_CASE_EXISTS', '该项目此阶段已有办理中或已批准的申请');
+    }
+  }
+
+  async get(ctx: Ctx, caseId: string): Promise<Versioned<StageCase>> {
+    const found = await load<StageCase>(this.deps, 'stageCase', caseId, '办件');
+    authorize(ctx.actor, 'case.read', scopeOf(found.value));
+    return found;
+  }
+
+  /** 进度: per-item deadlines and lamps as of today, and the timeline from the audit trail. */
+  async progress(ctx: Ctx, caseId: string) {
+    const { value: c, version } = await this.get(ctx, caseId);
+    const cal = await this.calendar.current();
+    const progress: CaseProgress = caseProgress(cal, c, today(this.deps), this.deps.province.lamps, shanghaiDate);
+    const trail = await this.deps.store.audit(`stageCase/${caseId}`);
+    return {
+      case: c,
+      version,
+      progress,
+      timeline: trail.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actor: e.actor })),
+    };
+  }
+
+  async listMine(ctx: Ctx, options: { cursor?: string; limit?: number }): Promise<Page<Versioned<StageCase>>> {
+    if (ctx.actor.role !== 'applicant') throw new DomainError('forbidden', 'FORBIDDEN', '仅申请单位可查看本单位办件');
+    const page = await this.deps.store.query('applicant', ctx.actor.creditCode ?? '', {
+      descending: true,
+      ...pageOpts(options),
+    });
+    return this.hydrate(page, (h) => h.kind === 'stageCase');
+  }
+
+  /** 待受理: cases waiting at the window, earliest acceptance deadline first. */
+  async acceptanceQueue(ctx: Ctx, options: { cursor?: string; limit?: number }) {
+    authorize(ctx.actor, 'acceptanceQueue.read');
+    const page = await this.deps.store.query('acceptance', this.deps.province.code, pageOpts(options));
+    return this.hydrate(page, () => true);
+  }
+
+  /** 部门待办: the reviewer's department's undecided items, earliest due first. */
+  async inbox(ctx: Ctx, options: { cursor?: string; limit?: number }) {
+    authorize(ctx.actor, 'inbox.read');
+    const department = ctx.actor.department ?? '';
+    const page = await this.deps.store.query('inbox', department, pageOpts(options));
+    const cases = await this.deps.store.getMany<StageCase>('stageCase', [
+      ...new Set(page.items.map((h) => h.id)),
+    ]);
+    const byId = new Map(cases.map((c) => [c.value.id, c]));
+    const cal = await this.calendar.current();
+    const t = today(this.deps);
+    const items = page.items.flatMap((h) => {
+      const itemCode = h.sort.split('#')[2];
+      const found = byId.get(h.id);
+      const item = found?.value.items.find((i) => i.code === itemCode);
+      if (!found || !item) return [];
+      const progress = caseProgress(cal, { ...found.value, items: [item] }, t, this.deps.province.lamps, shanghaiDate);
+      return [
+        {
+          caseId: found.value.id,
+          caseVersion: found.version,
+          projectCode: found.value.projectCode,
+          projectName: found.value.projectName,
+          stage: found.value.stage,
+          priority: found.value.priority,
+          item: progress.items[0]!,
+        },
+      ];
+    });
+    return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  private async hydrate(page: Page<{ kind: string; id: string }>, keep: (h: { kind: string }) => boolean) {
+    const ids = page.items.filter(keep).map((h) => h.id);
+    const items = await this.deps.store.getMany<StageCase>('stageCase', ids);
+    return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  /** 受理 with one of the four outcomes; the window officer's unit becomes the first receiver. */
+  async actOnAcceptance(ctx: Ctx, caseId: string, expectedVersion: number, decision: AcceptanceDecision) {
+    authorize(ctx.actor, 'case.accept');
+    const cal = await this.calendar.current();
+    const result = await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+      const org = await this.deps.store.get<Organisation>('organisation', c.applicant.creditCode);
+      const next = accept(c, decision, {
+        province: this.deps.province,
+        officer: {
+          id: ctx.actor.id,
+          name: ctx.actor.name,
+          unit: ctx.actor.unit ?? this.deps.province.windowUnit,
+        },
+        now: nowIso(this.deps),
+        today: today(this.deps),
+        cal,
+        applicantCreditMarks: org?.value.creditMarks.length ?? 0,
+      });
+      const type = {
+        accept: 'CaseAccepted',
+        acceptWithDeficiencies: 'CaseAcceptedWithDeficiencies',
+        correction: 'CorrectionRequested',
+        refuse: 'CaseRefused',
+      }[decision.outcome];
+      return {
+        next,
+        events: [
+          {
+            type,
+            data: {
+              round: c.round,
+              ...(decision.outcome === 'acceptWithDeficiencies'
+                ? { deficiencies: next.deficiencies.map((d) => ({ ...d })) }
+                : {}),
+              ...(decision.outcome === 'correction' ? { missing: decision.missing, reason: decision.reason } : {}),
+              ...(decision.outcome === 'refuse' ? { reason: decision.reason } : {}),
+              ...(next.firstReceiver ? { firstReceiver: next.firstReceiver.unit } : {}),
+            },
+          },
+        ],
+      };
+    });
+    await this.callbacks.complete(taskKeys.acceptance(caseId, result.before.round), {
+      outcome: decision.outcome,
+    });
+    return result.saved;
+  }
+
+  /** 补正后重新提交 */
+  async resubmit(ctx: Ctx, caseId: string, expectedVersion: number, materials: MaterialInput[]) {
+    const cal = await this.calendar.current();
+    const result = await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+      authorize(ctx.actor, 'case.resubmit', { ownerCreditCode: c.applicant.creditCode });
+      const items = c.items.map((i) => ({ code: i.code }));
+      const known = selectItems(
+        this.deps.province,
+        c.stage,
+        items.map((i) => i.code),
+      );
+      preReview(this.deps.province, known, materials);
+      const next = resubmit(c, this.materials(materials), {
+        now: nowIso(this.deps),
+        today: today(this.deps),
+        cal,
+        province: this.deps.province,
+      });
+      return { next, events: [{ type: 'CaseResubmitted', data: { round: next.round, materials: materials.map((m) => m.code) } }] };
+    });
+    await this.callbacks.complete(taskKeys.resubmission(caseId, result.before.round), {
+      round: result.saved.value.round,
+    });
+    return result.saved;
+  }
+
+  /** 审查决定 of one item by its department. */
+  async decideItem(
+    ctx: Ctx,
+    caseId: string,
+    itemCode: string,
+    expectedVersion: number | undefined,
+    input: { outcome: 'approve' | 'reject'; reasons?: string },
+  ) {
+    const result = await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+      const item = c.items.find((i) => i.code === itemCode);
+      authorize(ctx.actor, 'item.decide', { itemDepartment: item?.department ?? '\u0000' });
+      const now = nowIso(this.deps);
+      const resultNo = `${this.deps.province.code}${now.slice(0, 4)}-${this.deps.ids.next('R')}`;
+      const resultHash = sha256Hex(
+        canonicalJson({
+          province: this.deps.province.code,
+          caseId,
+          projectCode: c.projectCode,
+          itemCode,
+          outcome: input.outcome,
+          resultNo,
+          at: now,
+          materials: c.materials.map((m) => ({ code: m.code, sha256: m.sha256 })),
+        }),
+      );
+      const next = decideItem(c, itemCode, {
+        ...input,
+        by: ctx.actor.id,
+        now,
+        resultNo,
+        resultHash,
+        deficiencyPolicy: this.deps.province.deficiency.resultPolicy,
+      });
+      const decided = next.items.find((i) => i.code === itemCode)!;
+      const events: { type: string; data: Record<string, unknown> }[] = [
+        {
+          type: input.outcome === 'approve' ? 'ItemApproved' : 'ItemRejected',
+          data: {
+            itemCode,
+            department: decided.department,
+            ...(input.reasons ? { reasons: input.reasons } : {}),
+            ...(decided.decision?.resultNo ? { resultNo: decided.decision.resultNo } : {}),
+            ...(decided.decision?.resultHash ? { resultHash: decided.decision.resultHash } : {}),
+          },
+        },
+      ];
+      if (next.status === 'approved') events.push({ type: 'StageApproved', data: { stage: next.stage } });
+      if (next.status === 'rejected') events.push({ type: 'StageRejected', data: { stage: next.stage } });
+      return { next, events };
+    });
+    await this.callbacks.complete(taskKeys.item(caseId, itemCode), { itemCode, outcome: input.outcome });
+    return result.saved;
+  }
+
+  async requestItemCorrection(
+    ctx: Ctx,
+    caseId: string,
+    itemCode: string,
+    expectedVersion: number | undefined,
+    input: { missing: string[]; reason: string },
+  ) {
+    return (
+      await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+        const item = c.items.find((i) => i.code === itemCode);
+        authorize(ctx.actor, 'item.correction', { itemDepartment: item?.department ?? '\u0000' });
+        const next = requestItemCorrection(c, itemCode, { ...input, now: nowIso(this.deps), today: today(this.deps) });
+        return { next, events: [{ type: 'ItemCorrectionRequested', data: { itemCode, ...input } }] };
+      })
+    ).saved;
+  }
+
+  async specialProcedure(
+    ctx: Ctx,
+    caseId: string,
+    itemCode: string,
+    expectedVersion: number | undefined,
+    input: { action: 'start'; procedureType: SpecialProcedureType; reason: string; approvedBy: string } | { action: 'end' },
+  ) {
+    return (
+      await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+        const item = c.items.find((i) => i.code === itemCode);
+        authorize(ctx.actor, 'item.specialProcedure', { itemDepartment: item?.department ?? '\u0000' });
+        if (input.action === 'start') {
+          const next = startSpecialProcedure(c, itemCode, { ...input, today: today(this.deps) });
+          return {
+            next,
+            events: [
+              {
+                type: 'SpecialProcedureStarted',
+                data: { itemCode, procedureType: input.procedureType, reason: input.reason, approvedBy: input.approvedBy },
+              },
+            ],
+          };
+        }
+        const next = endSpecialProcedure(c, itemCode, today(this.deps));
+        return { next, events: [{ type: 'SpecialProcedureEnded', data: { itemCode } }] };
+      })
+    ).saved;
+  }
+
+  /** 补交材料 for 容缺 commitments and item corrections. */
+  async supplement(ctx: Ctx, caseId: string, materials: MaterialInput[]) {
+    return (
+      await this.mutate(ctx, caseId, undefined, async (c) => {
+        authorize(ctx.actor, 'case.supplement', { ownerCreditCode: c.applicant.creditCode });
+        const { next, settled } = supplement(c, this.materials(materials), {
+          now: nowIso(this.deps),
+          today: today(this.deps),
+        });
+        return {
+          next,
+          events: [{ type: 'MaterialsSupplemented', data: { materials: materials.map((m) => m.code), settled } }],
+        };
+      })
+    ).saved;
+  }
+
+  /** 评价: satisfaction 1–5 after the stage closed. */
+  async feedback(ctx: Ctx, caseId: string, input: { satisfaction: 1 | 2 | 3 | 4 | 5; comment?: string }) {
+    return (
+      await this.mutate(ctx, caseId, undefined, async (c) => {
+        authorize(ctx.actor, 'case.feedback', { ownerCreditCode: c.applicant.creditCode });
+        const next = giveFeedback(c, { ...input, by: ctx.actor.id, now: nowIso(this.deps) });
+        return { next, events: [{ type: 'FeedbackGiven', data: { satisfaction: input.satisfaction } }] };
+      })
+    ).saved;
+  }
+
+  /**
+   * 终止: a supervisor's decision or an overdue 容缺 commitment. With `creditMark` the applicant's
+   * organisation gets a credit mark in the same commit.
+   */
+  async terminate(ctx: Ctx, caseId: string, reason: string, creditMark: boolean) {
+    if (ctx.actor !== SYSTEM_ACTOR) authorize(ctx.actor, 'case.terminate');
+    const result = await this.mutate(
+      ctx,
+      caseId,
+      undefined,
+      async (c) => {
+        const now = nowIso(this.deps);
+        const next = terminate(c, reason, now);
+        return { next, events: [{ type: 'CaseTerminated', data: { reason, creditMark } }] };
+      },
+      async (c) => {
+        if (!creditMark) return [];
+        const org = await this.deps.store.get<Organisation>('organisation', c.applicant.creditCode);
+        const value: Organisation = {
+          creditCode: c.applicant.creditCode,
+          name: c.applicant.name,
+          creditMarks: [...(org?.value.creditMarks ?? []), { at: nowIso(this.deps), caseId, reason }],
+        };
+        return [
+          {
+            kind: 'organisation',
+            id: value.creditCode,
+            expectedVersion: org?.version ?? 0,
+            value,
+            indexes: [],
+            events: [{ type: 'CreditMarked', actor: ctx.actor.id, at: nowIso(this.deps), data: { caseId, reason } }],
+          },
+        ];
+      },
+    );
+    await this.callbacks.failAll(caseId, 'CaseTerminated', reason);
+    return result.saved;
+  }
+
+  /** Recomputes stored deadlines that were provisional, after a new year's arrangement arrived. */
+  async recomputeProvisional(): Promise<number> {
+    const cal = await this.calendar.current();
+    let changed = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.store.query('status', 'stageCase:provisional', { limit: 50, ...(cursor ? { cursor } : {}) });
+      for (const hit of page.items) {
+        await this.mutate({ actor: SYSTEM_ACTOR }, hit.id, undefined, async (c) => {
+          const acceptDue = cal.addWorkingDays(shanghaiDate(c.submittedAt), this.deps.province.acceptance.days);
+          const next: StageCase = {
+            ...c,
+            ...(c.status === 'submitted' ? { acceptDueDate: acceptDue.date, acceptProvisional: acceptDue.provisional } : {}),
+            deficiencies: c.deficiencies.map((d) => {
+              if (d.status !== 'open' || !c.acceptance) return d;
+              const item = c.items.find((i) => i.code === d.itemCode);
+              const due = deficiencyDeadline(cal, shanghaiDate(c.acceptance.at), d.grantedDays, item?.promisedDays ?? d.grantedDays);
+              return { ...d, deadline: due.date, provisional: due.provisional };
+            }),
+          };
+          return { next, events: [{ type: 'DeadlinesRecomputed', data: { calendarYears: cal.coveredYears().slice(-1) } }] };
+        });
+        changed += 1;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    return changed;
+  }
+
+  /** Builds the store change of a case: value, derived indexes and audit events. */
+  async change(
+    c: StageCase,
+    expectedVersion: number,
+    events: AuditEventDraft[],
+  ): Promise<Change> {
+    const cal = await this.calendar.current();
+    return {
+      kind: 'stageCase',
+      id: c.id,
+      expectedVersion,
+      value: c,
+      indexes: caseIndexes(cal, c, today(this.deps), this.deps.province.lamps),
+      events,
+    };
+  }
+
+  /**
+   * Read–decide–write with optimistic concurrency. With an expected version from the client a
+   * mismatch is the client's conflict; without one, a lost race is retried on fresh state.
+   */
+  async mutate(
+    ctx: Ctx,
+    caseId: string,
+    expectedVersion: number | undefined,
+    decide: (c: StageCase) => Promise<{ next: StageCase; events: { type: string; data: Record<string, unknown> }[] }>,
+    extra?: (c: StageCase) => Promise<Change[]>,
+  ): Promise<{ before: StageCase; saved: Versioned<StageCase> }> {
+    for (let attempt = 0; ; attempt++) {
+      const { value: c, version } = await load<StageCase>(this.deps, 'stageCase', caseId, '办件');
+      if (expectedVersion !== undefined && expectedVersion !== version) {
+        // Authorisation first: a stranger learns nothing about the case from a version conflict.
+        authorize(ctx.actor, 'case.read', scopeOf(c));
+        throw conflict('VERSION_CONFLICT', '数据已被他人修改，请刷新后重试', { expected: expectedVersion, actual: version });
+      }
+      const { next, events } = await decide(c);
+      const at = nowIso(this.deps);
+      const drafts = events.map((e) => ({ type: e.type, actor: ctx.actor.id, at, data: e.data }));
+      const changes = [await this.change(next, version, drafts), ...(extra ? await extra(c) : [])];
+      try {
+        await commit(this.deps, ctx, changes, { status: 200, body: { ...next, version: version + 1 } });
+        return { before: c, saved: { value: next, version: version + 1 } };
+      } catch (err) {
+        const retry =
+          expectedVersion === undefined &&
+          err instanceof DomainError &&
+          err.code === 'VERSION_CONFLICT' &&
+          attempt < MAX_RETRIES;
+        if (!retry) throw err;
+      }
+    }
+  }
+
+  /** What a waiting workflow step needs to know; undefined while the step is still open. */
+  async stepOutcome(
+    caseId: string,
+    step: { kind: 'acceptance'; round: number } | { kind: 'resubmission'; round: number } | { kind: 'item'; itemCode: string },
+  ): Promise<unknown | undefined> {
+    const found = await this.deps.store.get<StageCase>('stageCase', caseId);
+    if (!found) return undefined;
+    const c = found.value;
+    if (step.kind === 'acceptance') {
+      const outcome = acceptanceOutcomeOfRound(c, step.round);
+      return outcome ? { outcome } : undefined;
+    }
+    if (step.kind === 'resubmission') return c.round > step.round ? { round: c.round } : undefined;
+    const item = c.items.find((i) => i.code === step.itemCode);
+    return item?.decision ? { itemCode: item.code, outcome: item.decision.outcome } : undefined;
+  }
+}
+
+export function scopeOf(c: StageCase) {
+  return { ownerCreditCode: c.applicant.creditCode, departments: c.items.map((i) => i.department) };
+}

@@ -1,0 +1,14 @@
+import type { ProvinceConfig } from '../config/province-config.js';
+import type { Clock, EventPublisher, IdGenerator } from '../ports/runtime.js';
+import type { Store } from '../ports/store.js';
+import type { WorkflowEngine } from '../ports/workflow.js';
+
+/** Everything a province's services need; built by one composition root per runtime. */
+export interface Deps {
+  province: ProvinceConfig;
+  store: Store;
+  workflow: WorkflowEngine;
+  events: EventPublisher;
+  clock: Clock;
+  ids: IdGenerator;
+}

@@ -1,0 +1,217 @@
+import { evaluateEligibility } from '../domain/admission.js';
+import { authorize } from '../domain/authz.js';
+import { validateCreditCode, validateProjectCode } from '../domain/codes.js';
+import { DomainError, conflict, invalid } from '../domain/errors.js';
+import type { Project, ProjectCategory, Versioned } from '../domain/model.js';
+import type { IndexEntry, Page } from '../ports/store.js';
+import type { Ctx } from './context.js';
+import type { Deps } from './deps.js';
+import { commit, load, nowIso } from './unit-of-work.js';
+
+export interface RegisterProjectInput {
+  projectCode: string;
+  name: string;
+  ownerName: string;
+  category: ProjectCategory;
+  location: { city: string; district?: string; address?: string };
+  investmentWan: number;
+  governmentInvested: boolean;
+  partnerProvinces?: string[];
+  promisedCompletion?: string;
+}
+
+function projectIndexes(p: Project): IndexEntry[] {
+  return [
+    { index: 'applicant', key: p.owner.creditCode, sort: `${p.createdAt}#${p.id}` },
+    { index: 'status', key: `project:${p.admission.status}`, sort: `${p.createdAt}#${p.id}` },
+  ];
+}
+
+function assertCode(result: { valid: true } | { valid: false; code: string; messageZh: string }, field: string) {
+  if (!result.valid) throw invalid(result.code, result.messageZh, { field });
+}
+
+export class ProjectService {
+  constructor(private readonly deps: Deps) {}
+
+  /** 项目登记: the project id is its investment project code, unique in the province. */
+  async register(ctx: Ctx, input: RegisterProjectInput): Promise<Versioned<Project>> {
+    const creditCode = ctx.actor.creditCode ?? '';
+    authorize(ctx.actor, 'project.register', { ownerCreditCode: creditCode });
+    assertCode(validateCreditCode(creditCode), 'creditCode');
+    assertCode(validateProjectCode(input.projectCode), 'projectCode');
+    for (const partner of input.partnerProvinces ?? []) {
+      if (partner === this.deps.province.code) throw invalid('PARTNER_IS_SELF', '合作省份不能是本省');
+    }
+    const now = nowIso(this.deps);
+    const project: Project = {
+      id: input.projectCode,
+      province: this.deps.province.code,
+      projectCode: input.projectCode,
+      name: input.name,
+      owner: { creditCode, name: input.ownerName },
+      category: input.category,
+      location: input.location,
+      investmentWan: input.investmentWan,
+      governmentInvested: input.governmentInvested,
+      partnerProvinces: input.partnerProvinces ?? [],
+      ...(input.promisedCompletion ? { promisedCompletion: input.promisedCompletion } : {}),
+      admission: { status: 'notApplied' },
+      createdAt: now,
+      createdBy: ctx.actor.id,
+    };
+    try {
+      await commit(
+        this.deps,
+        ctx,
+        [
+          {
+            kind: 'project',
+            id: project.id,
+            expectedVersion: 0,
+            value: project,
+            indexes: projectIndexes(project),
+            events: [
+              {
+                type: 'ProjectRegistered',
+                actor: ctx.actor.id,
+                at: now,
+                data: { projectCode: project.projectCode, name: project.name, category: project.category },
+              },
+            ],
+          },
+        ],
+        { status: 201, body: { ...project, version: 1 } },
+      );
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'VERSION_CONFLICT') {
+        throw conflict('PROJECT_EXISTS', '该投资项目代码已登记');
+      }
+      throw err;
+    }
+    return { value: project, version: 1 };
+  }
+
+  async get(ctx: Ctx, id: string): Promise<Versioned<Project>> {
+    const found = await load<Project>(this.deps, 'project', id, '项目');
+    authorize(ctx.actor, 'project.read', { ownerCreditCode: found.value.owner.creditCode });
+    return found;
+  }
+
+  /** Applicants see their own projects; staff filter by admission status. */
+  async list(
+    ctx: Ctx,
+    options: { status?: Project['admission']['status']; cursor?: string; limit?: number },
+  ): Promise<Page<Versioned<Project>>> {
+    const { actor } = ctx;
+    const page =
+      actor.role === 'applicant'
+        ? await this.deps.store.query('applicant', actor.creditCode ?? '', {
+            descending: true,
+            ...pageOpts(options),
+          })
+        : (authorize(actor, 'project.read'),
+          await this.deps.store.query('status', `project:${options.status ?? 'admitted'}`, {
+            descending: true,
+            ...pageOpts(options),
+          }));
+    const ids = page.items.filter((h) => h.kind === 'project').map((h) => h.id);
+    const items = await this.deps.store.getMany<Project>('project', ids);
+    return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  /** 申请纳入绿色通道: eligibility is evaluated at once so the applicant sees why. */
+  async applyAdmission(ctx: Ctx, id: string, expectedVersion: number): Promise<Versioned<Project>> {
+    const { value: p, version } = await load<Project>(this.deps, 'project', id, '项目');
+    authorize(ctx.actor, 'admission.apply', { ownerCreditCode: p.owner.creditCode });
+    if (p.admission.status === 'pending' || p.admission.status === 'admitted') {
+      throw conflict('ADMISSION_ALREADY_APPLIED', '项目已申请或已纳入绿色通道');
+    }
+    if (p.admission.status === 'exited') throw conflict('PROJECT_EXITED', '项目已退出绿色通道，不能再次申请');
+    const now = nowIso(this.deps);
+    const eligibility = evaluateEligibility(p, this.deps.province.admission);
+    const next: Project = {
+      ...p,
+      admission: { status: 'pending', eligibility, appliedAt: now },
+    };
+    return this.save(ctx, p, next, expectedVersion, version, 'AdmissionApplied', {
+      eligible: eligibility.eligible,
+      priority: eligibility.priority,
+    });
+  }
+
+  /** 准入决定 by the special working group, always with reasons. */
+  async decideAdmission(
+    ctx: Ctx,
+    id: string,
+    expectedVersion: number,
+    decision: { admit: boolean; reasons: string; priority?: number },
+  ): Promise<Versioned<Project>> {
+    authorize(ctx.actor, 'admission.decide');
+    const { value: p, version } = await load<Project>(this.deps, 'project', id, '项目');
+    if (p.admission.status !== 'pending') throw conflict('ADMISSION_NOT_PENDING', '项目没有待决定的准入申请');
+    if (!decision.reasons.trim()) throw invalid('REASONS_REQUIRED', '准入决定须说明理由');
+    if (decision.admit && !p.admission.eligibility?.eligible) {
+      throw invalid('NOT_ELIGIBLE', '项目不符合本省绿色通道准入条件，不能准入');
+    }
+    const now = nowIso(this.deps);
+    const priority = decision.priority ?? p.admission.eligibility?.priority;
+    const next: Project = {
+      ...p,
+      admission: {
+        ...p.admission,
+        status: decision.admit ? 'admitted' : 'rejected',
+        ...(decision.admit && priority !== undefined ? { priority } : {}),
+        decidedAt: now,
+        decidedBy: ctx.actor.id,
+        reasons: decision.reasons,
+      },
+    };
+    return this.save(ctx, p, next, expectedVersion, version, decision.admit ? 'ProjectAdmitted' : 'AdmissionRejected', {
+      reasons: decision.reasons,
+      priority,
+    });
+  }
+
+  private async save(
+    ctx: Ctx,
+    _before: Project,
+    next: Project,
+    expectedVersion: number,
+    currentVersion: number,
+    type: string,
+    data: Record<string, unknown>,
+  ): Promise<Versioned<Project>> {
+    if (expectedVersion !== currentVersion) {
+      throw conflict('VERSION_CONFLICT', '数据已被他人修改，请刷新后重试', {
+        expected: expectedVersion,
+        actual: currentVersion,
+      });
+    }
+    const body = { ...next, version: currentVersion + 1 };
+    await commit(
+      this.deps,
+      ctx,
+      [
+        {
+          kind: 'project',
+          id: next.id,
+          expectedVersion,
+          value: next,
+          indexes: projectIndexes(next),
+          events: [{ type, actor: ctx.actor.id, at: nowIso(this.deps), data: stripUndefined(data) }],
+        },
+      ],
+      { status: 200, body },
+    );
+    return { value: next, version: currentVersion + 1 };
+  }
+}
+
+export function pageOpts(o: { cursor?: string; limit?: number }) {
+  return { ...(o.cursor ? { cursor: o.cursor } : {}), limit: o.limit ?? 20 };
+}
+
+function stripUndefined(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
+}
