@@ -8,11 +8,19 @@ import { z } from 'zod';
 import { PROJECT_CATEGORIES, STAGES } from '../domain/model.js';
 
 // Codes end up in store keys and in `${item}/${material}` composites: no slashes, no spaces.
-const code = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, '代码只能由字母、数字、下划线、点和连字符组成，且以字母开头');
+const code = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, '代码只能由字母、数字、下划线、点和连字符组成，且以字母开头');
 const nameZh = z.string().trim().min(1, '名称不能为空');
 const workingDays = z.number().int().min(1).max(365);
 
-export const ESCALATION_ROLES = ['reviewer', 'departmentLead', 'firstReceiver', 'workingGroup', 'chairLeader'] as const;
+export const ESCALATION_ROLES = [
+  'reviewer',
+  'departmentLead',
+  'firstReceiver',
+  'workingGroup',
+  'chairLeader',
+] as const;
 export type EscalationRole = (typeof ESCALATION_ROLES)[number];
 
 const departmentSchema = z.strictObject({
@@ -87,7 +95,9 @@ export const provinceConfigSchema = z
     }),
     admission: z.strictObject({
       /** eligible categories with their priority, 1 the highest (三个优先) */
-      categories: z.array(z.strictObject({ category: categorySchema, priority: z.number().int().min(1) })).min(1),
+      categories: z
+        .array(z.strictObject({ category: categorySchema, priority: z.number().int().min(1) }))
+        .min(1),
       /** minimum total investment in 万元 */
       minInvestmentWan: z.number().min(0),
       /** categories admitted whatever the amount (e.g. 突发事件应急工程) */
@@ -110,7 +120,8 @@ export const provinceConfigSchema = z
     partners: z.array(z.strictObject({ code: z.string().regex(/^[A-Z]{2}$/), name: nameZh })),
   })
   .superRefine((cfg, ctx) => {
-    const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const problem = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
 
     const unique = (what: string, field: string, codes: string[]) => {
       const seen = new Set<string>();
@@ -119,10 +130,26 @@ export const provinceConfigSchema = z
         seen.add(c);
       });
     };
-    unique('部门', 'departments', cfg.departments.map((d) => d.code));
-    unique('材料', 'materials', cfg.materials.map((m) => m.code));
-    unique('事项', 'items', cfg.items.map((i) => i.code));
-    unique('合作省份', 'partners', cfg.partners.map((p) => p.code));
+    unique(
+      '部门',
+      'departments',
+      cfg.departments.map((d) => d.code),
+    );
+    unique(
+      '材料',
+      'materials',
+      cfg.materials.map((m) => m.code),
+    );
+    unique(
+      '事项',
+      'items',
+      cfg.items.map((i) => i.code),
+    );
+    unique(
+      '合作省份',
+      'partners',
+      cfg.partners.map((p) => p.code),
+    );
 
     const departments = new Set(cfg.departments.map((d) => d.code));
     const materials = new Map(cfg.materials.map((m) => [m.code, m]));
@@ -140,7 +167,8 @@ export const provinceConfigSchema = z
       }
       const own = new Set<string>();
       item.materials.forEach((m, j) => {
-        if (!materials.has(m)) problem(['items', i, 'materials', j], `事项 ${item.code} 引用的材料 ${m} 不存在`);
+        if (!materials.has(m))
+          problem(['items', i, 'materials', j], `事项 ${item.code} 引用的材料 ${m} 不存在`);
         if (own.has(m)) problem(['items', i, 'materials', j], `事项 ${item.code} 的材料 ${m} 重复`);
         own.add(m);
       });
@@ -159,7 +187,10 @@ export const provinceConfigSchema = z
       if (stagesSeen.has(stage.stage)) problem(['stages', s, 'stage'], `阶段 ${stage.stage} 重复配置`);
       stagesSeen.add(stage.stage);
       if (!departments.has(stage.leadDepartment)) {
-        problem(['stages', s, 'leadDepartment'], `阶段 ${stage.stage} 的牵头部门 ${stage.leadDepartment} 不存在`);
+        problem(
+          ['stages', s, 'leadDepartment'],
+          `阶段 ${stage.stage} 的牵头部门 ${stage.leadDepartment} 不存在`,
+        );
       }
       const govLead = stage.leadDepartmentGovernmentInvested;
       if (govLead !== undefined && !departments.has(govLead)) {
@@ -191,7 +222,8 @@ export const provinceConfigSchema = z
 
     const eligible = new Set<string>();
     cfg.admission.categories.forEach((c, i) => {
-      if (eligible.has(c.category)) problem(['admission', 'categories', i, 'category'], `准入类别 ${c.category} 重复`);
+      if (eligible.has(c.category))
+        problem(['admission', 'categories', i, 'category'], `准入类别 ${c.category} 重复`);
       eligible.add(c.category);
     });
     cfg.admission.investmentExemptCategories.forEach((c, i) => {
@@ -204,7 +236,10 @@ export const provinceConfigSchema = z
     cfg.escalation.forEach((step, i) => {
       const prev = cfg.escalation[i - 1];
       if (prev && step.level <= prev.level) {
-        problem(['escalation', i, 'level'], `督办升级层级须递增：第 ${step.level} 级排在第 ${prev.level} 级之后`);
+        problem(
+          ['escalation', i, 'level'],
+          `督办升级层级须递增：第 ${step.level} 级排在第 ${prev.level} 级之后`,
+        );
       }
       if (prev && step.afterOverdueDays < prev.afterOverdueDays) {
         problem(['escalation', i, 'afterOverdueDays'], `督办升级第 ${step.level} 级的超期天数早于上一级`);
@@ -220,7 +255,9 @@ export class ProvinceConfigError extends Error {
     readonly province: string,
     readonly problems: string[],
   ) {
-    super(`省份配置 ${province} 无效（${problems.length} 处问题）：\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `省份配置 ${province} 无效（${problems.length} 处问题）：\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ProvinceConfigError';
   }
 }
@@ -235,7 +272,11 @@ function formatPath(path: PropertyKey[]): string {
 // Built-in zod messages in Chinese, for this parse only (no global locale side effect).
 const zhCN = z.locales.zhCN();
 
-/** Validates a raw configuration at start-up; throws a ProvinceConfigError listing every problem. */
+/**
+ * Validates a raw configuration at start-up; throws a ProvinceConfigError listing every problem.
+ * Cross-references are checked once the shape is valid, so a badly shaped file reports its shape
+ * problems first.
+ */
 export function parseProvinceConfig(raw: unknown): ProvinceConfig {
   const result = provinceConfigSchema.safeParse(raw, { error: zhCN.localeError });
   if (result.success) return result.data;

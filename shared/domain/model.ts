@@ -196,6 +196,8 @@ export interface StageCase {
   /** last day for the acceptance decision (受理时限) */
   acceptDueDate: IsoDate;
   acceptProvisional: boolean;
+  /** the sweeper announced the missed acceptance deadline */
+  acceptOverdueNotified?: boolean;
   materials: MaterialRef[];
   preReview: PreReviewFinding[];
   acceptance?: {

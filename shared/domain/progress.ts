@@ -121,7 +121,7 @@ export function nextCheckDate(
   thresholds: LampThresholds,
 ): IsoDate | undefined {
   const candidates: IsoDate[] = [];
-  if (c.status === 'submitted') candidates.push(addCalendarDays(c.acceptDueDate, 1));
+  if (c.status === 'submitted' && !c.acceptOverdueNotified) candidates.push(addCalendarDays(c.acceptDueDate, 1));
   for (const d of c.deficiencies) {
     if (d.status === 'open') candidates.push(addCalendarDays(d.deadline, 1));
   }

@@ -31,6 +31,10 @@ export function caseIndexes(
       entries.push({ index: 'inbox', key: item.department, sort: `${due.date}#${c.id}#${item.code}` });
     }
   }
+  // Executions are disposable: after a restart every case listed here re-enters its workflow.
+  if (isOpen(c) || ((c.status === 'approved' || c.status === 'rejected') && !c.stageClosedAt)) {
+    entries.push({ index: 'status', key: 'stageCase:workflowOpen', sort: `${c.submittedAt}#${c.id}` });
+  }
   if (provisional) entries.push({ index: 'status', key: 'stageCase:provisional', sort: c.id });
   const next = isOpen(c) || c.deficiencies.some((d) => d.status === 'open') ? nextCheckDate(cal, c, today, thresholds) : undefined;
   if (next) entries.push({ index: 'due', key: c.province, sort: `${next}#${c.id}` });

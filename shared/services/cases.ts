@@ -510,6 +510,7 @@ export class CaseService {
         throw conflict('VERSION_CONFLICT', '数据已被他人修改，请刷新后重试', { expected: expectedVersion, actual: version });
       }
       const { next, events } = await decide(c);
+      if (next === c && events.length === 0) return { before: c, saved: { value: c, version } };
       const at = nowIso(this.deps);
       const drafts = events.map((e) => ({ type: e.type, actor: ctx.actor.id, at, data: e.data }));
       const changes = [await this.change(next, version, drafts), ...(extra ? await extra(c) : [])];

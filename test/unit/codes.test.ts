@@ -98,9 +98,15 @@ describe('investment project code (投资项目统一代码)', () => {
 
   it('names what is wrong', () => {
     expect(validateProjectCode('2024320000480100012')).toMatchObject({ code: 'INVALID_PROJECT_CODE_FORMAT' });
-    expect(validateProjectCode('2024-32000-48-01-000123')).toMatchObject({ code: 'INVALID_PROJECT_CODE_FORMAT' });
-    expect(validateProjectCode('1999-320000-48-01-000123')).toMatchObject({ code: 'INVALID_PROJECT_CODE_YEAR' });
-    expect(validateProjectCode('2024-990000-48-01-000123')).toMatchObject({ code: 'INVALID_PROJECT_CODE_REGION' });
+    expect(validateProjectCode('2024-32000-48-01-000123')).toMatchObject({
+      code: 'INVALID_PROJECT_CODE_FORMAT',
+    });
+    expect(validateProjectCode('1999-320000-48-01-000123')).toMatchObject({
+      code: 'INVALID_PROJECT_CODE_YEAR',
+    });
+    expect(validateProjectCode('2024-990000-48-01-000123')).toMatchObject({
+      code: 'INVALID_PROJECT_CODE_REGION',
+    });
     expect(validateProjectCode('2024-320000-48-04-000123')).toMatchObject({
       code: 'INVALID_PROJECT_CODE_TYPE',
       messageZh: expect.stringContaining('备案'),

@@ -1,0 +1,166 @@
+import { z } from '@hono/zod-openapi';
+import { PROJECT_CATEGORIES, SPECIAL_PROCEDURE_TYPES, STAGES } from '../../shared/domain/model.js';
+
+/** Request and response shapes of the API; requests are strict, so unknown fields are refused. */
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+
+export const materialInput = z
+  .object({
+    code: z.string().min(1).max(64).openapi({ example: 'feasibilityStudy' }),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional()
+      .openapi({ description: '材料文件的 SHA-256 摘要' }),
+    fileName: z.string().max(200).optional(),
+  })
+  .strict()
+  .openapi('MaterialInput');
+
+export const registerProjectBody = z
+  .object({
+    projectCode: z.string().openapi({ example: '2026-320000-48-01-000123', description: '投资项目统一代码' }),
+    name: z.string().min(2).max(100).openapi({ example: '沪宁沿江高铁南京段配套工程' }),
+    ownerName: z.string().min(2).max(100).openapi({ example: '江苏交通控股有限公司' }),
+    category: z.enum(PROJECT_CATEGORIES),
+    location: z
+      .object({ city: z.string().min(1).max(50), district: z.string().max(50).optional(), address: z.string().max(200).optional() })
+      .strict(),
+    investmentWan: z.number().positive().max(1e9).openapi({ description: '总投资（万元）' }),
+    governmentInvested: z.boolean(),
+    partnerProvinces: z.array(z.string().regex(/^[A-Z]{2}$/)).max(10).optional(),
+    promisedCompletion: isoDate.optional(),
+  })
+  .strict()
+  .openapi('RegisterProject');
+
+export const admissionDecisionBody = z
+  .object({
+    admit: z.boolean(),
+    reasons: z.string().min(1).max(2000),
+    priority: z.number().int().min(1).max(9).optional(),
+  })
+  .strict()
+  .openapi('AdmissionDecision');
+
+export const submitCaseBody = z
+  .object({
+    projectId: z.string().min(1).max(64),
+    stage: z.enum(STAGES),
+    itemCodes: z.array(z.string().min(1).max(64)).max(50).optional(),
+    materials: z.array(materialInput).max(300),
+  })
+  .strict()
+  .openapi('SubmitCase');
+
+export const acceptanceBody = z
+  .discriminatedUnion('outcome', [
+    z.object({ outcome: z.literal('accept') }).strict(),
+    z
+      .object({
+        outcome: z.literal('acceptWithDeficiencies'),
+        commitmentSigned: z.boolean(),
+        deficiencies: z
+          .array(
+            z
+              .object({
+                itemCode: z.string().min(1),
+                materialCode: z.string().min(1),
+                days: z.number().int().min(1).max(60),
+              })
+              .strict(),
+          )
+          .min(1),
+      })
+      .strict(),
+    z
+      .object({
+        outcome: z.literal('correction'),
+        missing: z.array(z.string().min(1)).min(1),
+        reason: z.string().min(1).max(2000),
+      })
+      .strict(),
+    z.object({ outcome: z.literal('refuse'), reason: z.string().min(1).max(2000) }).strict(),
+  ])
+  .openapi('AcceptanceDecision');
+
+export const materialsBody = z.object({ materials: z.array(materialInput).min(1).max(300) }).strict().openapi('Materials');
+
+export const itemDecisionBody = z
+  .object({ outcome: z.enum(['approve', 'reject']), reasons: z.string().max(2000).optional() })
+  .strict()
+  .openapi('ItemDecision');
+
+export const itemCorrectionBody = z
+  .object({ missing: z.array(z.string().min(1)).min(1), reason: z.string().min(1).max(2000) })
+  .strict()
+  .openapi('ItemCorrection');
+
+export const specialProcedureBody = z
+  .discriminatedUnion('action', [
+    z
+      .object({
+        action: z.literal('start'),
+        procedureType: z.enum(SPECIAL_PROCEDURE_TYPES),
+        reason: z.string().min(1).max(2000),
+        approvedBy: z.string().min(1).max(100),
+      })
+      .strict(),
+    z.object({ action: z.literal('end') }).strict(),
+  ])
+  .openapi('SpecialProcedure');
+
+export const feedbackBody = z
+  .object({
+    satisfaction: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
+    comment: z.string().max(1000).optional(),
+  })
+  .strict()
+  .openapi('Feedback');
+
+export const terminationBody = z
+  .object({ reason: z.string().min(1).max(2000), creditMark: z.boolean() })
+  .strict()
+  .openapi('Termination');
+
+export const calendarYearBody = z
+  .object({
+    holidays: z.array(isoDate).max(60),
+    workdays: z.array(isoDate).max(30),
+    source: z.string().max(200).optional(),
+  })
+  .strict()
+  .openapi('CalendarYear');
+
+export const caseIdParam = z.object({ caseId: z.string().min(1).max(80) });
+export const itemParams = z.object({ caseId: z.string().min(1).max(80), itemCode: z.string().min(1).max(64) });
+export const projectIdParam = z.object({ projectId: z.string().min(1).max(64) });
+
+/** Responses: documented loosely; the domain model in shared/domain/model.ts is the full shape. */
+export const projectResponse = z
+  .object({
+    id: z.string(),
+    projectCode: z.string(),
+    name: z.string(),
+    category: z.enum(PROJECT_CATEGORIES),
+    admission: z.object({ status: z.string() }).passthrough(),
+    version: z.number().int(),
+  })
+  .passthrough()
+  .openapi('Project');
+
+export const stageCaseResponse = z
+  .object({
+    id: z.string(),
+    projectCode: z.string(),
+    stage: z.enum(STAGES),
+    status: z.string(),
+    round: z.number().int(),
+    items: z.array(z.object({ code: z.string(), department: z.string(), status: z.string() }).passthrough()),
+    version: z.number().int(),
+  })
+  .passthrough()
+  .openapi('StageCase');
+
+export const looseObject = z.object({}).passthrough();

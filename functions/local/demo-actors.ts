@@ -1,0 +1,47 @@
+import type { ProvinceConfig } from '../../shared/config/province-config.js';
+import { creditCodeCheckChar } from '../../shared/domain/codes.js';
+import type { Actor } from '../../shared/domain/model.js';
+
+/** A valid 统一社会信用代码 from a 17-character body (the check character is computed). */
+export function creditCode(body17: string): string {
+  const check = creditCodeCheckChar(body17);
+  if (!check) throw new Error(`invalid credit code body ${body17}`);
+  return body17 + check;
+}
+
+export interface DemoOrganisation {
+  creditCode: string;
+  name: string;
+}
+
+/** Demo applicant organisations of a province (region digits from its config). */
+export function demoOrganisations(province: ProvinceConfig): DemoOrganisation[] {
+  const r = province.regionPrefix;
+  return [
+    { creditCode: creditCode(`9132${r === '32' ? '0000' : `${r}00`}134768398`.slice(0, 17)), name: `${province.name}交通控股有限公司` },
+    { creditCode: creditCode(`91${r}0500MA1MXX8A3`.slice(0, 17)), name: `${province.name}城市建设发展集团有限公司` },
+    { creditCode: creditCode(`12${r}0700466012345`.slice(0, 17)), name: `${province.name}水利工程建设管理中心` },
+  ];
+}
+
+/** The people who sign in to the demo: one per role, one reviewer per department. */
+export function demoActors(province: ProvinceConfig): Actor[] {
+  const p = province.code.toLowerCase();
+  const [org] = demoOrganisations(province);
+  return [
+    { id: `${p}-applicant-1`, name: '李建华（项目单位经办人）', role: 'applicant', creditCode: org!.creditCode },
+    { id: `${p}-window-1`, name: '王敏（绿色通道专窗）', role: 'windowOfficer', unit: province.windowUnit },
+    ...province.departments.map(
+      (d): Actor => ({ id: `${p}-reviewer-${d.code}`, name: `${d.name}审查员`, role: 'reviewer', department: d.code }),
+    ),
+    { id: `${p}-supervisor-1`, name: '赵刚（专项工作组）', role: 'supervisor', unit: '重大项目审批专项工作组' },
+    { id: `${p}-auditor-1`, name: '第三方评估机构', role: 'auditor' },
+    { id: `${p}-admin-1`, name: '系统管理员', role: 'admin' },
+  ];
+}
+
+export function actorFor(province: ProvinceConfig, predicate: (a: Actor) => boolean): Actor {
+  const found = demoActors(province).find(predicate);
+  if (!found) throw new Error('no such demo actor');
+  return found;
+}

@@ -1,0 +1,141 @@
+import type { ProvinceConfig } from '../../shared/config/province-config.js';
+import type { Actor, ProjectCategory, Stage } from '../../shared/domain/model.js';
+import { offsetClock } from '../../shared/adapters/system/system-clock.js';
+import type { Ctx } from '../../shared/services/context.js';
+import { createServices, type Services } from '../../shared/services/index.js';
+import { demoActors, demoOrganisations } from './demo-actors.js';
+
+const DAY_MS = 86_400_000;
+
+interface DemoProject {
+  code: string;
+  name: string;
+  category: ProjectCategory;
+  investmentWan: number;
+  governmentInvested: boolean;
+  city: string;
+  org: number;
+}
+
+/** Demo projects of a province; project codes carry the province's region prefix. */
+function demoProjects(p: ProvinceConfig): DemoProject[] {
+  const r = `${p.regionPrefix}0000`;
+  return [
+    { code: `2026-${r}-48-01-000101`, name: `${p.name}沿江城际铁路配套综合枢纽工程`, category: 'provincialKey', investmentWan: 486_000, governmentInvested: true, city: '南京市', org: 0 },
+    { code: `2026-${r}-47-03-000102`, name: `${p.name}保障性租赁住房（一期）项目`, category: 'majorLivelihood', investmentWan: 128_000, governmentInvested: false, city: '苏州市', org: 1 },
+    { code: `2026-${r}-76-01-000103`, name: `${p.name}沿海防洪堤应急加固工程`, category: 'emergency', investmentWan: 2_600, governmentInvested: true, city: '连云港市', org: 2 },
+    { code: `2025-${r}-48-01-000104`, name: `${p.name}高速公路扩容改造工程`, category: 'nationalKey', investmentWan: 1_250_000, governmentInvested: true, city: '无锡市', org: 0 },
+    { code: `2026-${r}-44-02-000105`, name: `${p.name}新能源产业园配套电网工程`, category: 'provincialKey', investmentWan: 56_000, governmentInvested: false, city: '常州市', org: 1 },
+  ];
+}
+
+/** Every required material of the stage's required items, except those listed in `omit`. */
+function materialsFor(p: ProvinceConfig, stage: Stage, omit: string[] = []) {
+  const cfg = p.stages.find((s) => s.stage === stage)!;
+  const codes = new Set(
+    cfg.items.filter((i) => i.required).flatMap((i) => p.items.find((x) => x.code === i.code)?.materials ?? []),
+  );
+  return [...codes].filter((c) => !omit.includes(c)).map((code) => ({ code, fileName: `${code}.pdf` }));
+}
+
+/**
+ * Seeds a province with projects at different points of the loop: one under review, one accepted
+ * with deficiencies (容缺), one with an overdue item (submitted weeks ago), one approved and rated,
+ * one waiting for admission. Cases from the past run on a back-dated clock.
+ */
+export async function seedProvince(services: Services): Promise<{ projects: number; cases: number }> {
+  const { deps } = services;
+  const p = deps.province;
+  const actors = demoActors(p);
+  const orgs = demoOrganisations(p);
+  const find = (pred: (a: Actor) => boolean) => actors.find(pred)!;
+  const window = find((a) => a.role === 'windowOfficer');
+  const supervisor = find((a) => a.role === 'supervisor');
+  const reviewerOf = (department: string) => find((a) => a.role === 'reviewer' && a.department === department);
+  const applicantOf = (org: number): Ctx => ({
+    actor: { id: `${p.code.toLowerCase()}-applicant-org${org}`, name: '项目单位经办人', role: 'applicant', creditCode: orgs[org]!.creditCode },
+  });
+  const as = (actor: Actor): Ctx => ({ actor });
+  const past = (days: number) => createServices({ ...deps, clock: offsetClock(-days * DAY_MS) });
+
+  const projects = demoProjects(p);
+  let cases = 0;
+  for (const [index, d] of projects.entries()) {
+    const s = index === 2 ? past(40) : index === 3 ? past(60) : past(10);
+    const applicant = applicantOf(d.org);
+    const project = await s.projects.register(applicant, {
+      projectCode: d.code,
+      name: d.name,
+      ownerName: orgs[d.org]!.name,
+      category: d.category,
+      location: { city: d.city },
+      investmentWan: d.investmentWan,
+      governmentInvested: d.governmentInvested,
+      promisedCompletion: '2028-12-31',
+    });
+    const applied = await s.projects.applyAdmission(applicant, project.value.id, project.version);
+    if (index === 4) continue; // left pending for the supervisor
+    await s.projects.decideAdmission(as(supervisor), project.value.id, applied.version, {
+      admit: true,
+      reasons: '符合省级重点项目绿色通道准入条件，按“三个优先”原则纳入',
+    });
+  }
+
+  const stage: Stage = 'projectApproval';
+  const decideAll = async (s: Services, caseId: string, except: string[] = []) => {
+    const current = await s.cases.get(as(window), caseId);
+    for (const item of current.value.items) {
+      if (except.includes(item.code)) continue;
+      await s.cases.decideItem(as(reviewerOf(item.department)), caseId, item.code, undefined, { outcome: 'approve' });
+    }
+  };
+
+  // 1. under review: accepted yesterday, one item already approved
+  {
+    const s = past(1);
+    const c = await s.cases.submit(applicantOf(0), { projectId: projects[0]!.code, stage, materials: materialsFor(p, stage) });
+    const accepted = await s.cases.actOnAcceptance(as(window), c.value.id, c.version, { outcome: 'accept' });
+    const first = accepted.value.items[0]!;
+    await services.cases.decideItem(as(reviewerOf(first.department)), c.value.id, first.code, undefined, { outcome: 'approve' });
+    cases += 1;
+  }
+  // 2. accepted with deficiencies (容缺): one secondary material promised within 5 working days
+  {
+    const s = past(2);
+    const cfgItems = p.stages.find((x) => x.stage === stage)!.items.filter((i) => i.required);
+    const item = cfgItems.map((i) => p.items.find((x) => x.code === i.code)!).find((i) => i.deficiencyAllowed.length > 0)!;
+    const missing = item.deficiencyAllowed[0]!;
+    const c = await s.cases.submit(applicantOf(1), {
+      projectId: projects[1]!.code,
+      stage,
+      materials: materialsFor(p, stage, [missing]),
+    });
+    const holders = p.items.filter((i) => c.value.items.some((x) => x.code === i.code) && i.materials.includes(missing));
+    await s.cases.actOnAcceptance(as(window), c.value.id, c.version, {
+      outcome: 'acceptWithDeficiencies',
+      commitmentSigned: true,
+      deficiencies: holders.map((h) => ({ itemCode: h.code, materialCode: missing, days: Math.min(5, h.promisedDays) })),
+    });
+    cases += 1;
+  }
+  // 3. overdue: accepted about 40 calendar days ago, one item still undecided (red lamp)
+  {
+    const s = past(40);
+    const c = await s.cases.submit(applicantOf(2), { projectId: projects[2]!.code, stage, materials: materialsFor(p, stage) });
+    const accepted = await s.cases.actOnAcceptance(as(window), c.value.id, c.version, { outcome: 'accept' });
+    const slow = accepted.value.items[accepted.value.items.length - 1]!;
+    await decideAll(past(30), c.value.id, [slow.code]);
+    cases += 1;
+  }
+  // 4. approved and rated
+  {
+    const s = past(50);
+    const c = await s.cases.submit(applicantOf(0), { projectId: projects[3]!.code, stage, materials: materialsFor(p, stage) });
+    await s.cases.actOnAcceptance(as(window), c.value.id, c.version, { outcome: 'accept' });
+    await decideAll(past(45), c.value.id);
+    await services.cases.feedback(applicantOf(0), c.value.id, { satisfaction: 5, comment: '专窗全程帮办，审批时间比承诺缩短近一半' });
+    cases += 1;
+  }
+  await services.sweep();
+  return { projects: projects.length, cases };
+}

@@ -1,0 +1,123 @@
+/**
+ * Deployment configuration: where each province's stack goes and whom it links to. Validated with
+ * zod once, before any construct is built, so a typo fails `cdk synth` with a readable message
+ * instead of producing a template that breaks at deploy time.
+ *
+ * Provinces are not AWS regions: several provinces may share one region and one account. What
+ * identifies a province's deployment is its code (stack `green-channel-${code}`, bus
+ * `green-channel-${code}`).
+ */
+import { z } from 'zod';
+
+export const PARTITIONS = ['aws', 'aws-cn'] as const;
+export type Partition = (typeof PARTITIONS)[number];
+
+// Same shape as ProvinceConfig.code: the code ends up in stack, bus and resource names.
+const provinceCode = z.string().regex(/^[A-Z]{2}$/, 'province code must be two capital letters, e.g. JS');
+const account = z.string().regex(/^\d{12}$/, 'AWS account id must be 12 digits');
+// Shape only (e.g. cn-north-1, ap-east-1); whether a region offers every service is checked by
+// choosing constructs available in both partitions, not by a list here that would go stale.
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS region such as cn-north-1');
+
+/** China regions live in their own partition; everything else this platform targets is `aws`. */
+export function partitionOf(regionName: string): Partition {
+  return regionName.startsWith('cn-') ? 'aws-cn' : 'aws';
+}
+
+const partnerSchema = z.strictObject({
+  code: provinceCode,
+  account,
+  region,
+  partition: z.enum(PARTITIONS).optional(),
+});
+
+const identitySchema = z.strictObject({
+  jwksUrl: z.url({ protocol: /^https$/ }),
+  issuer: z.string().min(1),
+  audience: z.string().min(1),
+});
+
+export const provinceDeploymentSchema = z
+  .strictObject({
+    province: provinceCode,
+    account: account.optional(),
+    region,
+    partition: z.enum(PARTITIONS).optional(),
+    identity: identitySchema,
+    partners: z.array(partnerSchema).default([]),
+    alarmEmail: z.email().optional(),
+  })
+  .superRefine((d, ctx) => {
+    const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (d.partition && d.partition !== partitionOf(d.region)) {
+      problem(['partition'], `region ${d.region} is in partition ${partitionOf(d.region)}, not ${d.partition}`);
+    }
+    const seen = new Set<string>();
+    d.partners.forEach((p, i) => {
+      if (p.code === d.province) problem(['partners', i, 'code'], `a province cannot partner with itself (${p.code})`);
+      if (seen.has(p.code)) problem(['partners', i, 'code'], `duplicate partner ${p.code}`);
+      seen.add(p.code);
+      if (p.partition && p.partition !== partitionOf(p.region)) {
+        problem(['partners', i, 'partition'], `region ${p.region} is in partition ${partitionOf(p.region)}`);
+      }
+      // EventBridge cannot deliver across partitions; such a link would fail only at deploy time.
+      const mine = d.partition ?? partitionOf(d.region);
+      const theirs = p.partition ?? partitionOf(p.region);
+      if (mine !== theirs) {
+        problem(['partners', i, 'region'], `partner ${p.code} is in partition ${theirs}, this deployment in ${mine}`);
+      }
+    });
+  })
+  .transform((d) => ({
+    ...d,
+    partition: d.partition ?? partitionOf(d.region),
+    partners: d.partners.map((p) => ({ ...p, partition: p.partition ?? partitionOf(p.region) })),
+  }));
+
+export type ProvinceDeploymentInput = z.input<typeof provinceDeploymentSchema>;
+export type ProvinceDeployment = z.output<typeof provinceDeploymentSchema>;
+export type PartnerLink = ProvinceDeployment['partners'][number];
+
+export const deploymentsSchema = z.array(provinceDeploymentSchema).superRefine((list, ctx) => {
+  const seen = new Set<string>();
+  list.forEach((d, i) => {
+    // One stack per province: a duplicate would silently collide on stack and bus names.
+    if (seen.has(d.province)) ctx.addIssue({ code: 'custom', path: [i, 'province'], message: `duplicate ${d.province}` });
+    seen.add(d.province);
+  });
+});
+
+export class DeploymentConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid deployment configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'DeploymentConfigError';
+  }
+}
+
+/** Validates raw deployment config; throws DeploymentConfigError listing every problem. */
+export function parseDeployments(raw: unknown): ProvinceDeployment[] {
+  const result = deploymentsSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new DeploymentConfigError(
+    result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`),
+  );
+}
+
+export function parseDeployment(raw: unknown): ProvinceDeployment {
+  const [one] = parseDeployments([raw]);
+  return one!;
+}
+
+export function eventBusName(provinceCodeValue: string): string {
+  return `green-channel-${provinceCodeValue}`;
+}
+
+/** The ARN of a province's bus, built from config so stacks deploy independently (no lookups). */
+export function eventBusArn(partner: { code: string; account: string; region: string; partition?: Partition }): string {
+  const partition = partner.partition ?? partitionOf(partner.region);
+  return `arn:${partition}:events:${partner.region}:${partner.account}:event-bus/${eventBusName(partner.code)}`;
+}
+
+export function stackName(provinceCodeValue: string): string {
+  return `green-channel-${provinceCodeValue}`;
+}

@@ -1,0 +1,711 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { chainEvent, GENESIS_HASH } from '../../domain/audit-chain.js';
+import { invalid } from '../../domain/errors.js';
+import type { Instant, Versioned } from '../../domain/model.js';
+import type {
+  AggregateKind,
+  AuditEvent,
+  Change,
+  CommitResult,
+  IdempotencyRecord,
+  IndexEntry,
+  IndexHit,
+  IndexName,
+  Page,
+  QueryOptions,
+  Store,
+  TaskTokenRecord,
+} from '../../ports/store.js';
+import {
+  assertDistinctChanges,
+  assertLimit,
+  decodeCursor,
+  encodeCursor,
+  idempotencyKeyUsed,
+  versionConflict,
+} from '../store-common.js';
+
+/**
+ * The production store: one DynamoDB table (single-table design).
+ *
+ *   item          pk                      sk                           gsi1pk              gsi1sk
+ *   aggregate     `${kind}#${id}`         META                         -                   -
+ *   index entry   `${kind}#${id}`         IDX#${index}#${key}␀${sort}  `${index}#${key}`   `${sort}␀${kind}#${id}`
+ *   audit event   AUDIT#${stream}         seq, zero-padded to 12       -                   -
+ *   idempotency   IDEM#${scope}           key                          -                   -
+ *   task token    TASK#${key}             TOKEN                        TASKS#${caseId}     key  (only while pending)
+ *
+ * ␀ is U+0000. It separates `sort` from what follows because it sorts below every other character:
+ * gsi1sk then orders exactly like (sort, kind, id), and the inclusive bounds `from`/`to` become the
+ * exact key condition `gsi1sk BETWEEN from AND to + U+0001` (with '#' as separator, a sort value
+ * that is a prefix of another, e.g. '2026-05-01' and '2026-05-01#c1', would order and bound
+ * wrongly). Index keys and sort values must therefore not contain U+0000.
+ *
+ * Limits (documented rather than hidden):
+ * - an item is at most 400 KB: an aggregate's JSON value must stay below about 390 KB
+ *   (commit throws VALUE_TOO_LARGE before sending); stage cases are a few KB;
+ * - a commit is one TransactWriteItems of at most 100 items (META + changed index entries + audit
+ *   events per aggregate, + idempotency): larger commits throw COMMIT_TOO_LARGE;
+ * - query() and pendingTaskTokens() read the GSI, which in AWS is eventually consistent (usually
+ *   well under a second behind); get/getMany/audit/idempotency/task-token reads are strongly
+ *   consistent.
+ */
+
+export const TABLE_DESIGN = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  billingMode: 'PAY_PER_REQUEST',
+  globalSecondaryIndexes: [
+    {
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+      projectionType: 'ALL',
+    },
+  ],
+} as const;
+
+/** The CreateTable request for TABLE_DESIGN (tests and local tooling; CDK maps the same object). */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const gsis = TABLE_DESIGN.globalSecondaryIndexes;
+  const names = new Set<string>([
+    TABLE_DESIGN.partitionKey.name,
+    TABLE_DESIGN.sortKey.name,
+    ...gsis.flatMap((g) => [g.partitionKey.name, g.sortKey.name]),
+  ]);
+  return {
+    TableName: tableName,
+    BillingMode: TABLE_DESIGN.billingMode,
+    KeySchema: [
+      { AttributeName: TABLE_DESIGN.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: TABLE_DESIGN.sortKey.name, KeyType: 'RANGE' },
+    ],
+    AttributeDefinitions: [...names].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    GlobalSecondaryIndexes: gsis.map((g) => ({
+      IndexName: g.indexName,
+      KeySchema: [
+        { AttributeName: g.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: g.sortKey.name, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: g.projectionType },
+    })),
+  };
+}
+
+const META = 'META';
+const TOKEN = 'TOKEN';
+const GSI1 = TABLE_DESIGN.globalSecondaryIndexes[0].indexName;
+const MAX_TRANSACTION_ITEMS = 100;
+const MAX_ITEM_BYTES = 400 * 1024;
+/** Retries of a commit cancelled only by a concurrent transaction (not by a failed condition). */
+const MAX_CONFLICT_RETRIES = 5;
+
+const aggregatePk = (kind: string, id: string) => `${kind}#${id}`;
+const indexSk = (e: IndexEntry) => `IDX#${e.index}#${e.key}\u0000${e.sort}`;
+const auditPk = (stream: string) => `AUDIT#${stream}`;
+const seqSk = (seq: number) => String(seq).padStart(12, '0');
+
+type Item = Record<string, AttributeValue>;
+const S = (value: string): AttributeValue => ({ S: value });
+const N = (value: number): AttributeValue => ({ N: String(value) });
+
+function str(item: Item, name: string): string {
+  const v = item[name];
+  if (v && 'S' in v && v.S !== undefined) return v.S;
+  throw new Error(`DynamoDB item lacks string attribute ${name}`);
+}
+function num(item: Item, name: string): number {
+  const v = item[name];
+  if (v && 'N' in v && v.N !== undefined) return Number(v.N);
+  throw new Error(`DynamoDB item lacks number attribute ${name}`);
+}
+function optStr(item: Item, name: string): string | undefined {
+  const v = item[name];
+  return v && 'S' in v ? v.S : undefined;
+}
+function strList(item: Item, name: string): string[] {
+  const v = item[name];
+  if (!v || !('L' in v) || !v.L) return [];
+  return v.L.flatMap((e) => (e.S !== undefined ? [e.S] : []));
+}
+
+/** Rough DynamoDB item size: attribute names plus UTF-8 values (numbers are counted generously). */
+function itemBytes(item: Item): number {
+  let total = 0;
+  for (const [name, value] of Object.entries(item)) {
+    total += Buffer.byteLength(name);
+    if (value.S !== undefined) total += Buffer.byteLength(value.S);
+    else if (value.N !== undefined) total += 21;
+    else if (value.L) total += 3 + value.L.reduce((sum, e) => sum + 1 + Buffer.byteLength(e.S ?? ''), 0);
+  }
+  return total;
+}
+
+function assertNoNul(entry: IndexEntry): void {
+  if (entry.key.includes('\u0000') || entry.sort.includes('\u0000')) {
+    throw invalid('INVALID_INDEX_ENTRY', '索引键不能包含空字符', { index: entry.index });
+  }
+}
+
+interface Meta {
+  version: number;
+  auditSeq: number;
+  auditHead: string;
+  indexKeys: string[];
+}
+
+interface GsiCursor {
+  pk: string;
+  sk: string;
+  gsi1pk: string;
+  gsi1sk: string;
+}
+const isGsiCursor = (v: unknown): v is GsiCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  ['pk', 'sk', 'gsi1pk', 'gsi1sk'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string');
+
+const errorName = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : undefined;
+
+/** Thrown inside a commit attempt when only a concurrent transaction got in the way. */
+class TransientConflict extends Error {}
+
+interface CancellationReason {
+  Code?: string;
+  Item?: Item;
+}
+
+export interface DynamoDbStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+}
+
+export class DynamoDbStore implements Store {
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+
+  constructor(options: DynamoDbStoreOptions) {
+    this.client = options.client;
+    this.table = options.tableName;
+  }
+
+  async get<T>(kind: AggregateKind, id: string): Promise<Versioned<T> | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: S(aggregatePk(kind, id)), sk: S(META) },
+        ConsistentRead: true,
+        ProjectionExpression: 'version, #value',
+        ExpressionAttributeNames: { '#value': 'value' },
+      }),
+    );
+    return out.Item ? toVersioned<T>(out.Item) : undefined;
+  }
+
+  async getMany<T>(kind: AggregateKind, ids: string[]): Promise<Versioned<T>[]> {
+    const unique = [...new Set(ids)];
+    const found = new Map<string, Versioned<T>>();
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Item[] = unique
+        .slice(i, i + 100)
+        .map((id) => ({ pk: S(aggregatePk(kind, id)), sk: S(META) }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+        const out = await this.client.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [this.table]: {
+                Keys: keys,
+                ConsistentRead: true,
+                ProjectionExpression: 'pk, version, #value',
+                ExpressionAttributeNames: { '#value': 'value' },
+              },
+            },
+          }),
+        );
+        for (const item of out.Responses?.[this.table] ?? []) {
+          found.set(str(item, 'pk'), toVersioned<T>(item));
+        }
+        // BatchGetItem may return part of the keys under load; ask again for the rest.
+        keys = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return unique.flatMap((id) => {
+      const hit = found.get(aggregatePk(kind, id));
+      return hit ? [hit] : [];
+    });
+  }
+
+  async commit(changes: Change[], idempotency?: IdempotencyRecord): Promise<CommitResult> {
+    assertDistinctChanges(changes);
+    for (const change of changes) change.indexes.forEach(assertNoNul);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.tryCommit(changes, idempotency);
+      } catch (error) {
+        // Another transaction touched the same items at the same moment. Re-reading settles it:
+        // either that one won (and we report VERSION_CONFLICT) or it failed and we go through.
+        if (error instanceof TransientConflict && attempt < MAX_CONFLICT_RETRIES) {
+          await sleep(10 * 2 ** attempt * (0.5 + Math.random()));
+          continue;
+        }
+        if (error instanceof TransientConflict) {
+          const first = changes[0];
+          throw versionConflict(first?.kind ?? '', first?.id ?? '', first?.expectedVersion ?? 0, undefined);
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async tryCommit(changes: Change[], idempotency?: IdempotencyRecord): Promise<CommitResult> {
+    const [metas, usedKey] = await Promise.all([
+      Promise.all(changes.map((c) => this.readMeta(c.kind, c.id))),
+      idempotency ? this.getIdempotency(idempotency.scope, idempotency.key) : undefined,
+    ]);
+    // Same precedence as the SQLite store: a used key beats a stale version.
+    if (idempotency && usedKey) throw idempotencyKeyUsed(idempotency.scope, idempotency.key);
+    changes.forEach((change, i) => {
+      const actual = metas[i]?.version;
+      if ((actual ?? 0) !== change.expectedVersion) {
+        throw versionConflict(change.kind, change.id, change.expectedVersion, actual);
+      }
+    });
+
+    const items: TransactWriteItem[] = [];
+    /** which change a transaction item belongs to, to map cancellation reasons back */
+    const owner: (number | 'idempotency' | undefined)[] = [];
+    const versions: number[] = [];
+    const events: AuditEvent[] = [];
+
+    changes.forEach((change, i) => {
+      const meta = metas[i];
+      const pk = aggregatePk(change.kind, change.id);
+      const stream = `${change.kind}/${change.id}`;
+      let seq = meta?.auditSeq ?? 0;
+      let head = meta?.auditHead ?? GENESIS_HASH;
+      for (const draft of change.events) {
+        seq += 1;
+        const event = chainEvent(stream, seq, head, draft);
+        head = event.hash;
+        events.push(event);
+        items.push({
+          Put: {
+            TableName: this.table,
+            Item: {
+              pk: S(auditPk(stream)),
+              sk: S(seqSk(seq)),
+              stream: S(stream),
+              seq: N(seq),
+              prevHash: S(event.prevHash),
+              hash: S(event.hash),
+              type: S(event.type),
+              actor: S(event.actor),
+              at: S(event.at),
+              data: S(JSON.stringify(event.data)),
+            },
+            // The version condition on META already excludes a racing writer; this makes a
+            // duplicated seq impossible even so.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+        owner.push(i);
+      }
+
+      const wanted = new Map(change.indexes.map((e) => [indexSk(e), e]));
+      const stored = new Set(meta?.indexKeys ?? []);
+      for (const sk of stored) {
+        if (wanted.has(sk)) continue;
+        items.push({ Delete: { TableName: this.table, Key: { pk: S(pk), sk: S(sk) } } });
+        owner.push(i);
+      }
+      for (const [sk, entry] of wanted) {
+        // An entry kept from the previous version is identical (its sk encodes all of it): skip.
+        if (stored.has(sk)) continue;
+        items.push({
+          Put: {
+            TableName: this.table,
+            Item: {
+              pk: S(pk),
+              sk: S(sk),
+              gsi1pk: S(`${entry.index}#${entry.key}`),
+              gsi1sk: S(`${entry.sort}\u0000${change.kind}#${change.id}`),
+              kind: S(change.kind),
+              id: S(change.id),
+              sort: S(entry.sort),
+            },
+          },
+        });
+        owner.push(i);
+      }
+
+      const version = change.expectedVersion + 1;
+      const metaItem: Item = {
+        pk: S(pk),
+        sk: S(META),
+        kind: S(change.kind),
+        id: S(change.id),
+        version: N(version),
+        value: S(JSON.stringify(change.value) ?? 'null'),
+        auditSeq: N(seq),
+        auditHead: S(head),
+        indexKeys: { L: [...wanted.keys()].map(S) },
+      };
+      const size = itemBytes(metaItem);
+      if (size > MAX_ITEM_BYTES) {
+        throw invalid('VALUE_TOO_LARGE', '数据过大，超过存储单项上限（400 KB）', {
+          kind: change.kind,
+          id: change.id,
+          bytes: size,
+        });
+      }
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: metaItem,
+          ...(change.expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': N(change.expectedVersion) },
+              }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+      owner.push(i);
+      versions.push(version);
+    });
+
+    if (idempotency) {
+      const item: Item = {
+        pk: S(`IDEM#${idempotency.scope}`),
+        sk: S(idempotency.key),
+        scope: S(idempotency.scope),
+        key: S(idempotency.key),
+        requestHash: S(idempotency.requestHash),
+        status: N(idempotency.status),
+        at: S(idempotency.at),
+      };
+      if (idempotency.body !== undefined) item.body = S(JSON.stringify(idempotency.body));
+      items.push({
+        Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+      });
+      owner.push('idempotency');
+    }
+
+    if (items.length === 0) return { versions, events };
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw invalid('COMMIT_TOO_LARGE', '单次提交的数据项超过 DynamoDB 事务上限（100 项）', {
+        items: items.length,
+        limit: MAX_TRANSACTION_ITEMS,
+      });
+    }
+
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: items,
+          // The SDK retries network failures; the token makes such a retry of a transaction that
+          // did succeed a no-op instead of a bogus condition failure.
+          ClientRequestToken: randomUUID(),
+        }),
+      );
+    } catch (error) {
+      if (errorName(error) !== 'TransactionCanceledException') throw error;
+      const reasons = ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ??
+        []) as CancellationReason[];
+      const failed = reasons.flatMap((r, idx) => (r.Code === 'ConditionalCheckFailed' ? [idx] : []));
+      if (idempotency && failed.some((idx) => owner[idx] === 'idempotency')) {
+        throw idempotencyKeyUsed(idempotency.scope, idempotency.key);
+      }
+      for (const idx of failed) {
+        const i = owner[idx];
+        if (typeof i !== 'number') continue;
+        const change = changes[i];
+        if (!change) continue;
+        const old = reasons[idx]?.Item;
+        const actual = old?.version?.N !== undefined ? Number(old.version.N) : undefined;
+        throw versionConflict(change.kind, change.id, change.expectedVersion, actual);
+      }
+      if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new TransientConflict();
+      throw error;
+    }
+    return { versions, events };
+  }
+
+  private async readMeta(kind: string, id: string): Promise<Meta | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: S(aggregatePk(kind, id)), sk: S(META) },
+        ConsistentRead: true,
+        ProjectionExpression: 'version, auditSeq, auditHead, indexKeys',
+      }),
+    );
+    if (!out.Item) return undefined;
+    return {
+      version: num(out.Item, 'version'),
+      auditSeq: num(out.Item, 'auditSeq'),
+      auditHead: str(out.Item, 'auditHead'),
+      indexKeys: strList(out.Item, 'indexKeys'),
+    };
+  }
+
+  async query(index: IndexName, key: string, options: QueryOptions = {}): Promise<Page<IndexHit>> {
+    assertLimit(options.limit);
+    const gsi1pk = `${index}#${key}`;
+    const { from, to } = options;
+    if (from !== undefined && to !== undefined && Buffer.compare(Buffer.from(from), Buffer.from(to)) > 0) {
+      return { items: [] }; // DynamoDB rejects BETWEEN with lo > hi
+    }
+    const values: Item = { ':pk': S(gsi1pk) };
+    let condition = 'gsi1pk = :pk';
+    // Exact inclusive bounds thanks to the U+0000 separator (see the header comment).
+    if (from !== undefined && to !== undefined) {
+      condition += ' AND gsi1sk BETWEEN :lo AND :hi';
+      values[':lo'] = S(from);
+      values[':hi'] = S(`${to}\u0001`);
+    } else if (from !== undefined) {
+      condition += ' AND gsi1sk >= :lo';
+      values[':lo'] = S(from);
+    } else if (to !== undefined) {
+      condition += ' AND gsi1sk <= :hi';
+      values[':hi'] = S(`${to}\u0001`);
+    }
+    let start: Item | undefined;
+    if (options.cursor !== undefined) {
+      const c = decodeCursor(options.cursor, isGsiCursor);
+      if (c.gsi1pk !== gsi1pk) throw invalid('INVALID_CURSOR', '分页游标无效');
+      start = { pk: S(c.pk), sk: S(c.sk), gsi1pk: S(c.gsi1pk), gsi1sk: S(c.gsi1sk) };
+    }
+    const input: QueryCommandInput = {
+      TableName: this.table,
+      IndexName: GSI1,
+      KeyConditionExpression: condition,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: options.descending !== true,
+      ExclusiveStartKey: start,
+      ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk, kind, id, #sort',
+      ExpressionAttributeNames: { '#sort': 'sort' },
+    };
+    // One extra item tells whether another page exists, so (as in SQLite) the last page has no cursor.
+    if (options.limit !== undefined) input.Limit = options.limit + 1;
+    const out = await this.client.send(new QueryCommand(input));
+    const rows = out.Items ?? [];
+    const limit = options.limit ?? rows.length;
+    const pageRows = rows.slice(0, limit);
+    const page: Page<IndexHit> = {
+      items: pageRows.map((item) => ({
+        kind: str(item, 'kind') as AggregateKind,
+        id: str(item, 'id'),
+        sort: str(item, 'sort'),
+      })),
+    };
+    const last = pageRows[pageRows.length - 1];
+    if (last && (rows.length > limit || out.LastEvaluatedKey)) {
+      const c: GsiCursor = {
+        pk: str(last, 'pk'),
+        sk: str(last, 'sk'),
+        gsi1pk: str(last, 'gsi1pk'),
+        gsi1sk: str(last, 'gsi1sk'),
+      };
+      page.cursor = encodeCursor(c);
+    }
+    return page;
+  }
+
+  async audit(stream: string, options: { fromSeq?: number; limit?: number } = {}): Promise<AuditEvent[]> {
+    const events: AuditEvent[] = [];
+    let start: Item | undefined;
+    do {
+      const remaining = options.limit === undefined ? undefined : options.limit - events.length;
+      if (remaining !== undefined && remaining <= 0) break;
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk >= :from',
+          ExpressionAttributeValues: { ':pk': S(auditPk(stream)), ':from': S(seqSk(options.fromSeq ?? 1)) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          Limit: remaining,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        events.push({
+          stream: str(item, 'stream'),
+          seq: num(item, 'seq'),
+          prevHash: str(item, 'prevHash'),
+          hash: str(item, 'hash'),
+          type: str(item, 'type'),
+          actor: str(item, 'actor'),
+          at: str(item, 'at'),
+          data: JSON.parse(str(item, 'data')) as Record<string, unknown>,
+        });
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return events;
+  }
+
+  async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: S(`IDEM#${scope}`), sk: S(key) },
+        ConsistentRead: true,
+      }),
+    );
+    const item = out.Item;
+    if (!item) return undefined;
+    const body = optStr(item, 'body');
+    return {
+      scope: str(item, 'scope'),
+      key: str(item, 'key'),
+      requestHash: str(item, 'requestHash'),
+      status: num(item, 'status'),
+      body: body === undefined ? undefined : JSON.parse(body),
+      at: str(item, 'at'),
+    };
+  }
+
+  async putTaskToken(record: Omit<TaskTokenRecord, 'status' | 'output'>): Promise<TaskTokenRecord> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: S(`TASK#${record.key}`),
+            sk: S(TOKEN),
+            key: S(record.key),
+            caseId: S(record.caseId),
+            token: S(record.token),
+            status: S('pending'),
+            updatedAt: S(record.updatedAt),
+            gsi1pk: S(`TASKS#${record.caseId}`),
+            gsi1sk: S(record.key),
+          },
+          // Insert, or re-adopt a pending one; a settled record is never re-opened.
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': S('pending') },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { ...record, status: 'pending' };
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      const old = (error as { Item?: Item }).Item;
+      if (old) return toTaskToken(old);
+      const stored = await this.getTaskToken(record.key);
+      if (!stored) throw error;
+      return stored;
+    }
+  }
+
+  async getTaskToken(key: string): Promise<TaskTokenRecord | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: S(`TASK#${key}`), sk: S(TOKEN) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? toTaskToken(out.Item) : undefined;
+  }
+
+  async settleTaskToken(
+    key: string,
+    status: 'completed' | 'failed',
+    output: unknown,
+    at: Instant,
+  ): Promise<boolean> {
+    const values: Item = { ':status': S(status), ':at': S(at), ':pending': S('pending') };
+    let update = 'SET #status = :status, updatedAt = :at';
+    if (output !== undefined) {
+      update += ', #output = :output';
+      values[':output'] = S(JSON.stringify(output));
+    }
+    // Leaving the GSI keeps gsi1 sparse: pendingTaskTokens reads only what is still pending.
+    update += ' REMOVE gsi1pk, gsi1sk';
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: S(`TASK#${key}`), sk: S(TOKEN) },
+          UpdateExpression: update,
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...(output !== undefined ? { '#output': 'output' } : {}),
+          },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorName(error) === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async pendingTaskTokens(caseId: string): Promise<TaskTokenRecord[]> {
+    const records: TaskTokenRecord[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': S(`TASKS#${caseId}`) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const record = toTaskToken(item);
+        // The GSI may lag a settle by a moment in AWS; never report a settled record as pending.
+        if (record.status === 'pending') records.push(record);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return records;
+  }
+
+  /** The client belongs to the caller (a Lambda reuses it across invocations), so it stays open. */
+  async close(): Promise<void> {}
+}
+
+function toVersioned<T>(item: Item): Versioned<T> {
+  return { value: JSON.parse(str(item, 'value')) as T, version: num(item, 'version') };
+}
+
+function toTaskToken(item: Item): TaskTokenRecord {
+  const record: TaskTokenRecord = {
+    key: str(item, 'key'),
+    caseId: str(item, 'caseId'),
+    token: str(item, 'token'),
+    status: str(item, 'status') as TaskTokenRecord['status'],
+    updatedAt: str(item, 'updatedAt'),
+  };
+  const output = optStr(item, 'output');
+  if (output !== undefined) record.output = JSON.parse(output);
+  return record;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

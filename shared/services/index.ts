@@ -1,0 +1,24 @@
+import { AuditService } from './audit.js';
+import { CalendarService } from './calendar.js';
+import { CaseService } from './cases.js';
+import type { Deps } from './deps.js';
+import { ProjectService } from './projects.js';
+import { runSweep } from './sweeper.js';
+import { createWorkflowTasks } from './workflow-tasks.js';
+
+/** The province's use cases, built once per runtime from its ports. */
+export function createServices(deps: Deps) {
+  const calendar = new CalendarService(deps);
+  const cases = new CaseService(deps, calendar);
+  return {
+    deps,
+    calendar,
+    projects: new ProjectService(deps),
+    cases,
+    audit: new AuditService(deps),
+    workflowTasks: createWorkflowTasks(deps, cases),
+    sweep: () => runSweep(deps, cases, calendar),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

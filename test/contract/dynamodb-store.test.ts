@@ -1,0 +1,108 @@
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTableInput,
+  DynamoDbStore,
+  TABLE_DESIGN,
+} from '../../shared/adapters/dynamodb/dynamodb-store.js';
+import {
+  type DynamoDbLocal,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startDynamoDbLocal,
+} from '../support/dynamodb-local.js';
+import { storeContract } from './store.contract.js';
+
+// DynamoDB Local runs for the whole file; every test gets a fresh table, so tests cannot leak
+// into each other. No skip when Java is missing: startDynamoDbLocal fails with a clear message.
+let local: DynamoDbLocal | undefined;
+let client: DynamoDBClient | undefined;
+let tables = 0;
+
+beforeAll(async () => {
+  local = await startDynamoDbLocal();
+  client = new DynamoDBClient({
+    endpoint: local.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await local?.stop();
+});
+
+async function freshTable(): Promise<{ store: DynamoDbStore; tableName: string }> {
+  if (!client) throw new Error('DynamoDB Local did not start');
+  const tableName = `green-channel-${process.pid}-${++tables}`;
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  return { store: new DynamoDbStore({ client, tableName }), tableName };
+}
+
+storeContract('DynamoDbStore (DynamoDB Local)', async () => {
+  const { store, tableName } = await freshTable();
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await client?.send(new DeleteTableCommand({ TableName: tableName }));
+    },
+  };
+});
+
+describe('DynamoDbStore limits', () => {
+  it('declares the table design used by tests and CDK', () => {
+    expect(TABLE_DESIGN.partitionKey).toEqual({ name: 'pk', type: 'S' });
+    expect(TABLE_DESIGN.sortKey).toEqual({ name: 'sk', type: 'S' });
+    expect(TABLE_DESIGN.globalSecondaryIndexes.map((g) => g.indexName)).toEqual(['gsi1']);
+    expect(createTableInput('t').AttributeDefinitions?.map((a) => a.AttributeName)).toEqual([
+      'pk',
+      'sk',
+      'gsi1pk',
+      'gsi1sk',
+    ]);
+  });
+
+  it('refuses a commit over the 100-item transaction limit before sending it', async () => {
+    const { store } = await freshTable();
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      type: `E${i}`,
+      actor: 'a',
+      at: 'now',
+      data: {},
+    }));
+    await expect(
+      store.commit([{ kind: 'stageCase', id: 'big', expectedVersion: 0, value: {}, indexes: [], events }]),
+    ).rejects.toMatchObject({ kind: 'invalid', code: 'COMMIT_TOO_LARGE' });
+    expect(await store.get('stageCase', 'big')).toBeUndefined();
+    // 98 events + META + idempotency = 100 items: still fine
+    await store.commit(
+      [
+        {
+          kind: 'stageCase',
+          id: 'big',
+          expectedVersion: 0,
+          value: {},
+          indexes: [],
+          events: events.slice(0, 98),
+        },
+      ],
+      { scope: 's', key: 'k', requestHash: 'h', status: 200, body: null, at: 'now' },
+    );
+    expect(await store.audit('stageCase/big')).toHaveLength(98);
+  });
+
+  it('refuses a value over the 400 KB item limit with a clear error', async () => {
+    const { store } = await freshTable();
+    const value = { text: 'x'.repeat(410 * 1024) };
+    await expect(
+      store.commit([{ kind: 'stageCase', id: 'huge', expectedVersion: 0, value, indexes: [], events: [] }]),
+    ).rejects.toMatchObject({ kind: 'invalid', code: 'VALUE_TOO_LARGE' });
+    const fits = { text: '审'.repeat(120 * 1024) }; // 360 KB of UTF-8
+    await store.commit([
+      { kind: 'stageCase', id: 'huge', expectedVersion: 0, value: fits, indexes: [], events: [] },
+    ]);
+    expect((await store.get('stageCase', 'huge'))?.value).toEqual(fits);
+  });
+});
