@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { authorize } from '../../shared/domain/authz.js';
 import type { Actor } from '../../shared/domain/model.js';
 import type { Services } from '../../shared/services/index.js';
 import { type AppEnv, actorOf, authMiddleware, type TokenVerifier } from './auth.js';
@@ -20,15 +19,15 @@ const PUBLIC_PATHS = ['/health', '/openapi.json', '/docs'];
 
 type Tag = '项目' | '准入' | '办件' | '受理' | '审查' | '审计' | '日历' | '运维';
 
-const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const ok = (schema: z.ZodType, description: string) => ({ ...json(schema), description });
 
-function op(
+function op<Req extends NonNullable<RouteConfig['request']>>(
   method: 'get' | 'post' | 'put',
   path: string,
   tag: Tag,
   summary: string,
-  request: RouteConfig['request'],
+  request: Req,
   response: { status: 200 | 201; schema: z.ZodType; description: string },
   headers: ('Idempotency-Key' | 'If-Match' | 'If-Match?')[] = [],
 ) {
@@ -52,7 +51,7 @@ function op(
     tags: [tag],
     summary,
     security: [{ bearerAuth: [] }],
-    request: { ...request, ...(headerParams ? { headers: headerParams } : {}) },
+    request: { ...request, ...(headerParams ? { headers: headerParams } : {}) } as Req,
     responses: { [response.status]: ok(response.schema, response.description), ...problemResponses },
   });
 }
@@ -459,8 +458,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
       description: '巡检结果',
     }),
     async (c) => {
-      authorize(actorOf(c), 'sweep.run');
-      return c.json(await services.sweep(), 200) as never;
+      return c.json(await services.sweep({ actor: actorOf(c) }), 200) as never;
     },
   );
 

@@ -1,4 +1,6 @@
+import { authorize } from '../domain/authz.js';
 import { AuditService } from './audit.js';
+import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import { CalendarService } from './calendar.js';
 import { CaseService } from './cases.js';
 import type { Deps } from './deps.js';
@@ -17,7 +19,11 @@ export function createServices(deps: Deps) {
     cases,
     audit: new AuditService(deps),
     workflowTasks: createWorkflowTasks(deps, cases),
-    sweep: () => runSweep(deps, cases, calendar),
+    /** the deadline sweeper: on a schedule as the system, or on demand by a supervisor */
+    sweep: (ctx: Ctx = { actor: SYSTEM_ACTOR }) => {
+      authorize(ctx.actor, 'sweep.run');
+      return runSweep(deps, cases, calendar);
+    },
   };
 }
 

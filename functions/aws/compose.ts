@@ -1,0 +1,50 @@
+/**
+ * The AWS composition root: the same services as locally, wired to DynamoDB, Step Functions and
+ * EventBridge. Configuration comes from the environment the CDK stack sets (infra/province-stack.ts).
+ * Nothing here may import the embedded SQLite store: it is a native module the Lambda bundle lacks.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDbStore } from '../../shared/adapters/dynamodb/dynamodb-store.js';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge/eventbridge-publisher.js';
+import { StepFunctionsWorkflowEngine } from '../../shared/adapters/sfn/sfn-workflow.js';
+import { systemClock, timeSortableIds } from '../../shared/adapters/system/system-clock.js';
+import { loadProvince } from '../../shared/config/provinces/index.js';
+import type { Deps } from '../../shared/services/deps.js';
+import { createServices, type Services } from '../../shared/services/index.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Reads required variables at once, so a misconfigured function names everything it lacks. */
+export function requireEnv<K extends string>(env: Env, names: readonly K[]): Record<K, string> {
+  const missing = names.filter((n) => !env[n]);
+  if (missing.length > 0) throw new Error(`missing environment variable(s): ${missing.join(', ')}`);
+  return Object.fromEntries(names.map((n) => [n, env[n]])) as Record<K, string>;
+}
+
+export const DEPS_ENV = ['PROVINCE', 'TABLE_NAME', 'STATE_MACHINE_ARN', 'EVENT_BUS_NAME'] as const;
+
+export function createAwsDeps(env: Env = process.env): Deps {
+  const vars = requireEnv(env, DEPS_ENV);
+  // Region and credentials come from the Lambda environment (AWS_REGION and the role).
+  return {
+    province: loadProvince(vars.PROVINCE),
+    store: new DynamoDbStore({ client: new DynamoDBClient({}), tableName: vars.TABLE_NAME }),
+    workflow: new StepFunctionsWorkflowEngine({ client: new SFNClient({}), stateMachineArn: vars.STATE_MACHINE_ARN }),
+    events: new EventBridgePublisher({ client: new EventBridgeClient({}), busName: vars.EVENT_BUS_NAME }),
+    clock: systemClock,
+    ids: timeSortableIds,
+  };
+}
+
+let cached: Services | undefined;
+
+/**
+ * Services built once per execution environment (module scope outlives an invocation), so SDK
+ * clients keep their connections and the province config is parsed once per cold start.
+ */
+export function awsServices(): Services {
+  cached ??= createServices(createAwsDeps());
+  return cached;
+}
