@@ -84,7 +84,7 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     workflow,
     bus,
     signer,
-    resume: () => resumeOpenCases(services!, workflow),
+    resume: () => services!.resumeWorkflows(),
     async stop() {
       if (timer) clearInterval(timer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -102,23 +102,4 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     timer.unref();
   }
   return runtime;
-}
-
-/**
- * After a restart the executions are gone but the store is not: every case whose workflow has not
- * finished starts again from round 1 and replays each decided step from the store.
- */
-async function resumeOpenCases(services: Services, workflow: LocalWorkflowEngine): Promise<number> {
-  const { store } = services.deps;
-  let resumed = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await store.query('status', 'stageCase:workflowOpen', { limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const hit of page.items) {
-      await workflow.start({ caseId: hit.id, round: 1 });
-      resumed += 1;
-    }
-    cursor = page.cursor;
-  } while (cursor);
-  return resumed;
 }

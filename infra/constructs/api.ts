@@ -49,7 +49,7 @@ export class Api extends Construct {
       defaultIntegration: new HttpLambdaIntegration('App', fn.fn),
       createDefaultStage: false,
     });
-    this.httpApi.addStage('Default', {
+    this.httpApi.addStage('Stage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: 200, burstLimit: 400 },

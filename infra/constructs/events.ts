@@ -1,3 +1,4 @@
+import { Stack, Token } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -35,7 +36,10 @@ export class Events extends Construct {
         targets: [new EventBusTarget(EventBus.fromEventBusArn(this, `${partner.code}Bus`, eventBusArn(partner)))],
       });
       // Inbound: the partner's forwarding rule puts events on this bus from its own account. The
-      // receiver still verifies each result's signature; the policy only opens the door.
+      // receiver still verifies each result's signature; the policy only opens the door. A partner
+      // in this very account needs no policy (its role's own permissions suffice).
+      const account = Stack.of(this).account;
+      if (!Token.isUnresolved(account) && account === partner.account) continue;
       this.bus.addToResourcePolicy(
         new PolicyStatement({
           sid: `From${partner.code}`,

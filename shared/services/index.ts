@@ -5,6 +5,7 @@ import { CalendarService } from './calendar.js';
 import { CaseService } from './cases.js';
 import type { Deps } from './deps.js';
 import { ProjectService } from './projects.js';
+import { resumeOpenWorkflows } from './resume.js';
 import { runSweep } from './sweeper.js';
 import { createWorkflowTasks } from './workflow-tasks.js';
 
@@ -19,6 +20,7 @@ export function createServices(deps: Deps) {
     cases,
     audit: new AuditService(deps),
     workflowTasks: createWorkflowTasks(deps, cases),
+    resumeWorkflows: () => resumeOpenWorkflows(deps),
     /** the deadline sweeper: on a schedule as the system, or on demand by a supervisor */
     sweep: (ctx: Ctx = { actor: SYSTEM_ACTOR }) => {
       authorize(ctx.actor, 'sweep.run');

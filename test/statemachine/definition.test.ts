@@ -73,11 +73,13 @@ describe('stage-case ASL', () => {
     const def = loadStageCaseDefinition();
     for (const name of ['AwaitAcceptance', 'AwaitResubmission', 'ReviewItems']) {
       const catchers = def.States[name]?.Catch as Array<{ ErrorEquals: string[]; Next: string }>;
-      expect(catchers.some((c) => c.ErrorEquals.includes('CaseTerminated') && c.Next === 'Terminated')).toBe(true);
+      expect(catchers.some((c) => c.ErrorEquals.includes('CaseTerminated') && c.Next === 'Terminated')).toBe(
+        true,
+      );
     }
     // Map iterations cannot jump outside; the item task leaves the error to the Map's Catch
     const selector = def.States.ReviewItems?.ItemSelector as Record<string, string>;
-    expect(selector["caseId.$"]).toBe('$.caseId');
+    expect(selector['caseId.$']).toBe('$.caseId');
   });
 });
 
@@ -111,8 +113,17 @@ describe('renderDefinition', () => {
 describe('local rewrite of the definition', () => {
   it('makes callback tasks re-arm below Node’s timer limit and leaves invoke tasks alone', () => {
     const local = prepareLocalDefinition(loadStageCaseDefinition());
-    expect(local.callbackStates.sort()).toEqual(['AwaitAcceptance', 'AwaitItemDecision', 'AwaitResubmission']);
-    expect(local.invokeStates.sort()).toEqual(['CloseStage', 'CloseStageRejected', 'Consolidate', 'ListItems']);
+    expect(local.callbackStates.sort()).toEqual([
+      'AwaitAcceptance',
+      'AwaitItemDecision',
+      'AwaitResubmission',
+    ]);
+    expect(local.invokeStates.sort()).toEqual([
+      'CloseStage',
+      'CloseStageRejected',
+      'Consolidate',
+      'ListItems',
+    ]);
     const states = new Map(allStates(local.definition));
     for (const name of local.callbackStates) {
       const state = states.get(name)!;

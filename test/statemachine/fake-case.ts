@@ -1,4 +1,8 @@
-import type { WorkflowEngine, WorkflowTaskHandler, WorkflowTaskRequest } from '../../shared/ports/workflow.js';
+import type {
+  WorkflowEngine,
+  WorkflowTaskHandler,
+  WorkflowTaskRequest,
+} from '../../shared/ports/workflow.js';
 
 /**
  * A tiny in-memory stand-in for the store-backed task service: cases with items and decisions, and a
@@ -137,7 +141,8 @@ export class FakeCaseWorld implements WorkflowTaskHandler {
   /** compare-and-set pending → completed, then wake the workflow; a decision before the task arrives is kept */
   private async complete(key: string, output: unknown): Promise<void> {
     const record = this.tokens.get(key);
-    if (record?.status === 'completed' || record?.status === 'failed') throw new Error(`${key} already settled`);
+    if (record?.status === 'completed' || record?.status === 'failed')
+      throw new Error(`${key} already settled`);
     this.tokens.set(key, { token: record?.token, status: 'completed', output });
     if (record?.token) await this.engine?.sendTaskSuccess(record.token, output);
   }

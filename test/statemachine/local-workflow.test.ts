@@ -6,7 +6,10 @@ const engines: LocalWorkflowEngine[] = [];
 
 function setup(world = new FakeCaseWorld()) {
   const errors: Array<{ caseId: string; err: unknown }> = [];
-  const engine = new LocalWorkflowEngine({ tasks: world, onError: (caseId, err) => errors.push({ caseId, err }) });
+  const engine = new LocalWorkflowEngine({
+    tasks: world,
+    onError: (caseId, err) => errors.push({ caseId, err }),
+  });
   world.engine = engine;
   engines.push(engine);
   return { world, engine, errors };

@@ -65,7 +65,11 @@ export function prepareLocalDefinition(source: AslDefinition): LocalDefinition {
     for (const [name, state] of Object.entries(states)) {
       if (state.Type === 'Task') {
         const kind =
-          state.Resource === LAMBDA_CALLBACK ? 'callback' : state.Resource === LAMBDA_INVOKE ? 'invoke' : undefined;
+          state.Resource === LAMBDA_CALLBACK
+            ? 'callback'
+            : state.Resource === LAMBDA_INVOKE
+              ? 'invoke'
+              : undefined;
         if (kind === undefined) {
           throw new Error(`local workflow: Task ${name} uses unsupported resource ${String(state.Resource)}`);
         }
@@ -81,7 +85,12 @@ export function prepareLocalDefinition(source: AslDefinition): LocalDefinition {
           delete state.HeartbeatSecondsPath;
           const retry = Array.isArray(state.Retry) ? state.Retry : [];
           state.Retry = [
-            { ErrorEquals: ['States.Timeout'], IntervalSeconds: 0, MaxAttempts: LOCAL_CALLBACK_REARMS, BackoffRate: 1 },
+            {
+              ErrorEquals: ['States.Timeout'],
+              IntervalSeconds: 0,
+              MaxAttempts: LOCAL_CALLBACK_REARMS,
+              BackoffRate: 1,
+            },
             ...retry,
           ];
         }
@@ -146,7 +155,11 @@ function asJson(value: unknown): unknown {
 
 function requestOf(input: unknown): WorkflowTaskRequest {
   const payload = (input as { Payload?: unknown } | null)?.Payload;
-  if (typeof payload !== 'object' || payload === null || typeof (payload as { caseId?: unknown }).caseId !== 'string') {
+  if (
+    typeof payload !== 'object' ||
+    payload === null ||
+    typeof (payload as { caseId?: unknown }).caseId !== 'string'
+  ) {
     throw namedError('States.Runtime', 'task payload must be an object with a caseId');
   }
   return payload as WorkflowTaskRequest;
@@ -376,7 +389,10 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     }
     if (result.status === 'FAILED') {
       try {
-        this.onError(execution.caseId, namedError(result.error?.name ?? 'Error', result.error?.message ?? ''));
+        this.onError(
+          execution.caseId,
+          namedError(result.error?.name ?? 'Error', result.error?.message ?? ''),
+        );
       } catch {
         // an error reporter that throws must not take the process down
       }

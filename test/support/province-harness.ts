@@ -1,0 +1,111 @@
+import '../../shared/adapters/local-workflow/promise-with-resolvers.js';
+import { LocalEventBus } from '../../shared/adapters/local-bus/local-event-bus.js';
+import { LocalWorkflowEngine } from '../../shared/adapters/local-workflow/local-workflow.js';
+import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
+import { timeSortableIds } from '../../shared/adapters/system/system-clock.js';
+import type { ProvinceConfig } from '../../shared/config/province-config.js';
+import { jiangsu } from '../../shared/config/provinces/jiangsu.js';
+import type { Actor, Stage } from '../../shared/domain/model.js';
+import type { Clock } from '../../shared/ports/runtime.js';
+import type { Ctx } from '../../shared/services/context.js';
+import { createServices, type Services } from '../../shared/services/index.js';
+import { creditCode } from '../../functions/local/demo-actors.js';
+
+/** A clock tests move by hand; dates are Shanghai noon so the calendar day is unambiguous. */
+export class TestClock implements Clock {
+  private current: Date;
+  constructor(isoDate: string) {
+    this.current = new Date(`${isoDate}T04:00:00Z`);
+  }
+  now() {
+    return new Date(this.current);
+  }
+  setDate(isoDate: string) {
+    this.current = new Date(`${isoDate}T04:00:00Z`);
+  }
+}
+
+export const ORG_A = { creditCode: creditCode('91320000134768398'), name: '江苏交通控股有限公司' };
+export const ORG_B = { creditCode: creditCode('91320500MA1MXX8A3'), name: '苏州城市建设发展集团有限公司' };
+
+export const applicant = (org = ORG_A): Ctx => ({
+  actor: { id: `applicant-${org.creditCode}`, name: '经办人', role: 'applicant', creditCode: org.creditCode },
+});
+export const windowOfficer: Ctx = {
+  actor: { id: 'window-1', name: '王敏', role: 'windowOfficer', unit: '省政务服务中心绿色通道专窗' },
+};
+export const supervisor: Ctx = { actor: { id: 'sup-1', name: '赵刚', role: 'supervisor' } };
+export const reviewer = (department: string): Ctx => ({
+  actor: { id: `reviewer-${department}`, name: `${department}审查员`, role: 'reviewer', department },
+});
+export const asActor = (actor: Actor): Ctx => ({ actor });
+
+export interface Harness {
+  services: Services;
+  store: SqliteStore;
+  workflow: LocalWorkflowEngine;
+  bus: LocalEventBus;
+  clock: TestClock;
+  province: ProvinceConfig;
+  stop(): Promise<void>;
+}
+
+export function makeHarness(options: { path?: string; clock?: TestClock; province?: ProvinceConfig } = {}): Harness {
+  const store = SqliteStore.open(options.path ?? ':memory:');
+  const clock = options.clock ?? new TestClock('2026-03-02');
+  const bus = new LocalEventBus();
+  let services: Services | undefined;
+  const workflow = new LocalWorkflowEngine({
+    tasks: { handle: (r) => services!.workflowTasks.handle(r) },
+    onError: (caseId, err) => console.error(`workflow ${caseId}`, err),
+  });
+  const province = options.province ?? jiangsu;
+  services = createServices({ province, store, workflow, events: bus, clock, ids: timeSortableIds });
+  return {
+    services,
+    store,
+    workflow,
+    bus,
+    clock,
+    province,
+    async stop() {
+      await workflow.stop();
+      await store.close();
+    },
+  };
+}
+
+/** Every required material of the stage's required items (optionally leaving some out). */
+export function stageMaterials(province: ProvinceConfig, stage: Stage, omit: string[] = []) {
+  const cfg = province.stages.find((s) => s.stage === stage)!;
+  const codes = new Set(
+    cfg.items.filter((i) => i.required).flatMap((i) => province.items.find((x) => x.code === i.code)!.materials),
+  );
+  return [...codes].filter((c) => !omit.includes(c)).map((code) => ({ code }));
+}
+
+let serial = 100;
+/** Registers and admits a project; returns its id. */
+export async function admittedProject(h: Harness, org = ORG_A): Promise<string> {
+  serial += 1;
+  const project = await h.services.projects.register(applicant(org), {
+    projectCode: `2026-320000-48-01-${String(serial).padStart(6, '0')}`,
+    name: `测试重点项目${serial}`,
+    ownerName: org.name,
+    category: 'provincialKey',
+    location: { city: '南京市' },
+    investmentWan: 50_000,
+    governmentInvested: true,
+  });
+  const applied = await h.services.projects.applyAdmission(applicant(org), project.value.id, project.version);
+  await h.services.projects.decideAdmission(supervisor, project.value.id, applied.version, {
+    admit: true,
+    reasons: '符合准入条件',
+  });
+  return project.value.id;
+}
+
+/** Lets the in-process workflow run until every execution waits (or ended). */
+export async function settle(h: Harness, rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 5));
+}
