@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
-import { parseDeployments, type ProvinceDeployment, stackName } from './config.js';
+import { type ProvinceDeployment, parseDeployments, stackName } from './config.js';
 import { defaultDeployments } from './deployments.js';
 import { ProvinceStack } from './province-stack.js';
 

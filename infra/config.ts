@@ -48,13 +48,18 @@ export const provinceDeploymentSchema = z
     alarmEmail: z.email().optional(),
   })
   .superRefine((d, ctx) => {
-    const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const problem = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
     if (d.partition && d.partition !== partitionOf(d.region)) {
-      problem(['partition'], `region ${d.region} is in partition ${partitionOf(d.region)}, not ${d.partition}`);
+      problem(
+        ['partition'],
+        `region ${d.region} is in partition ${partitionOf(d.region)}, not ${d.partition}`,
+      );
     }
     const seen = new Set<string>();
     d.partners.forEach((p, i) => {
-      if (p.code === d.province) problem(['partners', i, 'code'], `a province cannot partner with itself (${p.code})`);
+      if (p.code === d.province)
+        problem(['partners', i, 'code'], `a province cannot partner with itself (${p.code})`);
       if (seen.has(p.code)) problem(['partners', i, 'code'], `duplicate partner ${p.code}`);
       seen.add(p.code);
       if (p.partition && p.partition !== partitionOf(p.region)) {
@@ -64,7 +69,10 @@ export const provinceDeploymentSchema = z
       const mine = d.partition ?? partitionOf(d.region);
       const theirs = p.partition ?? partitionOf(p.region);
       if (mine !== theirs) {
-        problem(['partners', i, 'region'], `partner ${p.code} is in partition ${theirs}, this deployment in ${mine}`);
+        problem(
+          ['partners', i, 'region'],
+          `partner ${p.code} is in partition ${theirs}, this deployment in ${mine}`,
+        );
       }
     });
   })
@@ -82,7 +90,8 @@ export const deploymentsSchema = z.array(provinceDeploymentSchema).superRefine((
   const seen = new Set<string>();
   list.forEach((d, i) => {
     // One stack per province: a duplicate would silently collide on stack and bus names.
-    if (seen.has(d.province)) ctx.addIssue({ code: 'custom', path: [i, 'province'], message: `duplicate ${d.province}` });
+    if (seen.has(d.province))
+      ctx.addIssue({ code: 'custom', path: [i, 'province'], message: `duplicate ${d.province}` });
     seen.add(d.province);
   });
 });
@@ -113,7 +122,12 @@ export function eventBusName(provinceCodeValue: string): string {
 }
 
 /** The ARN of a province's bus, built from config so stacks deploy independently (no lookups). */
-export function eventBusArn(partner: { code: string; account: string; region: string; partition?: Partition }): string {
+export function eventBusArn(partner: {
+  code: string;
+  account: string;
+  region: string;
+  partition?: Partition;
+}): string {
   const partition = partner.partition ?? partitionOf(partner.region);
   return `arn:${partition}:events:${partner.region}:${partner.account}:event-bus/${eventBusName(partner.code)}`;
 }

@@ -31,7 +31,10 @@ export function createAwsDeps(env: Env = process.env): Deps {
   return {
     province: loadProvince(vars.PROVINCE),
     store: new DynamoDbStore({ client: new DynamoDBClient({}), tableName: vars.TABLE_NAME }),
-    workflow: new StepFunctionsWorkflowEngine({ client: new SFNClient({}), stateMachineArn: vars.STATE_MACHINE_ARN }),
+    workflow: new StepFunctionsWorkflowEngine({
+      client: new SFNClient({}),
+      stateMachineArn: vars.STATE_MACHINE_ARN,
+    }),
     events: new EventBridgePublisher({ client: new EventBridgeClient({}), busName: vars.EVENT_BUS_NAME }),
     clock: systemClock,
     ids: timeSortableIds,

@@ -33,7 +33,9 @@ export class Events extends Construct {
         eventBus: this.bus,
         description: `forward ${props.province} events to partner ${partner.code}`,
         eventPattern: { source: [eventSource(props.province)] },
-        targets: [new EventBusTarget(EventBus.fromEventBusArn(this, `${partner.code}Bus`, eventBusArn(partner)))],
+        targets: [
+          new EventBusTarget(EventBus.fromEventBusArn(this, `${partner.code}Bus`, eventBusArn(partner))),
+        ],
       });
       // Inbound: the partner's forwarding rule puts events on this bus from its own account. The
       // receiver still verifies each result's signature; the policy only opens the door. A partner

@@ -59,7 +59,8 @@ export class AppFunction extends Construct {
         // CommonJS dependencies a `require` for Node built-ins, which ESM output lacks.
         format: OutputFormat.ESM,
         mainFields: ['module', 'main'],
-        banner: "import { createRequire as __gcCreateRequire } from 'node:module';const require = __gcCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __gcCreateRequire } from 'node:module';const require = __gcCreateRequire(import.meta.url);",
         target: 'node24',
         minify: true,
         sourceMap: true,

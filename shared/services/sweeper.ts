@@ -46,7 +46,10 @@ export async function runSweep(deps: Deps, cases: CaseService, calendar: Calenda
         report.changed += 1;
         continue;
       }
+      // Rebuilt on each attempt: a lost race re-decides on fresh state and must not report twice.
+      let changes: SweepReport['lampChanges'] = [];
       const result = await cases.mutate({ actor: SYSTEM_ACTOR }, hit.id, undefined, async (c) => {
+        changes = [];
         const events: { type: string; data: Record<string, unknown> }[] = [];
         let next = c;
         if (c.status === 'submitted' && day > c.acceptDueDate && !c.acceptOverdueNotified) {
@@ -62,7 +65,7 @@ export async function runSweep(deps: Deps, cases: CaseService, calendar: Calenda
               type: lamp === 'red' ? 'ItemOverdue' : 'ItemAtRisk',
               data: { itemCode: item.code, department: item.department, lamp },
             });
-            report.lampChanges.push({ caseId: c.id, itemCode: item.code, lamp });
+            changes.push({ caseId: c.id, itemCode: item.code, lamp });
             return { ...item, lampNotified: lamp };
           });
           if (events.length > 0) next = { ...next, items };
@@ -70,6 +73,7 @@ export async function runSweep(deps: Deps, cases: CaseService, calendar: Calenda
         // Even with nothing to announce the indexes are rewritten, moving the next check forward.
         return { next: events.length > 0 ? next : { ...next }, events };
       });
+      report.lampChanges.push(...changes);
       if (result.saved.value !== result.before) report.changed += 1;
     }
     cursor = page.cursor;

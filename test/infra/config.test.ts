@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   DeploymentConfigError,
   eventBusArn,
+  type ProvinceDeploymentInput,
   parseDeployment,
   parseDeployments,
   partitionOf,
-  type ProvinceDeploymentInput,
 } from '../../infra/config.js';
 import { defaultDeployments } from '../../infra/deployments.js';
 

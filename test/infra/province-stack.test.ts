@@ -15,8 +15,8 @@ let linkedTemplate: Template;
 let synthMs = 0;
 
 const logicalIdOfFunction = (t: Template, description: RegExp): string => {
-  const fns = Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter(([, r]) =>
-    description.test(String(r.Properties.Description ?? '')),
+  const fns = Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter(
+    ([, r]) => description.test(String(r.Properties.Description ?? '')),
   );
   expect(fns, `exactly one function described ${description}`).toHaveLength(1);
   return fns[0]![0];
@@ -27,7 +27,9 @@ function joinText(value: unknown): string {
   if (typeof value === 'string') return value;
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (!join) return `<<${JSON.stringify(value)}>>`;
-  return join[1].map((part) => (typeof part === 'string' ? part : `<<${JSON.stringify(part)}>>`)).join(join[0]);
+  return join[1]
+    .map((part) => (typeof part === 'string' ? part : `<<${JSON.stringify(part)}>>`))
+    .join(join[0]);
 }
 
 beforeAll(() => {
@@ -45,7 +47,11 @@ beforeAll(() => {
     province: 'ZJ',
     account: '123456789012',
     region: 'cn-northwest-1',
-    identity: { jwksUrl: 'https://idp.zj.example/jwks.json', issuer: 'https://idp.zj.example/', audience: 'gc-ZJ' },
+    identity: {
+      jwksUrl: 'https://idp.zj.example/jwks.json',
+      issuer: 'https://idp.zj.example/',
+      audience: 'gc-ZJ',
+    },
     partners: [
       { code: 'JS', account: '210987654321', region: 'cn-north-1' },
       { code: 'SH', account: '123456789012', region: 'cn-northwest-1' },
@@ -95,7 +101,10 @@ describe('ProvinceStack', () => {
 
   it('serves the API through an HTTP API integrated with the API Lambda (no function URL)', () => {
     const apiFn = logicalIdOfFunction(template, /HTTP API/);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP', Name: 'green-channel-JS' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      Name: 'green-channel-JS',
+    });
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: { 'Fn::GetAtt': [apiFn, 'Arn'] },
@@ -195,13 +204,17 @@ describe('ProvinceStack', () => {
       const roleId = fn.Properties.Role['Fn::GetAtt'][0];
       return policies
         .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
-        .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => s.Action));
+        .flatMap((p) =>
+          p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => s.Action),
+        );
     };
     const api = actionsOf(logicalIdOfFunction(template, /HTTP API/));
     const task = actionsOf(logicalIdOfFunction(template, /workflow tasks/));
     const sweeper = actionsOf(logicalIdOfFunction(template, /sweeper/));
     for (const actions of [api, task, sweeper]) {
-      expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'events:PutEvents', 'states:SendTaskSuccess']));
+      expect(actions).toEqual(
+        expect.arrayContaining(['dynamodb:PutItem', 'events:PutEvents', 'states:SendTaskSuccess']),
+      );
       expect(actions).not.toContain('dynamodb:DeleteTable');
       expect(actions.some((a) => a.endsWith(':*'))).toBe(false);
     }
@@ -234,13 +247,23 @@ describe('ProvinceStack', () => {
       ],
     });
     // Only the partner in another account needs a door; SH shares this stack's account.
-    const policies = Object.values(linkedTemplate.findResources('AWS::Events::EventBusPolicy') as Record<string, Resource>);
+    const policies = Object.values(
+      linkedTemplate.findResources('AWS::Events::EventBusPolicy') as Record<string, Resource>,
+    );
     expect(policies).toHaveLength(1);
-    expect(policies[0]!.Properties.Statement).toMatchObject({ Sid: 'cdk-FromJS', Action: 'events:PutEvents' });
+    expect(policies[0]!.Properties.Statement).toMatchObject({
+      Sid: 'cdk-FromJS',
+      Action: 'events:PutEvents',
+    });
     expect(JSON.stringify(policies[0]!.Properties.Statement.Principal)).toContain(':iam::210987654321:root');
     // Alarms only when an address is configured.
-    linkedTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    expect(Object.keys(linkedTemplate.findResources('AWS::CloudWatch::Alarm')).length).toBeGreaterThanOrEqual(4);
+    linkedTemplate.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    expect(Object.keys(linkedTemplate.findResources('AWS::CloudWatch::Alarm')).length).toBeGreaterThanOrEqual(
+      4,
+    );
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
   });

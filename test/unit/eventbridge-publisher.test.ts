@@ -101,13 +101,22 @@ describe('EventBridgePublisher', () => {
   it('throws naming the events that still fail after every retry', async () => {
     const fake = fakeClient((entries) =>
       entries.map((e) =>
-        JSON.parse(e.Detail!).id === 'E-2' ? { ErrorCode: 'InternalFailure', ErrorMessage: 'boom' } : { EventId: 'x' },
+        JSON.parse(e.Detail!).id === 'E-2'
+          ? { ErrorCode: 'InternalFailure', ErrorMessage: 'boom' }
+          : { EventId: 'x' },
       ),
     );
-    const publisher = new EventBridgePublisher({ client: fake.client, busName: 'b', maxRetries: 2, sleep: noSleep });
+    const publisher = new EventBridgePublisher({
+      client: fake.client,
+      busName: 'b',
+      maxRetries: 2,
+      sleep: noSleep,
+    });
     const error = await publisher.publish([event(1), event(2)]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventPublishError);
-    expect((error as EventPublishError).failures).toEqual([{ eventId: 'E-2', code: 'InternalFailure', message: 'boom' }]);
+    expect((error as EventPublishError).failures).toEqual([
+      { eventId: 'E-2', code: 'InternalFailure', message: 'boom' },
+    ]);
     expect(fake.calls).toHaveLength(3);
   });
 
@@ -117,8 +126,8 @@ describe('EventBridgePublisher', () => {
         throw new Error('AccessDeniedException');
       },
     } as never;
-    await expect(new EventBridgePublisher({ client, busName: 'b', sleep: noSleep }).publish([event(1)])).rejects.toThrow(
-      'AccessDeniedException',
-    );
+    await expect(
+      new EventBridgePublisher({ client, busName: 'b', sleep: noSleep }).publish([event(1)]),
+    ).rejects.toThrow('AccessDeniedException');
   });
 });

@@ -79,7 +79,9 @@ export class EventBridgePublisher implements EventPublisher {
     let pending = batch;
     let failures: { event: DomainEvent; result: PutEventsResultEntry | undefined }[] = [];
     for (let attempt = 0; ; attempt++) {
-      const out = await this.client.send(new PutEventsCommand({ Entries: pending.map((e) => this.toEntry(e)) }));
+      const out = await this.client.send(
+        new PutEventsCommand({ Entries: pending.map((e) => this.toEntry(e)) }),
+      );
       if (!out.FailedEntryCount) return;
       // Result entries are in request order; a failed one carries an ErrorCode instead of an EventId.
       failures = pending
