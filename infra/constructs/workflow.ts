@@ -72,10 +72,12 @@ export class Workflow extends Construct {
     );
   }
 
-  /** What the API and the sweeper need: start cases, see whether one runs, complete callbacks. */
+  /**
+   * What the API and the sweeper need: start cases and complete callbacks. A duplicate start is
+   * recognised from ExecutionAlreadyExists, so no Describe/List rights are needed.
+   */
   grantDrive(fn: IFunction): void {
     this.stateMachine.grantStartExecution(fn);
-    this.stateMachine.grantExecution(fn, 'states:DescribeExecution');
     this.stateMachine.grantTaskResponse(fn);
   }
 }

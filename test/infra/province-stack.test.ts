@@ -5,6 +5,7 @@ import { parseDeployment, parseDeployments, stackName } from '../../infra/config
 import { defaultDeployments } from '../../infra/deployments.js';
 import { ProvinceStack } from '../../infra/province-stack.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON is untyped; the assertions check its shape
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
 // Bundling with esbuild is the slow part: each stack is built once per file and shared by the tests.
