@@ -38,9 +38,13 @@ function op<Req extends NonNullable<RouteConfig['request']>>(
             h.replace('?', '').toLowerCase(),
             h === 'If-Match'
               ? z.string().openapi({ description: '期望版本号（ETag），如 "3"' })
-              : z.string().optional().openapi({
-                  description: h === 'Idempotency-Key' ? '幂等键：同一键重复提交返回首次结果' : '可选的期望版本号',
-                }),
+              : z
+                  .string()
+                  .optional()
+                  .openapi({
+                    description:
+                      h === 'Idempotency-Key' ? '幂等键：同一键重复提交返回首次结果' : '可选的期望版本号',
+                  }),
           ]),
         ),
       )
@@ -72,14 +76,21 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
     description: '重点项目审批绿色通道：申请、受理、审查、批准、监督、反馈六步闭环。',
   });
 
-  const versioned = <T extends object>(c: Context<AppEnv>, v: { value: T; version: number }, status: 200 | 201 = 200) => {
+  const versioned = <T extends object>(
+    c: Context<AppEnv>,
+    v: { value: T; version: number },
+    status: 200 | 201 = 200,
+  ) => {
     setVersionHeader(c, v.version);
     return c.json({ ...v.value, version: v.version }, status);
   };
   const idem = (
     c: Context<AppEnv>,
     body: unknown,
-    run: (ctx: { actor: Actor; idempotency?: { scope: string; key: string; requestHash: string } }) => Promise<{ value: object; version: number }>,
+    run: (ctx: {
+      actor: Actor;
+      idempotency?: { scope: string; key: string; requestHash: string };
+    }) => Promise<{ value: object; version: number }>,
     status: 200 | 201 = 200,
   ) =>
     withIdempotency(c, deps, body, async (intent) => {
@@ -91,20 +102,41 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   app.get('/health', (c) => c.json({ status: 'ok', province: deps.province.code }));
 
   app.openapi(
-    op('get', '/me', '运维', '当前登录用户', {}, { status: 200, schema: s.looseObject, description: '当前用户' }),
+    op(
+      'get',
+      '/me',
+      '运维',
+      '当前登录用户',
+      {},
+      { status: 200, schema: s.looseObject, description: '当前用户' },
+    ),
     async (c) => c.json(actorOf(c), 200) as never,
   );
 
   app.openapi(
-    op('get', '/catalogue', '项目', '本省审批事项目录（阶段、事项、部门、材料、时限）', {}, {
-      status: 200,
-      schema: s.looseObject,
-      description: '事项目录',
-    }),
+    op(
+      'get',
+      '/catalogue',
+      '项目',
+      '本省审批事项目录（阶段、事项、部门、材料、时限）',
+      {},
+      {
+        status: 200,
+        schema: s.looseObject,
+        description: '事项目录',
+      },
+    ),
     async (c) => {
       const p = deps.province;
       return c.json(
-        { province: p.code, name: p.name, departments: p.departments, stages: p.stages, items: p.items, materials: p.materials },
+        {
+          province: p.code,
+          name: p.name,
+          departments: p.departments,
+          stages: p.stages,
+          items: p.items,
+          materials: p.materials,
+        },
         200,
       ) as never;
     },
@@ -127,11 +159,18 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
     },
   );
   app.openapi(
-    op('get', '/projects', '项目', '项目列表（申请单位看本单位，工作人员按准入状态）', {
-      query: paginationQuerySchema.extend({
-        status: z.enum(['notApplied', 'pending', 'admitted', 'rejected', 'exited']).optional(),
-      }),
-    }, { status: 200, schema: s.looseObject, description: '分页列表' }),
+    op(
+      'get',
+      '/projects',
+      '项目',
+      '项目列表（申请单位看本单位，工作人员按准入状态）',
+      {
+        query: paginationQuerySchema.extend({
+          status: z.enum(['notApplied', 'pending', 'admitted', 'rejected', 'exited']).optional(),
+        }),
+      },
+      { status: 200, schema: s.looseObject, description: '分页列表' },
+    ),
     async (c) => {
       const q = c.req.valid('query');
       const page = await services.projects.list({ actor: actorOf(c) }, q);
@@ -139,12 +178,23 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
     },
   );
   app.openapi(
-    op('get', '/projects/{projectId}', '项目', '查看项目', { params: s.projectIdParam }, {
-      status: 200,
-      schema: s.projectResponse,
-      description: '项目',
-    }),
-    async (c) => versioned(c, await services.projects.get({ actor: actorOf(c) }, c.req.valid('param').projectId)) as never,
+    op(
+      'get',
+      '/projects/{projectId}',
+      '项目',
+      '查看项目',
+      { params: s.projectIdParam },
+      {
+        status: 200,
+        schema: s.projectResponse,
+        description: '项目',
+      },
+    ),
+    async (c) =>
+      versioned(
+        c,
+        await services.projects.get({ actor: actorOf(c) }, c.req.valid('param').projectId),
+      ) as never,
   );
   app.openapi(
     op(
@@ -178,16 +228,26 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
       const { projectId } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = expectedVersionFrom(c);
-      return (await idem(c, body, (x) => services.projects.decideAdmission(x, projectId, expected, body))) as never;
+      return (await idem(c, body, (x) =>
+        services.projects.decideAdmission(x, projectId, expected, body),
+      )) as never;
     },
   );
 
   // 申请
   app.openapi(
-    op('post', '/pre-review', '办件', '智能预审：检查材料是否齐全，不保存', {
-      body: { ...json(s.submitCaseBody), required: true },
-    }, { status: 200, schema: s.looseObject, description: '预审结果' }),
-    async (c) => c.json(await services.cases.preReview({ actor: actorOf(c) }, c.req.valid('json')), 200) as never,
+    op(
+      'post',
+      '/pre-review',
+      '办件',
+      '智能预审：检查材料是否齐全，不保存',
+      {
+        body: { ...json(s.submitCaseBody), required: true },
+      },
+      { status: 200, schema: s.looseObject, description: '预审结果' },
+    ),
+    async (c) =>
+      c.json(await services.cases.preReview({ actor: actorOf(c) }, c.req.valid('json')), 200) as never,
   );
   app.openapi(
     op(
@@ -205,27 +265,53 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
     },
   );
   app.openapi(
-    op('get', '/cases', '办件', '本单位的办件（申请单位）', { query: paginationQuerySchema }, {
-      status: 200,
-      schema: s.looseObject,
-      description: '分页列表',
-    }),
-    async (c) => c.json(pageBody(await services.cases.listMine({ actor: actorOf(c) }, c.req.valid('query'))), 200) as never,
+    op(
+      'get',
+      '/cases',
+      '办件',
+      '本单位的办件（申请单位）',
+      { query: paginationQuerySchema },
+      {
+        status: 200,
+        schema: s.looseObject,
+        description: '分页列表',
+      },
+    ),
+    async (c) =>
+      c.json(
+        pageBody(await services.cases.listMine({ actor: actorOf(c) }, c.req.valid('query'))),
+        200,
+      ) as never,
   );
   app.openapi(
-    op('get', '/cases/{caseId}', '办件', '查看办件', { params: s.caseIdParam }, {
-      status: 200,
-      schema: s.stageCaseResponse,
-      description: '办件',
-    }),
-    async (c) => versioned(c, await services.cases.get({ actor: actorOf(c) }, c.req.valid('param').caseId)) as never,
+    op(
+      'get',
+      '/cases/{caseId}',
+      '办件',
+      '查看办件',
+      { params: s.caseIdParam },
+      {
+        status: 200,
+        schema: s.stageCaseResponse,
+        description: '办件',
+      },
+    ),
+    async (c) =>
+      versioned(c, await services.cases.get({ actor: actorOf(c) }, c.req.valid('param').caseId)) as never,
   );
   app.openapi(
-    op('get', '/cases/{caseId}/progress', '办件', '办理进度：六步进度、各事项时限、亮灯与时间线', { params: s.caseIdParam }, {
-      status: 200,
-      schema: s.looseObject,
-      description: '进度',
-    }),
+    op(
+      'get',
+      '/cases/{caseId}/progress',
+      '办件',
+      '办理进度：六步进度、各事项时限、亮灯与时间线',
+      { params: s.caseIdParam },
+      {
+        status: 200,
+        schema: s.looseObject,
+        description: '进度',
+      },
+    ),
     async (c) => {
       const p = await services.cases.progress({ actor: actorOf(c) }, c.req.valid('param').caseId);
       setVersionHeader(c, p.version);
@@ -235,13 +321,23 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
 
   // 受理
   app.openapi(
-    op('get', '/acceptance-queue', '受理', '待受理办件（按受理时限排序）', { query: paginationQuerySchema }, {
-      status: 200,
-      schema: s.looseObject,
-      description: '分页列表',
-    }),
+    op(
+      'get',
+      '/acceptance-queue',
+      '受理',
+      '待受理办件（按受理时限排序）',
+      { query: paginationQuerySchema },
+      {
+        status: 200,
+        schema: s.looseObject,
+        description: '分页列表',
+      },
+    ),
     async (c) =>
-      c.json(pageBody(await services.cases.acceptanceQueue({ actor: actorOf(c) }, c.req.valid('query'))), 200) as never,
+      c.json(
+        pageBody(await services.cases.acceptanceQueue({ actor: actorOf(c) }, c.req.valid('query'))),
+        200,
+      ) as never,
   );
   app.openapi(
     op(
@@ -274,17 +370,26 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
       const { caseId } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = expectedVersionFrom(c);
-      return (await idem(c, body, (x) => services.cases.resubmit(x, caseId, expected, body.materials))) as never;
+      return (await idem(c, body, (x) =>
+        services.cases.resubmit(x, caseId, expected, body.materials),
+      )) as never;
     },
   );
 
   // 审查
   app.openapi(
-    op('get', '/inbox', '审查', '本部门待审事项（按到期日排序）', { query: paginationQuerySchema }, {
-      status: 200,
-      schema: s.looseObject,
-      description: '分页列表',
-    }),
+    op(
+      'get',
+      '/inbox',
+      '审查',
+      '本部门待审事项（按到期日排序）',
+      { query: paginationQuerySchema },
+      {
+        status: 200,
+        schema: s.looseObject,
+        description: '分页列表',
+      },
+    ),
     async (c) => {
       const page = await services.cases.inbox({ actor: actorOf(c) }, c.req.valid('query'));
       return c.json({ items: page.items, ...(page.cursor ? { nextCursor: page.cursor } : {}) }, 200) as never;
@@ -304,7 +409,9 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
       const { caseId, itemCode } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = optionalExpectedVersionFrom(c);
-      return (await idem(c, body, (x) => services.cases.decideItem(x, caseId, itemCode, expected, body))) as never;
+      return (await idem(c, body, (x) =>
+        services.cases.decideItem(x, caseId, itemCode, expected, body),
+      )) as never;
     },
   );
   app.openapi(
@@ -340,7 +447,9 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
       const { caseId, itemCode } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = optionalExpectedVersionFrom(c);
-      return (await idem(c, body, (x) => services.cases.specialProcedure(x, caseId, itemCode, expected, body))) as never;
+      return (await idem(c, body, (x) =>
+        services.cases.specialProcedure(x, caseId, itemCode, expected, body),
+      )) as never;
     },
   );
 
@@ -390,7 +499,9 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
     async (c) => {
       const { caseId } = c.req.valid('param');
       const body = c.req.valid('json');
-      return (await idem(c, body, (x) => services.cases.terminate(x, caseId, body.reason, body.creditMark))) as never;
+      return (await idem(c, body, (x) =>
+        services.cases.terminate(x, caseId, body.reason, body.creditMark),
+      )) as never;
     },
   );
 
@@ -400,33 +511,58 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
     const params = kind === 'stageCase' ? s.caseIdParam : s.projectIdParam;
     const idOf = (p: Record<string, string>) => (kind === 'stageCase' ? p.caseId : p.projectId) ?? '';
     app.openapi(
-      op('get', `${base}/audit`, '审计', '审计记录（哈希链，只增不改）', { params }, {
-        status: 200,
-        schema: s.looseObject,
-        description: '审计记录',
-      }),
+      op(
+        'get',
+        `${base}/audit`,
+        '审计',
+        '审计记录（哈希链，只增不改）',
+        { params },
+        {
+          status: 200,
+          schema: s.looseObject,
+          description: '审计记录',
+        },
+      ),
       async (c) => {
         const events = await services.audit.trail({ actor: actorOf(c) }, kind, idOf(c.req.valid('param')));
         return c.json({ events }, 200) as never;
       },
     );
     app.openapi(
-      op('get', `${base}/audit/verification`, '审计', '校验审计哈希链，报告第一个断裂处', { params }, {
-        status: 200,
-        schema: s.looseObject,
-        description: '校验结果',
-      }),
-      async (c) => c.json(await services.audit.verify({ actor: actorOf(c) }, kind, idOf(c.req.valid('param'))), 200) as never,
+      op(
+        'get',
+        `${base}/audit/verification`,
+        '审计',
+        '校验审计哈希链，报告第一个断裂处',
+        { params },
+        {
+          status: 200,
+          schema: s.looseObject,
+          description: '校验结果',
+        },
+      ),
+      async (c) =>
+        c.json(
+          await services.audit.verify({ actor: actorOf(c) }, kind, idOf(c.req.valid('param'))),
+          200,
+        ) as never,
     );
   }
 
   // 日历
   app.openapi(
-    op('get', '/calendar', '日历', '工作日历覆盖的年份与已加载的节假日安排', {}, {
-      status: 200,
-      schema: s.looseObject,
-      description: '覆盖情况',
-    }),
+    op(
+      'get',
+      '/calendar',
+      '日历',
+      '工作日历覆盖的年份与已加载的节假日安排',
+      {},
+      {
+        status: 200,
+        schema: s.looseObject,
+        description: '覆盖情况',
+      },
+    ),
     async (c) => c.json(await services.calendar.coverage(), 200) as never,
   );
   app.openapi(
@@ -452,11 +588,18 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
 
   // 运维
   app.openapi(
-    op('post', '/sweeps', '运维', '立即运行时限巡检（亮灯、容缺到期终止）', {}, {
-      status: 200,
-      schema: s.looseObject,
-      description: '巡检结果',
-    }),
+    op(
+      'post',
+      '/sweeps',
+      '运维',
+      '立即运行时限巡检（亮灯、容缺到期终止）',
+      {},
+      {
+        status: 200,
+        schema: s.looseObject,
+        description: '巡检结果',
+      },
+    ),
     async (c) => {
       return c.json(await services.sweep({ actor: actorOf(c) }), 200) as never;
     },

@@ -67,7 +67,10 @@ export function problemResponse(c: AnyContext, init: ProblemInit): Response {
     ...(init.errors?.length ? { errors: init.errors } : {}),
   };
   // c.body keeps headers set earlier with c.header() (e.g. a request id), as Hono's own answers do.
-  const res = c.body(JSON.stringify(body), init.status, { 'content-type': PROBLEM_CONTENT_TYPE, ...init.headers });
+  const res = c.body(JSON.stringify(body), init.status, {
+    'content-type': PROBLEM_CONTENT_TYPE,
+    ...init.headers,
+  });
   // A version set before the failure describes nothing the client received.
   res.headers.delete('etag');
   return res;
@@ -109,7 +112,13 @@ export const errorHandler: ErrorHandler = (err, c) => {
       title: err.messageZh,
       // RFC 6750: a 401 to a bearer API names the scheme (and why the token was refused).
       ...(status === 401
-        ? { headers: { 'www-authenticate': bearerChallenge(err.code === 'UNAUTHENTICATED' ? undefined : 'invalid_token') } }
+        ? {
+            headers: {
+              'www-authenticate': bearerChallenge(
+                err.code === 'UNAUTHENTICATED' ? undefined : 'invalid_token',
+              ),
+            },
+          }
         : {}),
     });
   }
@@ -140,7 +149,10 @@ export const errorHandler: ErrorHandler = (err, c) => {
 function logServerError(c: AnyContext, err: unknown): void {
   // Server-side only: the answer to the client stays generic.
   const requestId = c.get('requestId') as unknown;
-  console.error(`[${typeof requestId === 'string' ? requestId : '-'}] ${c.req.method} ${c.req.path} failed`, err);
+  console.error(
+    `[${typeof requestId === 'string' ? requestId : '-'}] ${c.req.method} ${c.req.path} failed`,
+    err,
+  );
 }
 
 /** For `app.notFound`. */
@@ -191,15 +203,17 @@ interface IssueExtras {
 }
 
 /** A Chinese message for one zod issue; never contains the submitted value. */
-export function issueMessageZh(issue: Issue): string {
+export function issueMessageZh(issue: Issue, missing = isMissing(issue)): string {
   // Schema authors write Chinese messages on purpose (e.g. '日期格式应为 YYYY-MM-DD'); keep those.
   if (issue.code !== 'unrecognized_keys' && HAS_CJK.test(issue.message)) return issue.message;
   const x = issue as Issue & IssueExtras;
   switch (issue.code) {
     case 'invalid_type':
       // zod v4 reports a missing field as invalid_type with an undefined input and an English hint.
-      if (/received undefined/.test(issue.message)) return '缺少必填字段';
-      return x.expected && TYPE_NAMES[x.expected] ? `类型不正确，应为${TYPE_NAMES[x.expected]}` : '类型不正确';
+      if (missing) return '缺少必填字段';
+      return x.expected && TYPE_NAMES[x.expected]
+        ? `类型不正确，应为${TYPE_NAMES[x.expected]}`
+        : '类型不正确';
     case 'too_small':
       return boundMessage(x.origin, x.minimum, x.inclusive, 'min');
     case 'too_big':
@@ -249,8 +263,23 @@ function boundMessage(
   return strictOnly ? `应小于 ${n}` : `不得大于 ${n}`;
 }
 
+/**
+ * Whether an invalid_type issue means "absent". With the raw input at hand, look at it (robust to a
+ * configured zod locale); otherwise fall back to zod's default English message.
+ */
+function isMissing(issue: Issue, input?: unknown): boolean {
+  if (issue.code !== 'invalid_type') return false;
+  if (input === undefined) return /received undefined/.test(issue.message);
+  let at: unknown = input;
+  for (const key of issue.path) {
+    if (at === null || typeof at !== 'object') return true;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at === undefined;
+}
+
 /** Flattens zod issues to field errors; an unrecognized_keys issue becomes one error per key. */
-export function fieldErrors(target: string, issues: readonly Issue[]): ProblemFieldError[] {
+export function fieldErrors(target: string, issues: readonly Issue[], input?: unknown): ProblemFieldError[] {
   const out: ProblemFieldError[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -259,7 +288,11 @@ export function fieldErrors(target: string, issues: readonly Issue[]): ProblemFi
       }
       continue;
     }
-    out.push({ path: joinPath(target, issue.path), code: issue.code, message: issueMessageZh(issue) });
+    out.push({
+      path: joinPath(target, issue.path),
+      code: issue.code,
+      message: issueMessageZh(issue, isMissing(issue, input)),
+    });
   }
   // A hostile body can produce thousands of issues; a bounded answer is enough to fix the request.
   return out.slice(0, 50);
@@ -267,15 +300,29 @@ export function fieldErrors(target: string, issues: readonly Issue[]): ProblemFi
 
 /** For `new OpenAPIHono({ defaultHook: validationHook })`: zod failures become 400 problem+json. */
 export function validationHook(
-  result: { target: string } & ({ success: true } | { success: false; error: z.ZodError }),
+  // `data` is the raw input on failure too (@hono/zod-validator passes it), used only to tell
+  // "missing" from "wrong"; it never reaches the answer.
+  result: { target: string; data?: unknown } & ({ success: true } | { success: false; error: z.ZodError }),
   c: AnyContext,
 ): Response | undefined {
   if (result.success) return undefined;
+  // A route that declares If-Match as a required header must still answer 428, not 400: the
+  // missing precondition is its own, documented outcome (see etag.ts).
+  const missingIfMatch = result.error.issues.some(
+    (i) => result.target === 'header' && i.path[0] === 'if-match' && isMissing(i, result.data),
+  );
+  if (missingIfMatch) {
+    return problemResponse(c, {
+      status: 428,
+      code: 'VERSION_REQUIRED',
+      title: '更新操作需要提供 If-Match 版本号',
+    });
+  }
   return problemResponse(c, {
     status: 400,
     code: 'VALIDATION_FAILED',
     title: '请求参数不符合要求',
-    errors: fieldErrors(result.target, result.error.issues),
+    errors: fieldErrors(result.target, result.error.issues, result.data),
   });
 }
 

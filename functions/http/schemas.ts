@@ -25,11 +25,18 @@ export const registerProjectBody = z
     ownerName: z.string().min(2).max(100).openapi({ example: '江苏交通控股有限公司' }),
     category: z.enum(PROJECT_CATEGORIES),
     location: z
-      .object({ city: z.string().min(1).max(50), district: z.string().max(50).optional(), address: z.string().max(200).optional() })
+      .object({
+        city: z.string().min(1).max(50),
+        district: z.string().max(50).optional(),
+        address: z.string().max(200).optional(),
+      })
       .strict(),
     investmentWan: z.number().positive().max(1e9).openapi({ description: '总投资（万元）' }),
     governmentInvested: z.boolean(),
-    partnerProvinces: z.array(z.string().regex(/^[A-Z]{2}$/)).max(10).optional(),
+    partnerProvinces: z
+      .array(z.string().regex(/^[A-Z]{2}$/))
+      .max(10)
+      .optional(),
     promisedCompletion: isoDate.optional(),
   })
   .strict()
@@ -85,7 +92,10 @@ export const acceptanceBody = z
   ])
   .openapi('AcceptanceDecision');
 
-export const materialsBody = z.object({ materials: z.array(materialInput).min(1).max(300) }).strict().openapi('Materials');
+export const materialsBody = z
+  .object({ materials: z.array(materialInput).min(1).max(300) })
+  .strict()
+  .openapi('Materials');
 
 export const itemDecisionBody = z
   .object({ outcome: z.enum(['approve', 'reject']), reasons: z.string().max(2000).optional() })
@@ -134,7 +144,10 @@ export const calendarYearBody = z
   .openapi('CalendarYear');
 
 export const caseIdParam = z.object({ caseId: z.string().min(1).max(80) });
-export const itemParams = z.object({ caseId: z.string().min(1).max(80), itemCode: z.string().min(1).max(64) });
+export const itemParams = z.object({
+  caseId: z.string().min(1).max(80),
+  itemCode: z.string().min(1).max(64),
+});
 export const projectIdParam = z.object({ projectId: z.string().min(1).max(64) });
 
 /** Responses: documented loosely; the domain model in shared/domain/model.ts is the full shape. */

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
 import { LocalEventBus } from '../../shared/adapters/local-bus/local-event-bus.js';
+import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
 import { systemClock, timeSortableIds } from '../../shared/adapters/system/system-clock.js';
 import { loadProvince } from '../../shared/config/provinces/index.js';
-import { createServices } from '../../shared/services/index.js';
 import type { WorkflowEngine } from '../../shared/ports/workflow.js';
+import { createServices } from '../../shared/services/index.js';
 
 const USAGE = `用法:
   npm run calendar -- status [--province JS] [--data ./data]
@@ -42,7 +42,11 @@ async function main() {
     if (command === 'status') {
       console.log(JSON.stringify(await services.calendar.coverage(), null, 2));
     } else if (command === 'load' && year && file) {
-      const body = JSON.parse(readFileSync(file, 'utf8')) as { holidays: string[]; workdays: string[]; source?: string };
+      const body = JSON.parse(readFileSync(file, 'utf8')) as {
+        holidays: string[];
+        workdays: string[];
+        source?: string;
+      };
       const loaded = await services.calendar.loadYear(admin, { ...body, year: Number(year) });
       const recomputed = await services.cases.recomputeProvisional();
       console.log(`已加载 ${loaded.year} 年节假日安排；重算暂定时限的办件 ${recomputed} 件`);

@@ -18,9 +18,18 @@ export interface DemoOrganisation {
 export function demoOrganisations(province: ProvinceConfig): DemoOrganisation[] {
   const r = province.regionPrefix;
   return [
-    { creditCode: creditCode(`9132${r === '32' ? '0000' : `${r}00`}134768398`.slice(0, 17)), name: `${province.name}交通控股有限公司` },
-    { creditCode: creditCode(`91${r}0500MA1MXX8A3`.slice(0, 17)), name: `${province.name}城市建设发展集团有限公司` },
-    { creditCode: creditCode(`12${r}0700466012345`.slice(0, 17)), name: `${province.name}水利工程建设管理中心` },
+    {
+      creditCode: creditCode(`9132${r === '32' ? '0000' : `${r}00`}134768398`.slice(0, 17)),
+      name: `${province.name}交通控股有限公司`,
+    },
+    {
+      creditCode: creditCode(`91${r}0500MA1MXX8A3`.slice(0, 17)),
+      name: `${province.name}城市建设发展集团有限公司`,
+    },
+    {
+      creditCode: creditCode(`12${r}0700466012345`.slice(0, 17)),
+      name: `${province.name}水利工程建设管理中心`,
+    },
   ];
 }
 
@@ -29,12 +38,27 @@ export function demoActors(province: ProvinceConfig): Actor[] {
   const p = province.code.toLowerCase();
   const [org] = demoOrganisations(province);
   return [
-    { id: `${p}-applicant-1`, name: '李建华（项目单位经办人）', role: 'applicant', creditCode: org!.creditCode },
+    {
+      id: `${p}-applicant-1`,
+      name: '李建华（项目单位经办人）',
+      role: 'applicant',
+      creditCode: org!.creditCode,
+    },
     { id: `${p}-window-1`, name: '王敏（绿色通道专窗）', role: 'windowOfficer', unit: province.windowUnit },
     ...province.departments.map(
-      (d): Actor => ({ id: `${p}-reviewer-${d.code}`, name: `${d.name}审查员`, role: 'reviewer', department: d.code }),
+      (d): Actor => ({
+        id: `${p}-reviewer-${d.code}`,
+        name: `${d.name}审查员`,
+        role: 'reviewer',
+        department: d.code,
+      }),
     ),
-    { id: `${p}-supervisor-1`, name: '赵刚（专项工作组）', role: 'supervisor', unit: '重大项目审批专项工作组' },
+    {
+      id: `${p}-supervisor-1`,
+      name: '赵刚（专项工作组）',
+      role: 'supervisor',
+      unit: '重大项目审批专项工作组',
+    },
     { id: `${p}-auditor-1`, name: '第三方评估机构', role: 'auditor' },
     { id: `${p}-admin-1`, name: '系统管理员', role: 'admin' },
   ];

@@ -36,7 +36,10 @@ async function main() {
     rmSync(dataRoot, { recursive: true, force: true });
     console.log(`已清空数据目录 ${dataRoot}`);
   }
-  const codes = values.provinces.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+  const codes = values.provinces
+    .split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter(Boolean);
   const runtimes: ProvinceRuntime[] = [];
   for (const [i, code] of codes.entries()) {
     const province = loadProvince(code);
@@ -58,7 +61,11 @@ async function main() {
     }
     const tokens: Record<string, { name: string; role: string; token: string }> = {};
     for (const actor of demoActors(province)) {
-      tokens[actor.id] = { name: actor.name, role: actor.role, token: await runtime.signer.sign(actor, TOKEN_TTL_SECONDS) };
+      tokens[actor.id] = {
+        name: actor.name,
+        role: actor.role,
+        token: await runtime.signer.sign(actor, TOKEN_TTL_SECONDS),
+      };
     }
     writeFileSync(join(dataDir, 'tokens.json'), `${JSON.stringify(tokens, null, 2)}\n`);
     printProvince(runtime, tokens, join(dataDir, 'tokens.json'));
@@ -94,7 +101,9 @@ function printProvince(
     } else if (!shown.has(t.role)) continue;
     console.log(`  - ${t.name} [${t.role}] ${id}\n    ${t.token}`);
   }
-  console.log(`  示例: curl -H "Authorization: Bearer $(node -e "console.log(require('${tokenFile}')['${province.code.toLowerCase()}-window-1'].token)")" ${url}/acceptance-queue`);
+  console.log(
+    `  示例: curl -H "Authorization: Bearer $(node -e "console.log(require('${tokenFile}')['${province.code.toLowerCase()}-window-1'].token)")" ${url}/acceptance-queue`,
+  );
 }
 
 main().catch((err) => {

@@ -1,6 +1,6 @@
+import { offsetClock } from '../../shared/adapters/system/system-clock.js';
 import type { ProvinceConfig } from '../../shared/config/province-config.js';
 import type { Actor, ProjectCategory, Stage } from '../../shared/domain/model.js';
-import { offsetClock } from '../../shared/adapters/system/system-clock.js';
 import type { Ctx } from '../../shared/services/context.js';
 import { createServices, type Services } from '../../shared/services/index.js';
 import { demoActors, demoOrganisations } from './demo-actors.js';
@@ -21,11 +21,51 @@ interface DemoProject {
 function demoProjects(p: ProvinceConfig): DemoProject[] {
   const r = `${p.regionPrefix}0000`;
   return [
-    { code: `2026-${r}-48-01-000101`, name: `${p.name}沿江城际铁路配套综合枢纽工程`, category: 'provincialKey', investmentWan: 486_000, governmentInvested: true, city: '南京市', org: 0 },
-    { code: `2026-${r}-47-03-000102`, name: `${p.name}保障性租赁住房（一期）项目`, category: 'majorLivelihood', investmentWan: 128_000, governmentInvested: false, city: '苏州市', org: 1 },
-    { code: `2026-${r}-76-01-000103`, name: `${p.name}沿海防洪堤应急加固工程`, category: 'emergency', investmentWan: 2_600, governmentInvested: true, city: '连云港市', org: 2 },
-    { code: `2025-${r}-48-01-000104`, name: `${p.name}高速公路扩容改造工程`, category: 'nationalKey', investmentWan: 1_250_000, governmentInvested: true, city: '无锡市', org: 0 },
-    { code: `2026-${r}-44-02-000105`, name: `${p.name}新能源产业园配套电网工程`, category: 'provincialKey', investmentWan: 56_000, governmentInvested: false, city: '常州市', org: 1 },
+    {
+      code: `2026-${r}-48-01-000101`,
+      name: `${p.name}沿江城际铁路配套综合枢纽工程`,
+      category: 'provincialKey',
+      investmentWan: 486_000,
+      governmentInvested: true,
+      city: '南京市',
+      org: 0,
+    },
+    {
+      code: `2026-${r}-47-03-000102`,
+      name: `${p.name}保障性租赁住房（一期）项目`,
+      category: 'majorLivelihood',
+      investmentWan: 128_000,
+      governmentInvested: false,
+      city: '苏州市',
+      org: 1,
+    },
+    {
+      code: `2026-${r}-76-01-000103`,
+      name: `${p.name}沿海防洪堤应急加固工程`,
+      category: 'emergency',
+      investmentWan: 2_600,
+      governmentInvested: true,
+      city: '连云港市',
+      org: 2,
+    },
+    {
+      code: `2025-${r}-48-01-000104`,
+      name: `${p.name}高速公路扩容改造工程`,
+      category: 'nationalKey',
+      investmentWan: 1_250_000,
+      governmentInvested: true,
+      city: '无锡市',
+      org: 0,
+    },
+    {
+      code: `2026-${r}-44-02-000105`,
+      name: `${p.name}新能源产业园配套电网工程`,
+      category: 'provincialKey',
+      investmentWan: 56_000,
+      governmentInvested: false,
+      city: '常州市',
+      org: 1,
+    },
   ];
 }
 
@@ -33,7 +73,9 @@ function demoProjects(p: ProvinceConfig): DemoProject[] {
 function materialsFor(p: ProvinceConfig, stage: Stage, omit: string[] = []) {
   const cfg = p.stages.find((s) => s.stage === stage)!;
   const codes = new Set(
-    cfg.items.filter((i) => i.required).flatMap((i) => p.items.find((x) => x.code === i.code)?.materials ?? []),
+    cfg.items
+      .filter((i) => i.required)
+      .flatMap((i) => p.items.find((x) => x.code === i.code)?.materials ?? []),
   );
   return [...codes].filter((c) => !omit.includes(c)).map((code) => ({ code, fileName: `${code}.pdf` }));
 }
@@ -51,9 +93,15 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
   const find = (pred: (a: Actor) => boolean) => actors.find(pred)!;
   const window = find((a) => a.role === 'windowOfficer');
   const supervisor = find((a) => a.role === 'supervisor');
-  const reviewerOf = (department: string) => find((a) => a.role === 'reviewer' && a.department === department);
+  const reviewerOf = (department: string) =>
+    find((a) => a.role === 'reviewer' && a.department === department);
   const applicantOf = (org: number): Ctx => ({
-    actor: { id: `${p.code.toLowerCase()}-applicant-org${org}`, name: '项目单位经办人', role: 'applicant', creditCode: orgs[org]!.creditCode },
+    actor: {
+      id: `${p.code.toLowerCase()}-applicant-org${org}`,
+      name: '项目单位经办人',
+      role: 'applicant',
+      creditCode: orgs[org]!.creditCode,
+    },
   });
   const as = (actor: Actor): Ctx => ({ actor });
   const past = (days: number) => createServices({ ...deps, clock: offsetClock(-days * DAY_MS) });
@@ -86,42 +134,62 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
     const current = await s.cases.get(as(window), caseId);
     for (const item of current.value.items) {
       if (except.includes(item.code)) continue;
-      await s.cases.decideItem(as(reviewerOf(item.department)), caseId, item.code, undefined, { outcome: 'approve' });
+      await s.cases.decideItem(as(reviewerOf(item.department)), caseId, item.code, undefined, {
+        outcome: 'approve',
+      });
     }
   };
 
   // 1. under review: accepted yesterday, one item already approved
   {
     const s = past(1);
-    const c = await s.cases.submit(applicantOf(0), { projectId: projects[0]!.code, stage, materials: materialsFor(p, stage) });
+    const c = await s.cases.submit(applicantOf(0), {
+      projectId: projects[0]!.code,
+      stage,
+      materials: materialsFor(p, stage),
+    });
     const accepted = await s.cases.actOnAcceptance(as(window), c.value.id, c.version, { outcome: 'accept' });
     const first = accepted.value.items[0]!;
-    await services.cases.decideItem(as(reviewerOf(first.department)), c.value.id, first.code, undefined, { outcome: 'approve' });
+    await services.cases.decideItem(as(reviewerOf(first.department)), c.value.id, first.code, undefined, {
+      outcome: 'approve',
+    });
     cases += 1;
   }
   // 2. accepted with deficiencies (容缺): one secondary material promised within 5 working days
   {
     const s = past(2);
     const cfgItems = p.stages.find((x) => x.stage === stage)!.items.filter((i) => i.required);
-    const item = cfgItems.map((i) => p.items.find((x) => x.code === i.code)!).find((i) => i.deficiencyAllowed.length > 0)!;
+    const item = cfgItems
+      .map((i) => p.items.find((x) => x.code === i.code)!)
+      .find((i) => i.deficiencyAllowed.length > 0)!;
     const missing = item.deficiencyAllowed[0]!;
     const c = await s.cases.submit(applicantOf(1), {
       projectId: projects[1]!.code,
       stage,
       materials: materialsFor(p, stage, [missing]),
     });
-    const holders = p.items.filter((i) => c.value.items.some((x) => x.code === i.code) && i.materials.includes(missing));
+    const holders = p.items.filter(
+      (i) => c.value.items.some((x) => x.code === i.code) && i.materials.includes(missing),
+    );
     await s.cases.actOnAcceptance(as(window), c.value.id, c.version, {
       outcome: 'acceptWithDeficiencies',
       commitmentSigned: true,
-      deficiencies: holders.map((h) => ({ itemCode: h.code, materialCode: missing, days: Math.min(5, h.promisedDays) })),
+      deficiencies: holders.map((h) => ({
+        itemCode: h.code,
+        materialCode: missing,
+        days: Math.min(5, h.promisedDays),
+      })),
     });
     cases += 1;
   }
   // 3. overdue: accepted about 40 calendar days ago, one item still undecided (red lamp)
   {
     const s = past(40);
-    const c = await s.cases.submit(applicantOf(2), { projectId: projects[2]!.code, stage, materials: materialsFor(p, stage) });
+    const c = await s.cases.submit(applicantOf(2), {
+      projectId: projects[2]!.code,
+      stage,
+      materials: materialsFor(p, stage),
+    });
     const accepted = await s.cases.actOnAcceptance(as(window), c.value.id, c.version, { outcome: 'accept' });
     const slow = accepted.value.items[accepted.value.items.length - 1]!;
     await decideAll(past(30), c.value.id, [slow.code]);
@@ -130,10 +198,17 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
   // 4. approved and rated
   {
     const s = past(50);
-    const c = await s.cases.submit(applicantOf(0), { projectId: projects[3]!.code, stage, materials: materialsFor(p, stage) });
+    const c = await s.cases.submit(applicantOf(0), {
+      projectId: projects[3]!.code,
+      stage,
+      materials: materialsFor(p, stage),
+    });
     await s.cases.actOnAcceptance(as(window), c.value.id, c.version, { outcome: 'accept' });
     await decideAll(past(45), c.value.id);
-    await services.cases.feedback(applicantOf(0), c.value.id, { satisfaction: 5, comment: '专窗全程帮办，审批时间比承诺缩短近一半' });
+    await services.cases.feedback(applicantOf(0), c.value.id, {
+      satisfaction: 5,
+      comment: '专窗全程帮办，审批时间比承诺缩短近一半',
+    });
     cases += 1;
   }
   await services.sweep();

@@ -19,8 +19,21 @@ export function sha256Hex(text: string): string {
 }
 
 /** Links a draft to its predecessor: the hash covers the stream, seq, previous hash and content. */
-export function chainEvent(stream: string, seq: number, prevHash: string, draft: AuditEventDraft): AuditEvent {
-  const body = { stream, seq, prevHash, type: draft.type, actor: draft.actor, at: draft.at, data: draft.data };
+export function chainEvent(
+  stream: string,
+  seq: number,
+  prevHash: string,
+  draft: AuditEventDraft,
+): AuditEvent {
+  const body = {
+    stream,
+    seq,
+    prevHash,
+    type: draft.type,
+    actor: draft.actor,
+    at: draft.at,
+    data: draft.data,
+  };
   return { ...body, hash: sha256Hex(canonicalJson(body)) };
 }
 
@@ -39,14 +52,32 @@ export function verifyChain(events: AuditEvent[]): ChainVerification {
   let expectedSeq = 1;
   for (const event of events) {
     if (event.seq !== expectedSeq) {
-      return { valid: false, length: events.length, firstBrokenSeq: expectedSeq, reason: 'seqGap', headHash: prev };
+      return {
+        valid: false,
+        length: events.length,
+        firstBrokenSeq: expectedSeq,
+        reason: 'seqGap',
+        headHash: prev,
+      };
     }
     if (event.prevHash !== prev) {
-      return { valid: false, length: events.length, firstBrokenSeq: event.seq, reason: 'prevHashMismatch', headHash: prev };
+      return {
+        valid: false,
+        length: events.length,
+        firstBrokenSeq: event.seq,
+        reason: 'prevHashMismatch',
+        headHash: prev,
+      };
     }
     const recomputed = chainEvent(event.stream, event.seq, event.prevHash, event);
     if (recomputed.hash !== event.hash) {
-      return { valid: false, length: events.length, firstBrokenSeq: event.seq, reason: 'hashMismatch', headHash: prev };
+      return {
+        valid: false,
+        length: events.length,
+        firstBrokenSeq: event.seq,
+        reason: 'hashMismatch',
+        headHash: prev,
+      };
     }
     prev = event.hash;
     expectedSeq += 1;

@@ -8,14 +8,27 @@ export type IsoDate = string;
 /** An instant, ISO-8601 in UTC. */
 export type Instant = string;
 
-export const STAGES = ['projectApproval', 'worksPermit', 'constructionPermit', 'completionAcceptance'] as const;
+export const STAGES = [
+  'projectApproval',
+  'worksPermit',
+  'constructionPermit',
+  'completionAcceptance',
+] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** The three priorities (三个优先); order in this list is priority order. */
 export const PROJECT_CATEGORIES = ['nationalKey', 'provincialKey', 'majorLivelihood', 'emergency'] as const;
 export type ProjectCategory = (typeof PROJECT_CATEGORIES)[number];
 
-export const ROLES = ['applicant', 'windowOfficer', 'reviewer', 'supervisor', 'auditor', 'admin', 'partner'] as const;
+export const ROLES = [
+  'applicant',
+  'windowOfficer',
+  'reviewer',
+  'supervisor',
+  'auditor',
+  'admin',
+  'partner',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who acts. Applicants act for an organisation (credit code); reviewers for a department. */
@@ -106,7 +119,14 @@ export interface PreReviewFinding {
 }
 
 export type ClockStopKind = 'correction' | 'deficiency' | 'specialProcedure';
-export const SPECIAL_PROCEDURE_TYPES = ['expertReview', 'hearing', 'siteVisit', 'publicNotice', 'inspection', 'appraisal'] as const;
+export const SPECIAL_PROCEDURE_TYPES = [
+  'expertReview',
+  'hearing',
+  'siteVisit',
+  'publicNotice',
+  'inspection',
+  'appraisal',
+] as const;
 export type SpecialProcedureType = (typeof SPECIAL_PROCEDURE_TYPES)[number];
 
 /** An interval during which an item's clock does not run. `to` absent: still stopped. */

@@ -1,9 +1,9 @@
 import type { WorkingCalendar } from './calendar.js';
-import { type LampThresholds, lampFor, yellowFromDate } from './lamps.js';
+import { addCalendarDays } from './calendar.js';
+import { type LampThresholds, lampFor, redFromDate, yellowFromDate } from './lamps.js';
 import type { CaseItem, IsoDate, Lamp, StageCase, Step } from './model.js';
 import { STEPS } from './model.js';
 import { currentStep, isOpen } from './stage-case.js';
-import { addCalendarDays } from './calendar.js';
 import { dueDate, elapsedWorkingDays } from './time-limits.js';
 
 export interface ItemProgress {
@@ -47,7 +47,14 @@ export function itemProgress(
     statutoryDays: item.statutoryDays,
   };
   if (!item.startDate) {
-    return { ...base, elapsedDays: 0, provisional: false, lamp: 'green', clockStopped: false, stoppedDays: 0 };
+    return {
+      ...base,
+      elapsedDays: 0,
+      provisional: false,
+      lamp: 'green',
+      clockStopped: false,
+      stoppedDays: 0,
+    };
   }
   const asOf = decidedOn ?? today;
   const elapsed = elapsedWorkingDays(cal, item.startDate, item.clockStops, asOf);
@@ -62,7 +69,10 @@ export function itemProgress(
     dueDate: due.date,
     provisional: due.provisional,
     statutoryDueDate: statutory.date,
-    lamp: lampFor({ limitDays: item.promisedDays, elapsedDays: elapsed, decided: !!item.decision }, thresholds),
+    lamp: lampFor(
+      { limitDays: item.promisedDays, elapsedDays: elapsed, decided: !!item.decision },
+      thresholds,
+    ),
     clockStopped: item.clockStops.some((s) => !s.to),
     stoppedDays: Math.max(0, stoppedDays),
   };
@@ -121,7 +131,8 @@ export function nextCheckDate(
   thresholds: LampThresholds,
 ): IsoDate | undefined {
   const candidates: IsoDate[] = [];
-  if (c.status === 'submitted' && !c.acceptOverdueNotified) candidates.push(addCalendarDays(c.acceptDueDate, 1));
+  if (c.status === 'submitted' && !c.acceptOverdueNotified)
+    candidates.push(addCalendarDays(c.acceptDueDate, 1));
   for (const d of c.deficiencies) {
     if (d.status === 'open') candidates.push(addCalendarDays(d.deadline, 1));
   }
@@ -129,16 +140,18 @@ export function nextCheckDate(
     for (const item of c.items) {
       if (item.decision || !item.startDate || item.clockStops.some((s) => !s.to)) continue;
       if (item.lampNotified !== 'yellow' && item.lampNotified !== 'red') {
-        candidates.push(yellowFromDate(cal, item.startDate, item.promisedDays, item.clockStops, today, thresholds));
+        candidates.push(
+          yellowFromDate(cal, item.startDate, item.promisedDays, item.clockStops, today, thresholds),
+        );
       }
       if (item.lampNotified !== 'red') {
-        const due = dueDate(cal, item.startDate, item.promisedDays, item.clockStops, today);
-        candidates.push(addCalendarDays(due.date, 1));
+        // red from the first working day after the due date, not the calendar day after it
+        candidates.push(redFromDate(cal, item.startDate, item.promisedDays, item.clockStops, today));
       }
     }
   }
-  if (candidates.length === 0) return undefined;
-  return candidates.reduce((a, b) => (a < b ? a : b));
+  // ISO dates order as strings; the earliest is the first after sorting
+  return candidates.sort()[0];
 }
 
 export { isOpen };

@@ -39,14 +39,20 @@ export function catalogueItem(province: ProvinceConfig, code: string): Catalogue
 }
 
 /** The items a stage application covers: every required item of the stage plus the chosen optional ones. */
-export function selectItems(province: ProvinceConfig, stage: Stage, chosen: string[] | undefined): CatalogueItem[] {
+export function selectItems(
+  province: ProvinceConfig,
+  stage: Stage,
+  chosen: string[] | undefined,
+): CatalogueItem[] {
   const cfg = stageConfig(province, stage);
   const inStage = new Set(cfg.items.map((i) => i.code));
   for (const code of chosen ?? []) {
     if (!inStage.has(code)) throw invalid('ITEM_NOT_IN_STAGE', `事项 ${code} 不属于该阶段`);
   }
   const wanted = new Set(chosen ?? []);
-  return cfg.items.filter((i) => i.required || wanted.has(i.code)).map((i) => catalogueItem(province, i.code));
+  return cfg.items
+    .filter((i) => i.required || wanted.has(i.code))
+    .map((i) => catalogueItem(province, i.code));
 }
 
 /** Which required materials of which items are absent from what was submitted. */
@@ -195,6 +201,7 @@ export function accept(c: StageCase, decision: AcceptanceDecision, ctx: Acceptan
 
   switch (decision.outcome) {
     case 'refuse':
+      if (!decision.reason.trim()) throw invalid('REASONS_REQUIRED', '不予受理须说明理由');
       return {
         ...base,
         acceptance: { ...base.acceptance, reasons: decision.reason },
@@ -238,6 +245,7 @@ export function accept(c: StageCase, decision: AcceptanceDecision, ctx: Acceptan
       if (decision.deficiencies.length === 0) {
         throw invalid('DEFICIENCY_EMPTY', '容缺受理须列明缺少的材料及补齐期限');
       }
+      const missingKeys = new Set(missing.map((m) => `${m.itemCode}/${m.materialCode}`));
       const covered = new Set(decision.deficiencies.map((d) => `${d.itemCode}/${d.materialCode}`));
       const uncovered = missing.filter((m) => !covered.has(`${m.itemCode}/${m.materialCode}`));
       if (uncovered.length > 0) {
@@ -246,9 +254,15 @@ export function accept(c: StageCase, decision: AcceptanceDecision, ctx: Acceptan
       const commitments = decision.deficiencies.map((d): DeficiencyCommitment => {
         const item = items.find((i) => i.code === d.itemCode);
         if (!item) throw invalid('ITEM_NOT_IN_CASE', `事项 ${d.itemCode} 不在本办件中`);
+        if (!missingKeys.has(`${d.itemCode}/${d.materialCode}`)) {
+          throw invalid('DEFICIENCY_NOT_MISSING', `材料 ${d.materialCode} 已经提交，无需容缺`);
+        }
         const material = ctx.province.materials.find((m) => m.code === d.materialCode);
         if (!material || material.core || !mayBeDeficient(item, d.materialCode)) {
-          throw invalid('MATERIAL_NOT_DEFICIENCY_ALLOWED', `材料 ${d.materialCode} 为实质性材料或不在容缺清单内，不能容缺`);
+          throw invalid(
+            'MATERIAL_NOT_DEFICIENCY_ALLOWED',
+            `材料 ${d.materialCode} 为实质性材料或不在容缺清单内，不能容缺`,
+          );
         }
         if (d.days > ctx.province.deficiency.maxDays) {
           throw invalid('DEFICIENCY_DEADLINE_BEYOND_LIMIT', '容缺补齐期限超过本省规定的最长期限');
@@ -272,7 +286,12 @@ function startReview(c: StageCase, ctx: AcceptanceContext, commitments: Deficien
   return {
     ...c,
     status: 'underReview',
-    firstReceiver: { officerId: ctx.officer.id, name: ctx.officer.name, unit: ctx.officer.unit, since: ctx.now },
+    firstReceiver: {
+      officerId: ctx.officer.id,
+      name: ctx.officer.name,
+      unit: ctx.officer.unit,
+      since: ctx.now,
+    },
     deficiencies: commitments,
     items: c.items.map((i) => ({ ...i, status: 'inReview', startDate: ctx.today })),
   };
@@ -295,7 +314,9 @@ export function resubmit(
     materials: merged,
     acceptDueDate: acceptDue.date,
     acceptProvisional: acceptDue.provisional,
-    corrections: c.corrections.map((r) => (r.round === c.round && !r.resolvedAt ? { ...r, resolvedAt: ctx.now } : r)),
+    corrections: c.corrections.map((r) =>
+      r.round === c.round && !r.resolvedAt ? { ...r, resolvedAt: ctx.now } : r,
+    ),
   };
 }
 
@@ -415,7 +436,9 @@ export function endSpecialProcedure(c: StageCase, itemCode: string, today: IsoDa
   return replaceItem(c, {
     ...item,
     status: 'inReview',
-    clockStops: item.clockStops.map((s) => (s.kind === 'specialProcedure' && !s.to ? { ...s, to: today } : s)),
+    clockStops: item.clockStops.map((s) =>
+      s.kind === 'specialProcedure' && !s.to ? { ...s, to: today } : s,
+    ),
   });
 }
 
@@ -449,7 +472,9 @@ export function supplement(
         next = {
           ...item,
           status: 'inReview',
-          clockStops: item.clockStops.map((s) => (s.kind === 'correction' && !s.to ? { ...s, to: ctx.today } : s)),
+          clockStops: item.clockStops.map((s) =>
+            s.kind === 'correction' && !s.to ? { ...s, to: ctx.today } : s,
+          ),
         };
       } else {
         next = { ...item, correction: { ...item.correction, missing: stillMissing } };
@@ -471,6 +496,9 @@ export function supplement(
 /** 容缺 not supplemented by its deadline: the acceptance is void and the case ends. */
 export function terminate(c: StageCase, reason: string, now: Instant): StageCase {
   if (c.status === 'terminated') throw conflict('CASE_ALREADY_TERMINATED', '办件已终止');
+  if (!isOpen(c) && !c.deficiencies.some((d) => d.status === 'open')) {
+    throw conflict('CASE_CLOSED', '办件已办结，不能终止');
+  }
   return {
     ...c,
     status: 'terminated',

@@ -122,7 +122,12 @@ export interface Store {
   putTaskToken(record: Omit<TaskTokenRecord, 'status' | 'output'>): Promise<TaskTokenRecord>;
   getTaskToken(key: string): Promise<TaskTokenRecord | undefined>;
   /** compare-and-set pending → completed/failed; returns false when it was not pending */
-  settleTaskToken(key: string, status: 'completed' | 'failed', output: unknown, at: Instant): Promise<boolean>;
+  settleTaskToken(
+    key: string,
+    status: 'completed' | 'failed',
+    output: unknown,
+    at: Instant,
+  ): Promise<boolean>;
   pendingTaskTokens(caseId: string): Promise<TaskTokenRecord[]>;
 
   close(): Promise<void>;

@@ -1,5 +1,10 @@
 import { authorize } from '../domain/authz.js';
-import { type WorkingCalendar, type YearArrangement, WorkingCalendar as Calendar, yearArrangementSchema } from '../domain/calendar.js';
+import {
+  WorkingCalendar as Calendar,
+  type WorkingCalendar,
+  type YearArrangement,
+  yearArrangementSchema,
+} from '../domain/calendar.js';
 import { invalid } from '../domain/errors.js';
 import type { CalendarYear } from '../domain/model.js';
 import type { Ctx } from './context.js';
@@ -39,7 +44,12 @@ export class CalendarService {
     const { calendar, loaded } = await this.snapshot();
     return {
       coveredYears: calendar.coveredYears(),
-      loadedYears: loaded.map((y) => ({ year: y.year, source: y.source, loadedAt: y.loadedAt, loadedBy: y.loadedBy })),
+      loadedYears: loaded.map((y) => ({
+        year: y.year,
+        source: y.source,
+        loadedAt: y.loadedAt,
+        loadedBy: y.loadedBy,
+      })),
     };
   }
 

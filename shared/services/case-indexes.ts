@@ -36,7 +36,10 @@ export function caseIndexes(
     entries.push({ index: 'status', key: 'stageCase:workflowOpen', sort: `${c.submittedAt}#${c.id}` });
   }
   if (provisional) entries.push({ index: 'status', key: 'stageCase:provisional', sort: c.id });
-  const next = isOpen(c) || c.deficiencies.some((d) => d.status === 'open') ? nextCheckDate(cal, c, today, thresholds) : undefined;
+  const next =
+    isOpen(c) || c.deficiencies.some((d) => d.status === 'open')
+      ? nextCheckDate(cal, c, today, thresholds)
+      : undefined;
   if (next) entries.push({ index: 'due', key: c.province, sort: `${next}#${c.id}` });
   return entries;
 }

@@ -2,7 +2,7 @@ import { canonicalJson, sha256Hex } from '../domain/audit-chain.js';
 import { authorize } from '../domain/authz.js';
 import { shanghaiDate } from '../domain/calendar.js';
 import { deficiencyDeadline } from '../domain/deficiency.js';
-import { DomainError, conflict, invalid } from '../domain/errors.js';
+import { conflict, DomainError, invalid } from '../domain/errors.js';
 import type {
   MaterialRef,
   Organisation,
@@ -16,8 +16,8 @@ import type {
 import { type CaseProgress, caseProgress } from '../domain/progress.js';
 import {
   type AcceptanceDecision,
-  acceptanceOutcomeOfRound,
   accept,
+  acceptanceOutcomeOfRound,
   createStageCase,
   decideItem,
   endSpecialProcedure,
@@ -80,7 +80,10 @@ export class CaseService {
     const { value: project } = await load<Project>(this.deps, 'project', input.projectId, '项目');
     authorize(ctx.actor, 'case.submit', { ownerCreditCode: project.owner.creditCode });
     const items = selectItems(this.deps.province, input.stage, input.itemCodes);
-    return { findings: preReview(this.deps.province, items, input.materials), items: items.map((i) => i.code) };
+    return {
+      findings: preReview(this.deps.province, items, input.materials),
+      items: items.map((i) => i.code),
+    };
   }
 
   /** 申请: stores the case and starts its workflow. Blocking findings refuse the submission. */
@@ -112,15 +115,26 @@ export class CaseService {
       type: 'CaseSubmitted',
       actor: ctx.actor.id,
       at: c.submittedAt,
-      data: { projectCode: c.projectCode, stage: c.stage, items: c.items.map((i) => i.code), warnings: findings.length },
+      data: {
+        projectCode: c.projectCode,
+        stage: c.stage,
+        items: c.items.map((i) => i.code),
+        warnings: findings.length,
+      },
     };
-    await commit(this.deps, ctx, [await this.change(c, 0, [event])], { status: 201, body: { ...c, version: 1 } });
+    await commit(this.deps, ctx, [await this.change(c, 0, [event])], {
+      status: 201,
+      body: { ...c, version: 1 },
+    });
     await this.deps.workflow.start({ caseId: c.id, round: 1 });
     return { value: c, version: 1 };
   }
 
   private async assertNoOpenCase(projectId: string, stage: Stage) {
-    const hits = await this.deps.store.query('projectCases', projectId, { from: `${stage}#`, to: `${stage}#\uffff` });
+    const hits = await this.deps.store.query('projectCases', projectId, {
+      from: `${stage}#`,
+      to: `${stage}#\uffff`,
+    });
     const cases = await this.deps.store.getMany<StageCase>(
       'stageCase',
       hits.items.map((h) => h.id),
@@ -140,7 +154,13 @@ export class CaseService {
   async progress(ctx: Ctx, caseId: string) {
     const { value: c, version } = await this.get(ctx, caseId);
     const cal = await this.calendar.current();
-    const progress: CaseProgress = caseProgress(cal, c, today(this.deps), this.deps.province.lamps, shanghaiDate);
+    const progress: CaseProgress = caseProgress(
+      cal,
+      c,
+      today(this.deps),
+      this.deps.province.lamps,
+      shanghaiDate,
+    );
     const trail = await this.deps.store.audit(`stageCase/${caseId}`);
     return {
       case: c,
@@ -150,8 +170,12 @@ export class CaseService {
     };
   }
 
-  async listMine(ctx: Ctx, options: { cursor?: string; limit?: number }): Promise<Page<Versioned<StageCase>>> {
-    if (ctx.actor.role !== 'applicant') throw new DomainError('forbidden', 'FORBIDDEN', '仅申请单位可查看本单位办件');
+  async listMine(
+    ctx: Ctx,
+    options: { cursor?: string; limit?: number },
+  ): Promise<Page<Versioned<StageCase>>> {
+    if (ctx.actor.role !== 'applicant')
+      throw new DomainError('forbidden', 'FORBIDDEN', '仅申请单位可查看本单位办件');
     const page = await this.deps.store.query('applicant', ctx.actor.creditCode ?? '', {
       descending: true,
       ...pageOpts(options),
@@ -182,7 +206,13 @@ export class CaseService {
       const found = byId.get(h.id);
       const item = found?.value.items.find((i) => i.code === itemCode);
       if (!found || !item) return [];
-      const progress = caseProgress(cal, { ...found.value, items: [item] }, t, this.deps.province.lamps, shanghaiDate);
+      const progress = caseProgress(
+        cal,
+        { ...found.value, items: [item] },
+        t,
+        this.deps.province.lamps,
+        shanghaiDate,
+      );
       return [
         {
           caseId: found.value.id,
@@ -238,7 +268,9 @@ export class CaseService {
               ...(decision.outcome === 'acceptWithDeficiencies'
                 ? { deficiencies: next.deficiencies.map((d) => ({ ...d })) }
                 : {}),
-              ...(decision.outcome === 'correction' ? { missing: decision.missing, reason: decision.reason } : {}),
+              ...(decision.outcome === 'correction'
+                ? { missing: decision.missing, reason: decision.reason }
+                : {}),
               ...(decision.outcome === 'refuse' ? { reason: decision.reason } : {}),
               ...(next.firstReceiver ? { firstReceiver: next.firstReceiver.unit } : {}),
             },
@@ -270,7 +302,12 @@ export class CaseService {
         cal,
         province: this.deps.province,
       });
-      return { next, events: [{ type: 'CaseResubmitted', data: { round: next.round, materials: materials.map((m) => m.code) } }] };
+      return {
+        next,
+        events: [
+          { type: 'CaseResubmitted', data: { round: next.round, materials: materials.map((m) => m.code) } },
+        ],
+      };
     });
     await this.callbacks.complete(taskKeys.resubmission(caseId, result.before.round), {
       round: result.saved.value.round,
@@ -343,7 +380,11 @@ export class CaseService {
       await this.mutate(ctx, caseId, expectedVersion, async (c) => {
         const item = c.items.find((i) => i.code === itemCode);
         authorize(ctx.actor, 'item.correction', { itemDepartment: item?.department ?? '\u0000' });
-        const next = requestItemCorrection(c, itemCode, { ...input, now: nowIso(this.deps), today: today(this.deps) });
+        const next = requestItemCorrection(c, itemCode, {
+          ...input,
+          now: nowIso(this.deps),
+          today: today(this.deps),
+        });
         return { next, events: [{ type: 'ItemCorrectionRequested', data: { itemCode, ...input } }] };
       })
     ).saved;
@@ -354,7 +395,9 @@ export class CaseService {
     caseId: string,
     itemCode: string,
     expectedVersion: number | undefined,
-    input: { action: 'start'; procedureType: SpecialProcedureType; reason: string; approvedBy: string } | { action: 'end' },
+    input:
+      | { action: 'start'; procedureType: SpecialProcedureType; reason: string; approvedBy: string }
+      | { action: 'end' },
   ) {
     return (
       await this.mutate(ctx, caseId, expectedVersion, async (c) => {
@@ -367,7 +410,12 @@ export class CaseService {
             events: [
               {
                 type: 'SpecialProcedureStarted',
-                data: { itemCode, procedureType: input.procedureType, reason: input.reason, approvedBy: input.approvedBy },
+                data: {
+                  itemCode,
+                  procedureType: input.procedureType,
+                  reason: input.reason,
+                  approvedBy: input.approvedBy,
+                },
               },
             ],
           };
@@ -389,7 +437,9 @@ export class CaseService {
         });
         return {
           next,
-          events: [{ type: 'MaterialsSupplemented', data: { materials: materials.map((m) => m.code), settled } }],
+          events: [
+            { type: 'MaterialsSupplemented', data: { materials: materials.map((m) => m.code), settled } },
+          ],
         };
       })
     ).saved;
@@ -436,7 +486,9 @@ export class CaseService {
             expectedVersion: org?.version ?? 0,
             value,
             indexes: [],
-            events: [{ type: 'CreditMarked', actor: ctx.actor.id, at: nowIso(this.deps), data: { caseId, reason } }],
+            events: [
+              { type: 'CreditMarked', actor: ctx.actor.id, at: nowIso(this.deps), data: { caseId, reason } },
+            ],
           },
         ];
       },
@@ -451,21 +503,37 @@ export class CaseService {
     let changed = 0;
     let cursor: string | undefined;
     do {
-      const page = await this.deps.store.query('status', 'stageCase:provisional', { limit: 50, ...(cursor ? { cursor } : {}) });
+      const page = await this.deps.store.query('status', 'stageCase:provisional', {
+        limit: 50,
+        ...(cursor ? { cursor } : {}),
+      });
       for (const hit of page.items) {
         await this.mutate({ actor: SYSTEM_ACTOR }, hit.id, undefined, async (c) => {
-          const acceptDue = cal.addWorkingDays(shanghaiDate(c.submittedAt), this.deps.province.acceptance.days);
+          const acceptDue = cal.addWorkingDays(
+            shanghaiDate(c.submittedAt),
+            this.deps.province.acceptance.days,
+          );
           const next: StageCase = {
             ...c,
-            ...(c.status === 'submitted' ? { acceptDueDate: acceptDue.date, acceptProvisional: acceptDue.provisional } : {}),
+            ...(c.status === 'submitted'
+              ? { acceptDueDate: acceptDue.date, acceptProvisional: acceptDue.provisional }
+              : {}),
             deficiencies: c.deficiencies.map((d) => {
               if (d.status !== 'open' || !c.acceptance) return d;
               const item = c.items.find((i) => i.code === d.itemCode);
-              const due = deficiencyDeadline(cal, shanghaiDate(c.acceptance.at), d.grantedDays, item?.promisedDays ?? d.grantedDays);
+              const due = deficiencyDeadline(
+                cal,
+                shanghaiDate(c.acceptance.at),
+                d.grantedDays,
+                item?.promisedDays ?? d.grantedDays,
+              );
               return { ...d, deadline: due.date, provisional: due.provisional };
             }),
           };
-          return { next, events: [{ type: 'DeadlinesRecomputed', data: { calendarYears: cal.coveredYears().slice(-1) } }] };
+          return {
+            next,
+            events: [{ type: 'DeadlinesRecomputed', data: { calendarYears: cal.coveredYears().slice(-1) } }],
+          };
         });
         changed += 1;
       }
@@ -475,11 +543,7 @@ export class CaseService {
   }
 
   /** Builds the store change of a case: value, derived indexes and audit events. */
-  async change(
-    c: StageCase,
-    expectedVersion: number,
-    events: AuditEventDraft[],
-  ): Promise<Change> {
+  async change(c: StageCase, expectedVersion: number, events: AuditEventDraft[]): Promise<Change> {
     const cal = await this.calendar.current();
     return {
       kind: 'stageCase',
@@ -499,7 +563,9 @@ export class CaseService {
     ctx: Ctx,
     caseId: string,
     expectedVersion: number | undefined,
-    decide: (c: StageCase) => Promise<{ next: StageCase; events: { type: string; data: Record<string, unknown> }[] }>,
+    decide: (
+      c: StageCase,
+    ) => Promise<{ next: StageCase; events: { type: string; data: Record<string, unknown> }[] }>,
     extra?: (c: StageCase) => Promise<Change[]>,
   ): Promise<{ before: StageCase; saved: Versioned<StageCase> }> {
     for (let attempt = 0; ; attempt++) {
@@ -507,7 +573,10 @@ export class CaseService {
       if (expectedVersion !== undefined && expectedVersion !== version) {
         // Authorisation first: a stranger learns nothing about the case from a version conflict.
         authorize(ctx.actor, 'case.read', scopeOf(c));
-        throw conflict('VERSION_CONFLICT', '数据已被他人修改，请刷新后重试', { expected: expectedVersion, actual: version });
+        throw conflict('VERSION_CONFLICT', '数据已被他人修改，请刷新后重试', {
+          expected: expectedVersion,
+          actual: version,
+        });
       }
       const { next, events } = await decide(c);
       if (next === c && events.length === 0) return { before: c, saved: { value: c, version } };
@@ -531,7 +600,10 @@ export class CaseService {
   /** What a waiting workflow step needs to know; undefined while the step is still open. */
   async stepOutcome(
     caseId: string,
-    step: { kind: 'acceptance'; round: number } | { kind: 'resubmission'; round: number } | { kind: 'item'; itemCode: string },
+    step:
+      | { kind: 'acceptance'; round: number }
+      | { kind: 'resubmission'; round: number }
+      | { kind: 'item'; itemCode: string },
   ): Promise<unknown | undefined> {
     const found = await this.deps.store.get<StageCase>('stageCase', caseId);
     if (!found) return undefined;

@@ -1,8 +1,8 @@
 import { authorize } from '../domain/authz.js';
 import { AuditService } from './audit.js';
-import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import { CalendarService } from './calendar.js';
 import { CaseService } from './cases.js';
+import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
 import { ProjectService } from './projects.js';
 import { resumeOpenWorkflows } from './resume.js';

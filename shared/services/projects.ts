@@ -1,7 +1,7 @@
 import { evaluateEligibility } from '../domain/admission.js';
 import { authorize } from '../domain/authz.js';
 import { validateCreditCode, validateProjectCode } from '../domain/codes.js';
-import { DomainError, conflict, invalid } from '../domain/errors.js';
+import { conflict, DomainError, invalid } from '../domain/errors.js';
 import type { Project, ProjectCategory, Versioned } from '../domain/model.js';
 import type { IndexEntry, Page } from '../ports/store.js';
 import type { Ctx } from './context.js';
@@ -27,7 +27,10 @@ function projectIndexes(p: Project): IndexEntry[] {
   ];
 }
 
-function assertCode(result: { valid: true } | { valid: false; code: string; messageZh: string }, field: string) {
+function assertCode(
+  result: { valid: true } | { valid: false; code: string; messageZh: string },
+  field: string,
+) {
   if (!result.valid) throw invalid(result.code, result.messageZh, { field });
 }
 
@@ -104,17 +107,17 @@ export class ProjectService {
     options: { status?: Project['admission']['status']; cursor?: string; limit?: number },
   ): Promise<Page<Versioned<Project>>> {
     const { actor } = ctx;
+    if (actor.role !== 'applicant') authorize(actor, 'project.read');
     const page =
       actor.role === 'applicant'
         ? await this.deps.store.query('applicant', actor.creditCode ?? '', {
             descending: true,
             ...pageOpts(options),
           })
-        : (authorize(actor, 'project.read'),
-          await this.deps.store.query('status', `project:${options.status ?? 'admitted'}`, {
+        : await this.deps.store.query('status', `project:${options.status ?? 'admitted'}`, {
             descending: true,
             ...pageOpts(options),
-          }));
+          });
     const ids = page.items.filter((h) => h.kind === 'project').map((h) => h.id);
     const items = await this.deps.store.getMany<Project>('project', ids);
     return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
@@ -167,10 +170,18 @@ export class ProjectService {
         reasons: decision.reasons,
       },
     };
-    return this.save(ctx, p, next, expectedVersion, version, decision.admit ? 'ProjectAdmitted' : 'AdmissionRejected', {
-      reasons: decision.reasons,
-      priority,
-    });
+    return this.save(
+      ctx,
+      p,
+      next,
+      expectedVersion,
+      version,
+      decision.admit ? 'ProjectAdmitted' : 'AdmissionRejected',
+      {
+        reasons: decision.reasons,
+        priority,
+      },
+    );
   }
 
   private async save(

@@ -1,6 +1,6 @@
+import { overdueCommitments } from '../domain/deficiency.js';
 import type { Lamp, StageCase } from '../domain/model.js';
 import { itemProgress } from '../domain/progress.js';
-import { overdueCommitments } from '../domain/deficiency.js';
 import type { CalendarService } from './calendar.js';
 import type { CaseService } from './cases.js';
 import { SYSTEM_ACTOR } from './context.js';
@@ -23,7 +23,11 @@ const SEVERITY: Record<Lamp, number> = { green: 0, yellow: 1, red: 2 };
  * announces missed acceptance deadlines and terminates cases whose 容缺 commitments lapsed.
  * Each announcement is recorded on the case, so a second run (or two at once) adds nothing.
  */
-export async function runSweep(deps: Deps, cases: CaseService, calendar: CalendarService): Promise<SweepReport> {
+export async function runSweep(
+  deps: Deps,
+  cases: CaseService,
+  calendar: CalendarService,
+): Promise<SweepReport> {
   const report: SweepReport = { examined: 0, changed: 0, terminated: 0, lampChanges: [] };
   const day = today(deps);
   const cal = await calendar.current();
@@ -80,4 +84,3 @@ export async function runSweep(deps: Deps, cases: CaseService, calendar: Calenda
   } while (cursor);
   return report;
 }
-

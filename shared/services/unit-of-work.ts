@@ -9,9 +9,15 @@ import type { Deps } from './deps.js';
 export const today = (deps: Deps) => shanghaiDate(deps.clock.now());
 export const nowIso = (deps: Deps) => deps.clock.now().toISOString();
 
-export async function load<T>(deps: Deps, kind: AggregateKind, id: string, what: string): Promise<Versioned<T>> {
+export async function load<T>(
+  deps: Deps,
+  kind: AggregateKind,
+  id: string,
+  what: string,
+): Promise<Versioned<T>> {
   const found = await deps.store.get<T>(kind, id);
-  if (!found) throw notFound(`${kind.replace(/[A-Z]/g, (m) => `_${m}`).toUpperCase()}_NOT_FOUND`, `${what}不存在`);
+  if (!found)
+    throw notFound(`${kind.replace(/[A-Z]/g, (m) => `_${m}`).toUpperCase()}_NOT_FOUND`, `${what}不存在`);
   return found;
 }
 

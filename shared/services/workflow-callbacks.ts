@@ -18,7 +18,7 @@ export class WorkflowCallbacks {
 
   async complete(key: string, output: unknown): Promise<void> {
     const record = await this.deps.store.getTaskToken(key);
-    if (!record || record.status !== 'pending') return;
+    if (record?.status !== 'pending') return;
     await this.settleAndSend(key, record.token, output);
   }
 
@@ -29,7 +29,12 @@ export class WorkflowCallbacks {
 
   async failAll(caseId: string, error: string, cause: string): Promise<void> {
     for (const record of await this.deps.store.pendingTaskTokens(caseId)) {
-      const won = await this.deps.store.settleTaskToken(record.key, 'failed', { error, cause }, nowIso(this.deps));
+      const won = await this.deps.store.settleTaskToken(
+        record.key,
+        'failed',
+        { error, cause },
+        nowIso(this.deps),
+      );
       if (won) await this.deps.workflow.sendTaskFailure(record.token, error, cause);
     }
   }

@@ -2,8 +2,8 @@ import type { StageCase } from '../domain/model.js';
 import type { WorkflowTaskHandler, WorkflowTaskRequest } from '../ports/workflow.js';
 import type { CaseService } from './cases.js';
 import type { Deps } from './deps.js';
-import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
 import { nowIso } from './unit-of-work.js';
+import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
 
 type Step = Parameters<CaseService['stepOutcome']>[1];
 
@@ -47,10 +47,15 @@ export function createWorkflowTasks(deps: Deps, cases: CaseService): WorkflowTas
           round: request.round,
         });
       case 'awaitResubmission':
-        return awaitStep(taskKeys.resubmission(request.caseId, request.round), request.caseId, request.token, {
-          kind: 'resubmission',
-          round: request.round,
-        });
+        return awaitStep(
+          taskKeys.resubmission(request.caseId, request.round),
+          request.caseId,
+          request.token,
+          {
+            kind: 'resubmission',
+            round: request.round,
+          },
+        );
       case 'awaitItemDecision':
         return awaitStep(taskKeys.item(request.caseId, request.itemCode), request.caseId, request.token, {
           kind: 'item',
@@ -77,28 +82,32 @@ export function createWorkflowTasks(deps: Deps, cases: CaseService): WorkflowTas
 
   /** 办结: results are out, the applicant is asked for feedback. Idempotent under replay. */
   async function closeStage(caseId: string) {
-    await cases.mutate({ actor: { id: 'workflow', name: '流程引擎', role: 'admin' } }, caseId, undefined, async (c) => {
-      if (c.stageClosedAt) return { next: c, events: [] };
-      const next: StageCase = { ...c, stageClosedAt: nowIso(deps) };
-      return {
-        next,
-        events: [
-          {
-            type: 'StageClosed',
-            data: {
-              status: c.status,
-              results: c.items
-                .filter((i) => i.decision?.resultNo && !i.decision.resultWithheld)
-                .map((i) => ({ itemCode: i.code, resultNo: i.decision?.resultNo })),
-              feedbackRequested: true,
+    await cases.mutate(
+      { actor: { id: 'workflow', name: '流程引擎', role: 'admin' } },
+      caseId,
+      undefined,
+      async (c) => {
+        if (c.stageClosedAt) return { next: c, events: [] };
+        const next: StageCase = { ...c, stageClosedAt: nowIso(deps) };
+        return {
+          next,
+          events: [
+            {
+              type: 'StageClosed',
+              data: {
+                status: c.status,
+                results: c.items
+                  .filter((i) => i.decision?.resultNo && !i.decision.resultWithheld)
+                  .map((i) => ({ itemCode: i.code, resultNo: i.decision?.resultNo })),
+                feedbackRequested: true,
+              },
             },
-          },
-        ],
-      };
-    });
+          ],
+        };
+      },
+    );
     return { closed: true };
   }
 
   return { handle };
 }
-

@@ -20,7 +20,11 @@ function sourceFiles(dir: string): string[] {
 /** Import specifiers of a file, resolved to repo-relative paths for relative imports. */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  const specs = [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm)]
+  const specs = [
+    ...text.matchAll(
+      /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm,
+    ),
+  ]
     .map((m) => m[1] ?? m[2] ?? m[3] ?? '')
     .filter(Boolean);
   return specs.map((s) => (s.startsWith('.') ? relative(ROOT, resolve(ROOT, file, '..', s)) : s));
@@ -30,7 +34,11 @@ const layers = ['shared', 'functions', 'infra', 'statemachines'].flatMap(sourceF
 const isRelative = (s: string) => /^(shared|functions|infra|statemachines)\//.test(s);
 
 function violations(files: string[], allowed: (spec: string, file: string) => boolean) {
-  return files.flatMap((f) => importsOf(f).filter((s) => !allowed(s, f)).map((s) => `${f} → ${s}`));
+  return files.flatMap((f) =>
+    importsOf(f)
+      .filter((s) => !allowed(s, f))
+      .map((s) => `${f} → ${s}`),
+  );
 }
 
 describe('layering', () => {
@@ -77,9 +85,17 @@ describe('layering', () => {
     const files = layers.filter((f) => f.startsWith('functions/http/'));
     const bad = violations(files, (s, f) => {
       if (!isRelative(s)) return !s.startsWith('@aws-sdk/') && s !== 'better-sqlite3';
-      if (s.startsWith('functions/http/') || s.startsWith('shared/services/') || s.startsWith('shared/ports/')) return true;
+      if (
+        s.startsWith('functions/http/') ||
+        s.startsWith('shared/services/') ||
+        s.startsWith('shared/ports/')
+      )
+        return true;
       // model.ts holds the enumerations the request schemas reuse; errors and the hash helper are plumbing.
-      return ['shared/domain/model.js', 'shared/domain/errors.js', 'shared/domain/audit-chain.js'].includes(s) && !!f;
+      return (
+        ['shared/domain/model.js', 'shared/domain/errors.js', 'shared/domain/audit-chain.js'].includes(s) &&
+        !!f
+      );
     });
     expect(bad).toEqual([]);
   });
@@ -100,7 +116,10 @@ describe('layering', () => {
 
   it('the Lambda entry points never reach the embedded store', () => {
     const files = layers.filter((f) => f.startsWith('functions/lambda/') || f.startsWith('functions/aws/'));
-    const bad = violations(files, (s) => s !== 'better-sqlite3' && !s.includes('adapters/sqlite') && !s.includes('local-workflow'));
+    const bad = violations(
+      files,
+      (s) => s !== 'better-sqlite3' && !s.includes('adapters/sqlite') && !s.includes('local-workflow'),
+    );
     expect(bad).toEqual([]);
   });
 });

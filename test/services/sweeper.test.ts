@@ -96,7 +96,12 @@ describe('deadline sweeper', () => {
     const heldProgress = progress.progress.items.find((i) => i.code === held!.code)!;
     // 09-30, 10-09 and 10-10 were stopped: 3 of 6 working days count, so 5 + 3 working days after
     // 09-26 (counting the 调休 Saturday 10-11) falls on Tuesday 10-14
-    expect(heldProgress).toMatchObject({ elapsedDays: 3, stoppedDays: 3, lamp: 'green', dueDate: '2025-10-14' });
+    expect(heldProgress).toMatchObject({
+      elapsedDays: 3,
+      stoppedDays: 3,
+      lamp: 'green',
+      dueDate: '2025-10-14',
+    });
     const trail = await h.store.audit(`stageCase/${c.value.id}`);
     expect(trail.filter((e) => e.type === 'ItemOverdue')).toHaveLength(others.length);
   });

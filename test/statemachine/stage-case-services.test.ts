@@ -231,4 +231,3 @@ describe('stage case through the local ASL runner', () => {
     expect(value.stageClosedAt).toBeDefined();
   });
 });
-

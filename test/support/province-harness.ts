@@ -1,4 +1,5 @@
 import '../../shared/adapters/local-workflow/promise-with-resolvers.js';
+import { creditCode } from '../../functions/local/demo-actors.js';
 import { LocalEventBus } from '../../shared/adapters/local-bus/local-event-bus.js';
 import { LocalWorkflowEngine } from '../../shared/adapters/local-workflow/local-workflow.js';
 import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
@@ -9,7 +10,6 @@ import type { Actor, Stage } from '../../shared/domain/model.js';
 import type { Clock } from '../../shared/ports/runtime.js';
 import type { Ctx } from '../../shared/services/context.js';
 import { createServices, type Services } from '../../shared/services/index.js';
-import { creditCode } from '../../functions/local/demo-actors.js';
 
 /** A clock tests move by hand; dates are Shanghai noon so the calendar day is unambiguous. */
 export class TestClock implements Clock {
@@ -50,7 +50,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export function makeHarness(options: { path?: string; clock?: TestClock; province?: ProvinceConfig } = {}): Harness {
+export function makeHarness(
+  options: { path?: string; clock?: TestClock; province?: ProvinceConfig } = {},
+): Harness {
   const store = SqliteStore.open(options.path ?? ':memory:');
   const clock = options.clock ?? new TestClock('2026-03-02');
   const bus = new LocalEventBus();
@@ -79,7 +81,9 @@ export function makeHarness(options: { path?: string; clock?: TestClock; provinc
 export function stageMaterials(province: ProvinceConfig, stage: Stage, omit: string[] = []) {
   const cfg = province.stages.find((s) => s.stage === stage)!;
   const codes = new Set(
-    cfg.items.filter((i) => i.required).flatMap((i) => province.items.find((x) => x.code === i.code)!.materials),
+    cfg.items
+      .filter((i) => i.required)
+      .flatMap((i) => province.items.find((x) => x.code === i.code)!.materials),
   );
   return [...codes].filter((c) => !omit.includes(c)).map((code) => ({ code }));
 }
@@ -103,9 +107,4 @@ export async function admittedProject(h: Harness, org = ORG_A): Promise<string> 
     reasons: '符合准入条件',
   });
   return project.value.id;
-}
-
-/** Lets the in-process workflow run until every execution waits (or ended). */
-export async function settle(h: Harness, rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 5));
 }
