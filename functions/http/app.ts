@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi
 import type { Context } from 'hono';
 import type { Actor } from '../../shared/domain/model.js';
 import type { Services } from '../../shared/services/index.js';
-import { type AppEnv, actorOf, authMiddleware, type TokenVerifier } from './auth.js';
+import { type AppEnv, actorOf, authMiddleware, requestIdMiddleware, type TokenVerifier } from './auth.js';
 import { mountDocs } from './docs.js';
 import { expectedVersionFrom, optionalExpectedVersionFrom, setVersionHeader } from './etag.js';
 import { withIdempotency } from './idempotency.js';
@@ -69,6 +69,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(errorHandler);
   app.notFound(notFoundHandler);
+  app.use('*', requestIdMiddleware());
   app.use('*', authMiddleware(options.verifier, { publicPaths: PUBLIC_PATHS }));
   mountDocs(app, {
     title: `工程绿色通道 API（${deps.province.name}）`,

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_DESIGN } from '../../shared/adapters/dynamodb/dynamodb-store.js';
+import { TABLE_DESIGN } from '../../shared/adapters/dynamodb/table-design.js';
 
 /**
  * The province's single table. Its keys and indexes come from the adapter's TABLE_DESIGN so the

@@ -37,6 +37,7 @@ import {
   idempotencyKeyUsed,
   versionConflict,
 } from '../store-common.js';
+import { TABLE_DESIGN } from './table-design.js';
 
 /**
  * The production store: one DynamoDB table (single-table design).
@@ -63,20 +64,6 @@ import {
  *   well under a second behind); get/getMany/audit/idempotency/task-token reads are strongly
  *   consistent.
  */
-
-export const TABLE_DESIGN = {
-  partitionKey: { name: 'pk', type: 'S' },
-  sortKey: { name: 'sk', type: 'S' },
-  billingMode: 'PAY_PER_REQUEST',
-  globalSecondaryIndexes: [
-    {
-      indexName: 'gsi1',
-      partitionKey: { name: 'gsi1pk', type: 'S' },
-      sortKey: { name: 'gsi1sk', type: 'S' },
-      projectionType: 'ALL',
-    },
-  ],
-} as const;
 
 /** The CreateTable request for TABLE_DESIGN (tests and local tooling; CDK maps the same object). */
 export function createTableInput(tableName: string): CreateTableCommandInput {
@@ -709,3 +696,5 @@ function toTaskToken(item: Item): TaskTokenRecord {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+export { TABLE_DESIGN };
