@@ -5,6 +5,7 @@ import { DomainError } from '../../shared/domain/errors.js';
 import type { IdempotencyRecord, Store } from '../../shared/ports/store.js';
 import type { IdempotencyIntent } from '../../shared/services/context.js';
 import { type AppEnv, actorOf } from './auth.js';
+import { setVersionHeader } from './etag.js';
 import { problemResponse } from './problem.js';
 
 /**
@@ -82,6 +83,9 @@ function replayOrRefuse(c: Context<AppEnv>, record: IdempotencyRecord, intent: I
     });
   }
   c.header(REPLAY_HEADER, 'true');
+  // A replay answers exactly like the original, version header included.
+  const version = (record.body as { version?: unknown } | null)?.version;
+  if (typeof version === 'number') setVersionHeader(c, version);
   return answer(c, record);
 }
 
