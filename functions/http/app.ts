@@ -270,19 +270,26 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
       'get',
       '/cases',
       '办件',
-      '本单位的办件（申请单位）',
-      { query: paginationQuerySchema },
+      '办件列表：申请单位看本单位办件，窗口、督查和评估机构按状态查看',
       {
-        status: 200,
-        schema: s.looseObject,
-        description: '分页列表',
+        query: paginationQuerySchema.extend({
+          status: z
+            .enum([
+              'submitted',
+              'correctionRequested',
+              'underReview',
+              'approved',
+              'rejected',
+              'refused',
+              'terminated',
+            ])
+            .optional(),
+        }),
       },
+      { status: 200, schema: s.looseObject, description: '分页列表' },
     ),
     async (c) =>
-      c.json(
-        pageBody(await services.cases.listMine({ actor: actorOf(c) }, c.req.valid('query'))),
-        200,
-      ) as never,
+      c.json(pageBody(await services.cases.list({ actor: actorOf(c) }, c.req.valid('query'))), 200) as never,
   );
   app.openapi(
     op(

@@ -3,6 +3,7 @@ import { authorize } from '../domain/authz.js';
 import { shanghaiDate } from '../domain/calendar.js';
 import { deficiencyDeadline } from '../domain/deficiency.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
+import { eventLabelZh } from '../domain/events.js';
 import type {
   MaterialRef,
   Organisation,
@@ -166,21 +167,37 @@ export class CaseService {
       case: c,
       version,
       progress,
-      timeline: trail.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actor: e.actor })),
+      timeline: trail.map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        labelZh: eventLabelZh(e.type),
+        at: e.at,
+        actor: e.actor,
+      })),
     };
   }
 
-  async listMine(
+  /** Applicants see their organisation's cases; window, supervisors and auditors list by status. */
+  async list(
     ctx: Ctx,
-    options: { cursor?: string; limit?: number },
+    options: { status?: StageCase['status']; cursor?: string; limit?: number },
   ): Promise<Page<Versioned<StageCase>>> {
-    if (ctx.actor.role !== 'applicant')
-      throw new DomainError('forbidden', 'FORBIDDEN', '仅申请单位可查看本单位办件');
-    const page = await this.deps.store.query('applicant', ctx.actor.creditCode ?? '', {
+    const { actor } = ctx;
+    if (actor.role === 'applicant') {
+      const page = await this.deps.store.query('applicant', actor.creditCode ?? '', {
+        descending: true,
+        ...pageOpts(options),
+      });
+      return this.hydrate(page, (h) => h.kind === 'stageCase');
+    }
+    if (!['windowOfficer', 'supervisor', 'auditor', 'admin'].includes(actor.role)) {
+      throw new DomainError('forbidden', 'FORBIDDEN', '审查人员请通过部门待办查看办件');
+    }
+    const page = await this.deps.store.query('status', `stageCase:${options.status ?? 'underReview'}`, {
       descending: true,
       ...pageOpts(options),
     });
-    return this.hydrate(page, (h) => h.kind === 'stageCase');
+    return this.hydrate(page, () => true);
   }
 
   /** 待受理: cases waiting at the window, earliest acceptance deadline first. */

@@ -1,0 +1,38 @@
+/**
+ * The audit and domain events, by type (past tense, one name per fact), with the Chinese label a
+ * person reads on a timeline. Version 1 of every event's data is what the services write today.
+ */
+export const EVENT_LABELS_ZH = {
+  ProjectRegistered: '项目登记',
+  AdmissionApplied: '申请纳入绿色通道',
+  ProjectAdmitted: '准予纳入绿色通道',
+  AdmissionRejected: '不予纳入绿色通道',
+  CaseSubmitted: '提交申请',
+  CaseAccepted: '受理',
+  CaseAcceptedWithDeficiencies: '容缺受理',
+  CorrectionRequested: '一次性告知补正',
+  CaseRefused: '不予受理',
+  CaseResubmitted: '补正后重新提交',
+  ItemApproved: '事项批准',
+  ItemRejected: '事项不予批准',
+  ItemCorrectionRequested: '审查中告知补正',
+  SpecialProcedureStarted: '特别程序开始',
+  SpecialProcedureEnded: '特别程序结束',
+  MaterialsSupplemented: '补交材料',
+  StageApproved: '阶段办结（批准）',
+  StageRejected: '阶段办结（不予批准）',
+  StageClosed: '结果送达并邀请评价',
+  FeedbackGiven: '服务评价',
+  CaseTerminated: '终止办理',
+  CreditMarked: '记入信用记录',
+  AcceptanceOverdue: '受理超时',
+  ItemAtRisk: '黄灯预警',
+  ItemOverdue: '红灯超期',
+  DeadlinesRecomputed: '按新节假日安排重算时限',
+  CalendarYearLoaded: '加载节假日安排',
+} as const;
+
+export type EventType = keyof typeof EVENT_LABELS_ZH;
+
+export const eventLabelZh = (type: string): string =>
+  (EVENT_LABELS_ZH as Record<string, string>)[type] ?? type;
