@@ -70,10 +70,15 @@ export async function fullCases(): Promise<FullCasesResult> {
         headers: { 'if-match': submitted.etag ?? `"${submitted.body.version}"` },
       });
       for (const item of items) {
-        await client.call('POST', `/cases/${caseId}/items/${item.code}/decision`, tokens.reviewer.get(item.department)!, {
-          body: { outcome: 'approve' },
-          headers: { 'idempotency-key': `bench-decide-${i}-${item.code}` },
-        });
+        await client.call(
+          'POST',
+          `/cases/${caseId}/items/${item.code}/decision`,
+          tokens.reviewer.get(item.department)!,
+          {
+            body: { outcome: 'approve' },
+            headers: { 'idempotency-key': `bench-decide-${i}-${item.code}` },
+          },
+        );
       }
       for (;;) {
         polls += 1;

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { creditCode } from '../functions/local/demo-actors.js';
-import { parseProvinceConfig, type ProvinceConfig } from '../shared/config/province-config.js';
+import { type ProvinceConfig, parseProvinceConfig } from '../shared/config/province-config.js';
 import { jiangsu } from '../shared/config/provinces/jiangsu.js';
 import type { Actor, Stage } from '../shared/domain/model.js';
 import type { Ctx } from '../shared/services/context.js';
@@ -122,7 +122,8 @@ export async function signTokens(
   province: ProvinceConfig,
 ): Promise<Tokens> {
   const reviewer = new Map<string, string>();
-  for (const d of province.departments) reviewer.set(d.code, await signer.sign(actors.reviewer(d.code), 3600));
+  for (const d of province.departments)
+    reviewer.set(d.code, await signer.sign(actors.reviewer(d.code), 3600));
   return {
     applicant: await signer.sign(actors.applicant, 3600),
     window: await signer.sign(actors.window, 3600),

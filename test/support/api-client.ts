@@ -2,7 +2,15 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApp } from '../../functions/http/app.js';
 import { type AppEnv, createLocalSigner, type LocalSigner } from '../../functions/http/auth.js';
 import type { Actor, Stage } from '../../shared/domain/model.js';
-import { applicant, type Harness, makeHarness, ORG_A, reviewer, supervisor, windowOfficer } from './province-harness.js';
+import {
+  applicant,
+  type Harness,
+  makeHarness,
+  ORG_A,
+  reviewer,
+  supervisor,
+  windowOfficer,
+} from './province-harness.js';
 
 /**
  * The real HTTP app over a harness (embedded store, local ASL runner, real services), driven

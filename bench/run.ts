@@ -1,0 +1,87 @@
+/**
+ * `npm run bench` runs every benchmark; `npm run bench -- latency` (or `full`, `store`) runs some.
+ * Sizes come from environment variables (see README "Benchmarks" and each module); the benchmarks
+ * print figures and never assert on time.
+ */
+import { type FullCasesResult, fullCases } from './full-cases.js';
+import { type LatencyResult, latency } from './latency.js';
+import { block, machineFacts, ms, num, table } from './lib.js';
+import { type StoreWritesResult, storeWrites } from './store-writes.js';
+
+const ALIASES: Record<string, 'full' | 'latency' | 'store'> = {
+  full: 'full',
+  'full-cases': 'full',
+  cases: 'full',
+  latency: 'latency',
+  store: 'store',
+  'store-writes': 'store',
+  writes: 'store',
+};
+
+const USAGE = `usage: npm run bench [-- full|latency|store ...]
+env: BENCH_CASES=40 BENCH_CASE_CONCURRENCY=8 BENCH_POLL_MS=5 BENCH_ITEMS=15
+     BENCH_CONCURRENCY=16 BENCH_READS=2000 BENCH_DECISIONS=600 BENCH_WARMUP_READS=200
+     BENCH_WARMUP_DECISIONS=30 BENCH_LOADGEN=worker|inline BENCH_STORE_CASES=3`;
+
+async function main() {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  if (args.includes('-h') || args.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
+  const unknown = args.filter((a) => !(a in ALIASES));
+  if (unknown.length > 0) {
+    console.error(`unknown benchmark ${unknown.join(', ')}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const chosen = new Set(args.length > 0 ? args.map((a) => ALIASES[a]!) : ['full', 'latency', 'store']);
+
+  block(
+    'Machine',
+    machineFacts().map((line): [string, string] => [line.slice(0, 12).trim(), line.slice(12)]),
+  );
+  const started = performance.now();
+  let full: FullCasesResult | undefined;
+  let lat: LatencyResult | undefined;
+  let store: StoreWritesResult | undefined;
+  if (chosen.has('full')) full = await fullCases();
+  if (chosen.has('latency')) lat = await latency();
+  if (chosen.has('store')) store = await storeWrites();
+
+  console.log(`\n── Summary ${'─'.repeat(82)}`);
+  const rows: string[][] = [];
+  if (full) {
+    rows.push([
+      `full ${full.items}-item cases, HTTP, ${full.concurrency} in flight`,
+      `${num(full.casesPerMinute, 0)} cases/min`,
+      `${full.cases} cases in ${ms(full.wallMs)}, ${full.requests} requests`,
+    ]);
+  }
+  if (lat) {
+    const b = lat.baseline.stats;
+    for (const s of [lat.progress, lat.decision]) {
+      rows.push([
+        `${s.name} @${lat.concurrency}`,
+        `p50 ${ms(s.stats.p50)}, p99 ${ms(s.stats.p99)}`,
+        `${num(s.stats.p50 / b.p50)}× / ${num(s.stats.p99 / b.p99)}× baseline p50/p99`,
+      ]);
+    }
+    rows.push([`${lat.baseline.name} @${lat.concurrency}`, `p50 ${ms(b.p50)}, p99 ${ms(b.p99)}`, 'baseline']);
+  }
+  if (store) {
+    rows.push([
+      `store per ${store.items}-item case`,
+      `${num(store.writes, 0)} writes, ${num(store.reads, 0)} reads`,
+      `${num(store.commits, 0)} commits, ${num(store.auditEvents, 0)} audit events, ${num(store.indexEntries, 0)} index entries`,
+    ]);
+    rows.push([`workflow per ${store.items}-item case`, `${num(store.statesEntered, 0)} states entered`, '']);
+  }
+  table(['benchmark', 'figure', 'detail'], rows);
+  console.log(`\n  total bench time ${ms(performance.now() - started)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
