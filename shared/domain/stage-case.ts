@@ -28,13 +28,13 @@ export const isOpen = (c: StageCase) => (OPEN_STATUSES as readonly string[]).inc
 
 export function stageConfig(province: ProvinceConfig, stage: Stage): StageConfig {
   const found = province.stages.find((s) => s.stage === stage);
-  if (!found) throw invalid('STAGE_NOT_CONFIGURED', `本省未配置该审批阶段：${stage}`);
+  if (!found) throw invalid('STAGE_NOT_CONFIGURED', '本省未配置该审批阶段');
   return found;
 }
 
 export function catalogueItem(province: ProvinceConfig, code: string): CatalogueItem {
   const found = province.items.find((i) => i.code === code);
-  if (!found) throw invalid('UNKNOWN_ITEM', `审批事项不存在：${code}`);
+  if (!found) throw invalid('UNKNOWN_ITEM', '审批事项不在本省事项目录中');
   return found;
 }
 
@@ -46,8 +46,8 @@ export function selectItems(
 ): CatalogueItem[] {
   const cfg = stageConfig(province, stage);
   const inStage = new Set(cfg.items.map((i) => i.code));
-  for (const code of chosen ?? []) {
-    if (!inStage.has(code)) throw invalid('ITEM_NOT_IN_STAGE', `事项 ${code} 不属于该阶段`);
+  for (const [index, code] of (chosen ?? []).entries()) {
+    if (!inStage.has(code)) throw invalid('ITEM_NOT_IN_STAGE', `所选的第 ${index + 1} 个事项不属于该阶段`);
   }
   const wanted = new Set(chosen ?? []);
   return cfg.items
@@ -75,11 +75,12 @@ export function preReview(
   const known = new Map(province.materials.map((m) => [m.code, m]));
   const findings: PreReviewFinding[] = [];
   const seen = new Set<string>();
-  for (const m of materials) {
+  // Messages name positions, never the submitted text: errors must not echo what was sent.
+  for (const [index, m] of materials.entries()) {
     if (!known.has(m.code)) {
-      throw invalid('UNKNOWN_MATERIAL', `材料代码不存在：${m.code}`, { materialCode: m.code });
+      throw invalid('UNKNOWN_MATERIAL', `第 ${index + 1} 项材料的代码不在本省材料目录中`);
     }
-    if (seen.has(m.code)) throw invalid('DUPLICATE_MATERIAL', `材料重复提交：${m.code}`);
+    if (seen.has(m.code)) throw invalid('DUPLICATE_MATERIAL', `第 ${index + 1} 项材料重复提交`);
     seen.add(m.code);
   }
   for (const { itemCode, materialCode } of missingMaterials(items, materials)) {
@@ -251,18 +252,16 @@ export function accept(c: StageCase, decision: AcceptanceDecision, ctx: Acceptan
       if (uncovered.length > 0) {
         throw invalid('DEFICIENCY_INCOMPLETE', '容缺告知书须列明全部缺少的材料', { uncovered });
       }
-      const commitments = decision.deficiencies.map((d): DeficiencyCommitment => {
+      const commitments = decision.deficiencies.map((d, index): DeficiencyCommitment => {
+        const which = `容缺清单第 ${index + 1} 项`;
         const item = items.find((i) => i.code === d.itemCode);
-        if (!item) throw invalid('ITEM_NOT_IN_CASE', `事项 ${d.itemCode} 不在本办件中`);
+        if (!item) throw invalid('ITEM_NOT_IN_CASE', `${which}的事项不在本办件中`);
         if (!missingKeys.has(`${d.itemCode}/${d.materialCode}`)) {
-          throw invalid('DEFICIENCY_NOT_MISSING', `材料 ${d.materialCode} 已经提交，无需容缺`);
+          throw invalid('DEFICIENCY_NOT_MISSING', `${which}的材料已经提交，无需容缺`);
         }
         const material = ctx.province.materials.find((m) => m.code === d.materialCode);
         if (!material || material.core || !mayBeDeficient(item, d.materialCode)) {
-          throw invalid(
-            'MATERIAL_NOT_DEFICIENCY_ALLOWED',
-            `材料 ${d.materialCode} 为实质性材料或不在容缺清单内，不能容缺`,
-          );
+          throw invalid('MATERIAL_NOT_DEFICIENCY_ALLOWED', `${which}为实质性材料或不在容缺清单内，不能容缺`);
         }
         if (d.days > ctx.province.deficiency.maxDays) {
           throw invalid('DEFICIENCY_DEADLINE_BEYOND_LIMIT', '容缺补齐期限超过本省规定的最长期限');
@@ -328,7 +327,7 @@ function mergeMaterials(existing: MaterialRef[], added: MaterialRef[]): Material
 
 function itemOf(c: StageCase, itemCode: string): CaseItem {
   const item = c.items.find((i) => i.code === itemCode);
-  if (!item) throw invalid('ITEM_NOT_IN_CASE', `事项 ${itemCode} 不在本办件中`);
+  if (!item) throw invalid('ITEM_NOT_IN_CASE', '该事项不在本办件中');
   return item;
 }
 
@@ -549,4 +548,21 @@ export function acceptanceOutcomeOfRound(c: StageCase, round: number): Acceptanc
   if (c.round > round) return 'correction';
   if (c.round === round && c.acceptance) return c.acceptance.outcome;
   return undefined;
+}
+
+/** A human step of the workflow, as the state machine waits for it. */
+export type WorkflowStep =
+  | { kind: 'acceptance'; round: number }
+  | { kind: 'resubmission'; round: number }
+  | { kind: 'item'; itemCode: string };
+
+/** What a waiting workflow step returns once the case holds its decision; undefined while open. */
+export function stepOutcome(c: StageCase, step: WorkflowStep): unknown | undefined {
+  if (step.kind === 'acceptance') {
+    const outcome = acceptanceOutcomeOfRound(c, step.round);
+    return outcome ? { outcome } : undefined;
+  }
+  if (step.kind === 'resubmission') return c.round > step.round ? { round: c.round } : undefined;
+  const item = c.items.find((i) => i.code === step.itemCode);
+  return item?.decision ? { itemCode: item.code, outcome: item.decision.outcome } : undefined;
 }

@@ -9,7 +9,7 @@ export type AggregateKind = 'project' | 'stageCase' | 'organisation' | 'calendar
  * - inbox: key = department code, sort = `${dueDate}#${caseId}#${itemCode}` (items awaiting a decision)
  * - acceptance: key = province, sort = `${acceptDueDate}#${caseId}` (cases awaiting 受理)
  * - due: key = province, sort = `${nextCheckDate}#${caseId}` (the sweeper reads only what is due)
- * - applicant: key = credit code, sort = `${createdAt}#${id}`
+ * - applicant: key = `${kind}:${creditCode}`, sort = `${createdAt}#${id}`
  * - projectCases: key = project id, sort = `${stage}#${caseId}`
  * - status: key = `${kind}:${status}`, sort = `${createdAt}#${id}`
  */

@@ -14,7 +14,7 @@ export function caseIndexes(
   thresholds: LampThresholds,
 ): IndexEntry[] {
   const entries: IndexEntry[] = [
-    { index: 'applicant', key: c.applicant.creditCode, sort: `${c.submittedAt}#${c.id}` },
+    { index: 'applicant', key: `stageCase:${c.applicant.creditCode}`, sort: `${c.submittedAt}#${c.id}` },
     { index: 'projectCases', key: c.projectId, sort: `${c.stage}#${c.submittedAt}#${c.id}` },
     { index: 'status', key: `stageCase:${c.status}`, sort: `${c.submittedAt}#${c.id}` },
   ];

@@ -18,7 +18,6 @@ import { type CaseProgress, caseProgress } from '../domain/progress.js';
 import {
   type AcceptanceDecision,
   accept,
-  acceptanceOutcomeOfRound,
   createStageCase,
   decideItem,
   endSpecialProcedure,
@@ -184,11 +183,11 @@ export class CaseService {
   ): Promise<Page<Versioned<StageCase>>> {
     const { actor } = ctx;
     if (actor.role === 'applicant') {
-      const page = await this.deps.store.query('applicant', actor.creditCode ?? '', {
+      const page = await this.deps.store.query('applicant', `stageCase:${actor.creditCode ?? ''}`, {
         descending: true,
         ...pageOpts(options),
       });
-      return this.hydrate(page, (h) => h.kind === 'stageCase');
+      return this.hydrate(page);
     }
     if (!['windowOfficer', 'supervisor', 'auditor', 'admin'].includes(actor.role)) {
       throw new DomainError('forbidden', 'FORBIDDEN', '审查人员请通过部门待办查看办件');
@@ -197,14 +196,14 @@ export class CaseService {
       descending: true,
       ...pageOpts(options),
     });
-    return this.hydrate(page, () => true);
+    return this.hydrate(page);
   }
 
   /** 待受理: cases waiting at the window, earliest acceptance deadline first. */
   async acceptanceQueue(ctx: Ctx, options: { cursor?: string; limit?: number }) {
     authorize(ctx.actor, 'acceptanceQueue.read');
     const page = await this.deps.store.query('acceptance', this.deps.province.code, pageOpts(options));
-    return this.hydrate(page, () => true);
+    return this.hydrate(page);
   }
 
   /** 部门待办: the reviewer's department's undecided items, earliest due first. */
@@ -245,8 +244,8 @@ export class CaseService {
     return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
-  private async hydrate(page: Page<{ kind: string; id: string }>, keep: (h: { kind: string }) => boolean) {
-    const ids = page.items.filter(keep).map((h) => h.id);
+  private async hydrate(page: Page<{ id: string }>) {
+    const ids = page.items.map((h) => h.id);
     const items = await this.deps.store.getMany<StageCase>('stageCase', ids);
     return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
@@ -612,26 +611,6 @@ export class CaseService {
         if (!retry) throw err;
       }
     }
-  }
-
-  /** What a waiting workflow step needs to know; undefined while the step is still open. */
-  async stepOutcome(
-    caseId: string,
-    step:
-      | { kind: 'acceptance'; round: number }
-      | { kind: 'resubmission'; round: number }
-      | { kind: 'item'; itemCode: string },
-  ): Promise<unknown | undefined> {
-    const found = await this.deps.store.get<StageCase>('stageCase', caseId);
-    if (!found) return undefined;
-    const c = found.value;
-    if (step.kind === 'acceptance') {
-      const outcome = acceptanceOutcomeOfRound(c, step.round);
-      return outcome ? { outcome } : undefined;
-    }
-    if (step.kind === 'resubmission') return c.round > step.round ? { round: c.round } : undefined;
-    const item = c.items.find((i) => i.code === step.itemCode);
-    return item?.decision ? { itemCode: item.code, outcome: item.decision.outcome } : undefined;
   }
 }
 

@@ -22,7 +22,7 @@ export interface RegisterProjectInput {
 
 function projectIndexes(p: Project): IndexEntry[] {
   return [
-    { index: 'applicant', key: p.owner.creditCode, sort: `${p.createdAt}#${p.id}` },
+    { index: 'applicant', key: `project:${p.owner.creditCode}`, sort: `${p.createdAt}#${p.id}` },
     { index: 'status', key: `project:${p.admission.status}`, sort: `${p.createdAt}#${p.id}` },
   ];
 }
@@ -110,7 +110,7 @@ export class ProjectService {
     if (actor.role !== 'applicant') authorize(actor, 'project.read');
     const page =
       actor.role === 'applicant'
-        ? await this.deps.store.query('applicant', actor.creditCode ?? '', {
+        ? await this.deps.store.query('applicant', `project:${actor.creditCode ?? ''}`, {
             descending: true,
             ...pageOpts(options),
           })
@@ -118,7 +118,7 @@ export class ProjectService {
             descending: true,
             ...pageOpts(options),
           });
-    const ids = page.items.filter((h) => h.kind === 'project').map((h) => h.id);
+    const ids = page.items.map((h) => h.id);
     const items = await this.deps.store.getMany<Project>('project', ids);
     return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
   }

@@ -1,11 +1,10 @@
 import type { StageCase } from '../domain/model.js';
+import { stepOutcome, type WorkflowStep } from '../domain/stage-case.js';
 import type { WorkflowTaskHandler, WorkflowTaskRequest } from '../ports/workflow.js';
 import type { CaseService } from './cases.js';
 import type { Deps } from './deps.js';
 import { nowIso } from './unit-of-work.js';
 import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
-
-type Step = Parameters<CaseService['stepOutcome']>[1];
 
 /**
  * What the state machine's Task states do. Callback steps register their token under a business
@@ -15,7 +14,7 @@ type Step = Parameters<CaseService['stepOutcome']>[1];
 export function createWorkflowTasks(deps: Deps, cases: CaseService): WorkflowTaskHandler {
   const callbacks = new WorkflowCallbacks(deps);
 
-  async function awaitStep(key: string, caseId: string, token: string, step: Step): Promise<unknown> {
+  async function awaitStep(key: string, caseId: string, token: string, step: WorkflowStep): Promise<unknown> {
     const record = await deps.store.putTaskToken({ key, caseId, token, updatedAt: nowIso(deps) });
     if (record.status === 'completed') {
       await deps.workflow.sendTaskSuccess(token, record.output);
@@ -27,11 +26,12 @@ export function createWorkflowTasks(deps: Deps, cases: CaseService): WorkflowTas
       return { waiting: false };
     }
     const found = await deps.store.get<StageCase>('stageCase', caseId);
-    if (found?.value.status === 'terminated') {
+    if (!found) return { waiting: true };
+    if (found.value.status === 'terminated') {
       await callbacks.failAll(caseId, 'CaseTerminated', found.value.terminationReason ?? '');
       return { waiting: false };
     }
-    const outcome = await cases.stepOutcome(caseId, step);
+    const outcome = stepOutcome(found.value, step);
     if (outcome !== undefined) {
       await callbacks.settleAndSend(key, token, outcome);
       return { waiting: false };

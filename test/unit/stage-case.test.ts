@@ -113,7 +113,9 @@ describe('智能预审 pre-review', () => {
       mat('bogusMaterial', '2025-09-26'),
     ];
     const err = expectDomainError(() => preReview(province, items, materials), 'UNKNOWN_MATERIAL', 'invalid');
-    expect(err.details).toEqual({ materialCode: 'bogusMaterial' });
+    // the position, never the submitted text
+    expect(err.messageZh).toContain(`第 ${materials.length} 项`);
+    expect(err.messageZh).not.toContain('bogusMaterial');
   });
 
   it('refuses the same material twice', () => {
