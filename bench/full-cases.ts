@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 /**
  * 1. Full 15-item cases per minute through the local runtime: real SQLite file, local ASL runner,
  * real HTTP server on port 0, signed tokens. Each case: applicant submits, window accepts, each
@@ -49,9 +50,15 @@ export async function fullCases(): Promise<FullCasesResult> {
   const items = benchItems(province);
   const materials = benchMaterials(province);
   const dir = tempDir('gc-bench-full-');
-  const runtime = await startProvince({ province, dataDir: dir.path, port: 0, sweepEveryMs: 0 });
+  const runtime = await startProvince({
+    province,
+    dataDir: dir.path,
+    peersDir: join(dir.path, 'peers'),
+    port: 0,
+    sweepEveryMs: 0,
+  });
   try {
-    const tokens = await signTokens(runtime.signer, province);
+    const tokens = await signTokens(runtime.tokens, province);
     const projects = await admittedProjects(runtime.services, count);
     const client = new Client(runtime.url);
     let polls = 0;

@@ -4,6 +4,7 @@
  * with one route doing one `store.get('stageCase', id)` on the same SQLite store.
  */
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { startProvince } from '../functions/local/province-runtime.js';
@@ -66,7 +67,13 @@ export async function latency(): Promise<LatencyResult> {
   const materials = benchMaterials(province);
   const caseCount = Math.max(1, Math.ceil((decisions + warmupDecisions) / items.length));
   const dir = tempDir('gc-bench-latency-');
-  const runtime = await startProvince({ province, dataDir: dir.path, port: 0, sweepEveryMs: 0 });
+  const runtime = await startProvince({
+    province,
+    dataDir: dir.path,
+    peersDir: join(dir.path, 'peers'),
+    port: 0,
+    sweepEveryMs: 0,
+  });
   const baselineApp = new Hono();
   baselineApp.get('/cases/:id', async (c) => {
     const found = await runtime.store.get('stageCase', c.req.param('id'));
@@ -82,7 +89,7 @@ export async function latency(): Promise<LatencyResult> {
     const baselineUrl = `http://127.0.0.1:${(baselineServer.address() as AddressInfo).port}`;
 
     // Prepare open items: submitted and accepted cases, every item's workflow step waiting.
-    const tokens = await signTokens(runtime.signer, province);
+    const tokens = await signTokens(runtime.tokens, province);
     const projects = await admittedProjects(runtime.services, caseCount);
     const caseIds: string[] = [];
     for (const projectId of projects) {

@@ -5,8 +5,11 @@
  * Repeated BENCH_STORE_CASES times (default 3) to show the figures are stable.
  */
 import { join } from 'node:path';
+import { FileBlobStore } from '../shared/adapters/blobs/file-blob-store.js';
 import { LocalEventBus } from '../shared/adapters/local-bus/local-event-bus.js';
 import { LocalWorkflowEngine } from '../shared/adapters/local-workflow/local-workflow.js';
+import { HttpPeerDirectory } from '../shared/adapters/peers/http-peer-directory.js';
+import { loadOrCreateLocalSigner } from '../shared/adapters/signing/local-signer.js';
 import { SqliteStore } from '../shared/adapters/sqlite/sqlite-store.js';
 import { systemClock, timeSortableIds } from '../shared/adapters/system/system-clock.js';
 import type { Change, IdempotencyRecord, Store } from '../shared/ports/store.js';
@@ -114,6 +117,7 @@ export async function storeWrites(): Promise<StoreWritesResult> {
   const real = SqliteStore.open(join(dir.path, 'store.db'));
   let counts = new Counts();
   const store = countingStore(real, () => counts);
+  const signer = await loadOrCreateLocalSigner(join(dir.path, 'result-signing-key.pem'));
   let services: Services | undefined;
   const workflow = new LocalWorkflowEngine({
     tasks: { handle: (r) => services!.workflowTasks.handle(r) },
@@ -126,6 +130,9 @@ export async function storeWrites(): Promise<StoreWritesResult> {
     events: new LocalEventBus(),
     clock: systemClock,
     ids: timeSortableIds,
+    signer,
+    blobs: new FileBlobStore(join(dir.path, 'blobs')),
+    peers: new HttpPeerDirectory(province.code, signer, () => undefined),
   });
   const perCase: { counts: Counts; states: string[] }[] = [];
   try {

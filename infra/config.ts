@@ -24,11 +24,25 @@ export function partitionOf(regionName: string): Partition {
   return regionName.startsWith('cn-') ? 'aws-cn' : 'aws';
 }
 
+// The partner's public signing key (SPKI PEM): what its events and material requests must verify
+// against. Optional only because a key exists once the partner's stack is deployed (its API serves
+// it); until it is set here, everything from that partner is refused and recorded as unknownKey.
+const publicKeyPem = z
+  .string()
+  .trim()
+  .regex(
+    /^-----BEGIN PUBLIC KEY-----\s+[A-Za-z0-9+/=\s]+-----END PUBLIC KEY-----$/,
+    'expected a public key in SPKI PEM form (-----BEGIN PUBLIC KEY-----)',
+  );
+
 const partnerSchema = z.strictObject({
   code: provinceCode,
   account,
   region,
   partition: z.enum(PARTITIONS).optional(),
+  /** base URL of the partner's HTTP API, where shared material content is fetched */
+  apiUrl: z.url({ protocol: /^https$/ }),
+  publicKeyPem: publicKeyPem.optional(),
 });
 
 const identitySchema = z.strictObject({
@@ -94,6 +108,25 @@ export const deploymentsSchema = z.array(provinceDeploymentSchema).superRefine((
       ctx.addIssue({ code: 'custom', path: [i, 'province'], message: `duplicate ${d.province}` });
     seen.add(d.province);
   });
+  // Links between provinces configured in the same list must agree on both ends, or events are
+  // forwarded to a bus that does not exist or that refuses them, which shows only at run time.
+  const byCode = new Map(list.map((d) => [d.province, d]));
+  list.forEach((d, i) => {
+    d.partners.forEach((p, j) => {
+      const other = byCode.get(p.code);
+      if (!other) return;
+      const problem = (message: string) =>
+        ctx.addIssue({ code: 'custom', path: [i, 'partners', j], message });
+      if (other.region !== p.region)
+        problem(`partner ${p.code} is deployed in ${other.region}, not ${p.region}`);
+      if (!other.account)
+        problem(`partner ${p.code} has no account configured, so its stack may land elsewhere`);
+      else if (other.account !== p.account)
+        problem(`partner ${p.code} is deployed in account ${other.account}, not ${p.account}`);
+      if (!other.partners.some((back) => back.code === d.province))
+        problem(`partner ${p.code} does not list ${d.province} among its partners`);
+    });
+  });
 });
 
 export class DeploymentConfigError extends Error {
@@ -130,6 +163,25 @@ export function eventBusArn(partner: {
 }): string {
   const partition = partner.partition ?? partitionOf(partner.region);
   return `arn:${partition}:events:${partner.region}:${partner.account}:event-bus/${eventBusName(partner.code)}`;
+}
+
+/**
+ * The PARTNERS variable of the functions that talk to partners: code → where to fetch shared
+ * material content and, when pinned in config, the key their signatures must verify against.
+ */
+export function partnersEnvironment(partners: PartnerLink[]): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      partners.map((p) => [
+        p.code,
+        { apiUrl: p.apiUrl, ...(p.publicKeyPem ? { publicKeyPem: p.publicKeyPem } : {}) },
+      ]),
+    ),
+  );
+}
+
+export function signingKeyAlias(provinceCodeValue: string): string {
+  return `alias/green-channel-${provinceCodeValue}-signing`;
 }
 
 export function stackName(provinceCodeValue: string): string {

@@ -1,10 +1,16 @@
-import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { ProvinceDeployment } from './config.js';
+import { type ProvinceDeployment, partnersEnvironment } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
 import { DataTable } from './constructs/data-table.js';
 import { Events } from './constructs/events.js';
+import { MaterialBucket } from './constructs/material-bucket.js';
+import { OutboxRelay } from './constructs/outbox-relay.js';
+import { PartnerReceiver } from './constructs/partner-receiver.js';
+import { SigningKey } from './constructs/signing-key.js';
 import { Sweeper } from './constructs/sweeper.js';
 import { Workflow } from './constructs/workflow.js';
 
@@ -14,8 +20,9 @@ export interface ProvinceStackProps extends StackProps {
 
 /**
  * One province's deployment: the HTTP API, the stage-case workflow, the single table, the bus and
- * the sweeper. Every function gets the same wiring variables (functions/aws/compose.ts reads them)
- * and only the permissions its role needs.
+ * its links to partner provinces, the signing key, the material bucket, the sweeper and the outbox
+ * relay. Every function gets the same wiring variables (functions/aws/compose.ts reads them) and
+ * only the permissions its role needs.
  */
 export class ProvinceStack extends Stack {
   readonly api: Api;
@@ -23,6 +30,11 @@ export class ProvinceStack extends Stack {
   readonly data: DataTable;
   readonly events: Events;
   readonly sweeper: Sweeper;
+  readonly signing: SigningKey;
+  readonly materials: MaterialBucket;
+  readonly relay: OutboxRelay;
+  /** only when partners are configured */
+  readonly receiver: PartnerReceiver | undefined;
 
   constructor(scope: Construct, id: string, props: ProvinceStackProps) {
     super(scope, id, props);
@@ -31,31 +43,84 @@ export class ProvinceStack extends Stack {
 
     this.data = new DataTable(this, 'Data');
     this.events = new Events(this, 'Events', { province, partners: deployment.partners });
+    this.signing = new SigningKey(this, 'Signing', { province });
+    this.materials = new MaterialBucket(this, 'Materials');
 
     const environment = {
       PROVINCE: province,
       TABLE_NAME: this.data.table.tableName,
       EVENT_BUS_NAME: this.events.bus.eventBusName,
+      // Every function can build the whole Deps; only the roles below decide what each may do.
+      SIGNING_KEY_ID: this.signing.key.keyArn,
+      BLOB_BUCKET: this.materials.bucket.bucketName,
+      PARTNERS: partnersEnvironment(deployment.partners),
     };
     this.workflow = new Workflow(this, 'Workflow', { province, environment });
     const wired = { ...environment, STATE_MACHINE_ARN: this.workflow.stateMachineArn };
 
     this.api = new Api(this, 'Api', { province, identity: deployment.identity, environment: wired });
     this.sweeper = new Sweeper(this, 'Sweeper', { province, environment: wired });
+    this.relay = new OutboxRelay(this, 'OutboxRelay', { province, environment: wired });
+    this.receiver =
+      deployment.partners.length > 0
+        ? new PartnerReceiver(this, 'PartnerReceiver', {
+            province,
+            bus: this.events.bus,
+            partners: deployment.partners.map((p) => p.code),
+            environment: wired,
+          })
+        : undefined;
 
-    for (const fn of [this.api.handler, this.workflow.taskFunction, this.sweeper.handler]) {
+    // Store and own bus: every function commits changes with their events (transactional outbox)
+    // and may publish what it committed.
+    const all: IFunction[] = [
+      this.api.handler,
+      this.workflow.taskFunction,
+      this.sweeper.handler,
+      this.relay.handler,
+      ...(this.receiver ? [this.receiver.handler] : []),
+    ];
+    for (const fn of all) {
       this.data.table.grantReadWriteData(fn);
       this.events.bus.grantPutEventsTo(fn);
     }
+    // Cases are started and callbacks completed from the API and the sweeper only.
     this.workflow.grantDrive(this.api.handler);
     this.workflow.grantDrive(this.sweeper.handler);
+    // A partner's result recognised here completes the waiting item callbacks (互认); it starts nothing.
+    if (this.receiver) this.workflow.stateMachine.grantTaskResponse(this.receiver.handler);
+    // Results are signed where they are committed (API decisions, workflow tasks); the API also
+    // serves the public key to partners. The relay publishes what is already signed.
+    this.signing.grantSign(this.api.handler);
+    this.signing.grantSign(this.workflow.taskFunction);
+    // Material content is uploaded and served (to partners too) through the API only.
+    this.materials.grantReadPut(this.api.handler);
 
     if (deployment.alarmEmail) {
+      const deadLetterQueues: Record<string, IQueue> = {};
+      if (this.events.forwardDeadLetters) deadLetterQueues.Forward = this.events.forwardDeadLetters;
+      if (this.receiver) deadLetterQueues.PartnerEvents = this.receiver.deadLetters;
       new Alarms(this, 'Alarms', {
         email: deployment.alarmEmail,
-        functions: { Api: this.api.handler, Task: this.workflow.taskFunction, Sweeper: this.sweeper.handler },
+        functions: {
+          Api: this.api.handler,
+          Task: this.workflow.taskFunction,
+          Sweeper: this.sweeper.handler,
+          OutboxRelay: this.relay.handler,
+          ...(this.receiver ? { PartnerEvents: this.receiver.handler } : {}),
+        },
         stateMachine: this.workflow.stateMachine,
+        deadLetterQueues,
       });
+    }
+
+    const unpinned = deployment.partners.filter((p) => !p.publicKeyPem).map((p) => p.code);
+    if (unpinned.length > 0) {
+      // Info, not a warning: the first deployment of linked provinces necessarily lacks the keys.
+      Annotations.of(this).addInfo(
+        `no publicKeyPem configured for partner(s) ${unpinned.join(', ')}: their events and material ` +
+          'requests are refused until their public keys are added to the deployment config',
+      );
     }
 
     Tags.of(this).add('application', 'green-channel');

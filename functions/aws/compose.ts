@@ -1,14 +1,25 @@
 /**
- * The AWS composition root: the same services as locally, wired to DynamoDB, Step Functions and
- * EventBridge. Configuration comes from the environment the CDK stack sets (infra/province-stack.ts).
+ * The AWS composition root: the same services as locally, wired to DynamoDB, Step Functions,
+ * EventBridge, KMS (signing) and S3 (material content). Configuration comes from the environment
+ * the CDK stack sets (infra/province-stack.ts).
  * Nothing here may import the embedded SQLite store: it is a native module the Lambda bundle lacks.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { S3BlobStore } from '../../shared/adapters/blobs/s3-blob-store.js';
 import { DynamoDbStore } from '../../shared/adapters/dynamodb/dynamodb-store.js';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge/eventbridge-publisher.js';
+import {
+  configResolver,
+  HttpPeerDirectory,
+  type PeerAddress,
+} from '../../shared/adapters/peers/http-peer-directory.js';
 import { StepFunctionsWorkflowEngine } from '../../shared/adapters/sfn/sfn-workflow.js';
+import { KmsSigner } from '../../shared/adapters/signing/kms-signer.js';
 import { systemClock, timeSortableIds } from '../../shared/adapters/system/system-clock.js';
 import { loadProvince } from '../../shared/config/provinces/index.js';
 import type { Deps } from '../../shared/services/deps.js';
@@ -23,11 +34,45 @@ export function requireEnv<K extends string>(env: Env, names: readonly K[]): Rec
   return Object.fromEntries(names.map((n) => [n, env[n]])) as Record<K, string>;
 }
 
-export const DEPS_ENV = ['PROVINCE', 'TABLE_NAME', 'STATE_MACHINE_ARN', 'EVENT_BUS_NAME'] as const;
+export const DEPS_ENV = [
+  'PROVINCE',
+  'TABLE_NAME',
+  'STATE_MACHINE_ARN',
+  'EVENT_BUS_NAME',
+  'SIGNING_KEY_ID',
+  'BLOB_BUCKET',
+  'PARTNERS',
+] as const;
+
+/** PARTNERS as infra/config.ts partnersEnvironment writes it: code → { apiUrl, publicKeyPem? }. */
+const partnersEnvSchema = z.record(
+  z.string().regex(/^[A-Z]{2}$/),
+  z.object({ apiUrl: z.url(), publicKeyPem: z.string().optional() }),
+);
+
+export function parsePartnersEnv(text: string): Record<string, PeerAddress> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new Error('PARTNERS is not valid JSON');
+  }
+  const parsed = partnersEnvSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`PARTNERS is malformed: ${parsed.error.message}`);
+  return Object.fromEntries(
+    Object.entries(parsed.data).map(([code, p]) => [
+      code,
+      // no trailing slash: the directory appends absolute paths
+      { url: p.apiUrl.replace(/\/+$/, ''), ...(p.publicKeyPem ? { publicKeyPem: p.publicKeyPem } : {}) },
+    ]),
+  );
+}
 
 export function createAwsDeps(env: Env = process.env): Deps {
   const vars = requireEnv(env, DEPS_ENV);
-  // Region and credentials come from the Lambda environment (AWS_REGION and the role).
+  // Region and credentials come from the Lambda environment (AWS_REGION and the role). The clients
+  // connect lazily: a function whose role lacks KMS or S3 rights simply never calls them.
+  const signer = new KmsSigner({ client: new KMSClient({}), keyId: vars.SIGNING_KEY_ID });
   return {
     province: loadProvince(vars.PROVINCE),
     store: new DynamoDbStore({ client: new DynamoDBClient({}), tableName: vars.TABLE_NAME }),
@@ -38,6 +83,9 @@ export function createAwsDeps(env: Env = process.env): Deps {
     events: new EventBridgePublisher({ client: new EventBridgeClient({}), busName: vars.EVENT_BUS_NAME }),
     clock: systemClock,
     ids: timeSortableIds,
+    signer,
+    blobs: new S3BlobStore({ client: new S3Client({}), bucket: vars.BLOB_BUCKET }),
+    peers: new HttpPeerDirectory(vars.PROVINCE, signer, configResolver(parsePartnersEnv(vars.PARTNERS))),
   };
 }
 

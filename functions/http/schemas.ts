@@ -177,3 +177,11 @@ export const stageCaseResponse = z
   .openapi('StageCase');
 
 export const looseObject = z.object({}).passthrough();
+
+export const shareMaterialBody = z
+  .object({
+    materialCode: z.string().min(1).max(64),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, '应为 64 位小写十六进制 SHA-256 摘要'),
+  })
+  .strict()
+  .openapi('ShareMaterial');

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FileBlobStore } from '../../shared/adapters/blobs/file-blob-store.js';
 import { LocalEventBus } from '../../shared/adapters/local-bus/local-event-bus.js';
+import { folderResolver, HttpPeerDirectory } from '../../shared/adapters/peers/http-peer-directory.js';
+import { loadOrCreateLocalSigner } from '../../shared/adapters/signing/local-signer.js';
 import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
 import { systemClock, timeSortableIds } from '../../shared/adapters/system/system-clock.js';
 import { loadProvince } from '../../shared/config/provinces/index.js';
@@ -22,7 +25,9 @@ async function main() {
   });
   const [command, year, file] = positionals;
   const province = loadProvince(values.province);
-  const store = SqliteStore.open(join(resolve(values.data), province.code, 'store.db'));
+  const dataDir = join(resolve(values.data), province.code);
+  const store = SqliteStore.open(join(dataDir, 'store.db'));
+  const signer = await loadOrCreateLocalSigner(join(dataDir, 'result-signing-key.pem'));
   // Nothing here starts a workflow; a workflow call would be a bug.
   const noWorkflow: WorkflowEngine = {
     start: async () => {},
@@ -36,6 +41,9 @@ async function main() {
     events: new LocalEventBus(),
     clock: systemClock,
     ids: timeSortableIds,
+    signer,
+    blobs: new FileBlobStore(join(dataDir, 'blobs')),
+    peers: new HttpPeerDirectory(province.code, signer, folderResolver(join(resolve(values.data), 'peers'))),
   });
   const admin = { actor: { id: 'cli-admin', name: '命令行管理员', role: 'admin' as const } };
   try {

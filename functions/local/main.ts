@@ -1,21 +1,24 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import '../../shared/adapters/local-workflow/promise-with-resolvers.js';
 import { defaultProvinces, loadProvince } from '../../shared/config/provinces/index.js';
-import { demoActors } from './demo-actors.js';
-import { type ProvinceRuntime, startProvince } from './province-runtime.js';
-import { seedProvince } from './seed.js';
 
-const USAGE = `用法: npm start -- [--wipe] [--data 目录] [--port 起始端口] [--provinces JS,ZJ]
+const USAGE = `用法: npm start -- [--wipe] [--data 目录] [--port 起始端口] [--provinces JS,ZJ,SH]
   --wipe        删除数据目录后重新开始（重新生成演示数据）
   --data        数据目录（默认 ./data）
-  --port        第一个省份的端口（默认 8701，其余依次加一）
+  --port        第一个省份的端口（默认 8701，其余依次加一；0 为随机端口）
   --provinces   启动的省份代码（默认全部已配置省份）
   --sweep-ms    时限巡检间隔毫秒（默认 60000）`;
 
-const TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/** A province that crashes is restarted after this delay; repeated crashes back off. */
+const RESTART_DELAY_MS = 1_000;
+const PROVINCE_ENTRY = new URL('./province-main.ts', import.meta.url).pathname;
 
+/**
+ * `npm start`: runs every configured province as its own process, so one province's crash or
+ * restart leaves the others running, and restarts a province that crashed.
+ */
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -40,70 +43,63 @@ async function main() {
     .split(',')
     .map((c) => c.trim().toUpperCase())
     .filter(Boolean);
-  const runtimes: ProvinceRuntime[] = [];
-  for (const [i, code] of codes.entries()) {
-    const province = loadProvince(code);
-    const dataDir = join(dataRoot, province.code);
-    const firstStart = !existsSync(join(dataDir, 'store.db'));
-    const runtime = await startProvince({
-      province,
-      dataDir,
-      port: Number(values.port) + i,
-      sweepEveryMs: Number(values['sweep-ms']),
+  for (const code of codes) loadProvince(code); // fail fast on an unknown or invalid province
+
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+  const basePort = Number(values.port);
+
+  const start = (code: string, index: number, crashes: number) =>
+    new Promise<void>((ready) => {
+      const child = fork(
+        PROVINCE_ENTRY,
+        [
+          '--province',
+          code,
+          '--data',
+          dataRoot,
+          '--port',
+          String(basePort === 0 ? 0 : basePort + index),
+          '--sweep-ms',
+          values['sweep-ms'],
+        ],
+        { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+      );
+      children.set(code, child);
+      child.on('message', (m: { ready?: string }) => {
+        if (m.ready) ready();
+      });
+      child.on('exit', (exitCode, signal) => {
+        children.delete(code);
+        ready();
+        if (stopping) return;
+        const delay = RESTART_DELAY_MS * 2 ** Math.min(crashes, 5);
+        console.error(
+          `[${code}] 进程退出（${signal ?? exitCode}），${delay / 1000} 秒后重启；其他省份不受影响`,
+        );
+        setTimeout(() => void start(code, index, crashes + 1), delay);
+      });
     });
-    runtimes.push(runtime);
-    const resumed = await runtime.resume();
-    if (firstStart) {
-      const seeded = await seedProvince(runtime.services);
-      console.log(`[${province.code}] 已生成演示数据：${seeded.projects} 个项目，${seeded.cases} 个办件`);
-    } else if (resumed > 0) {
-      console.log(`[${province.code}] 已恢复 ${resumed} 个办理中的流程`);
-    }
-    const tokens: Record<string, { name: string; role: string; token: string }> = {};
-    for (const actor of demoActors(province)) {
-      tokens[actor.id] = {
-        name: actor.name,
-        role: actor.role,
-        token: await runtime.signer.sign(actor, TOKEN_TTL_SECONDS),
-      };
-    }
-    writeFileSync(join(dataDir, 'tokens.json'), `${JSON.stringify(tokens, null, 2)}\n`);
-    printProvince(runtime, tokens, join(dataDir, 'tokens.json'));
-  }
 
-  const shutdown = async (signal: string) => {
-    console.log(`\n收到 ${signal}，正在停止…`);
-    await Promise.allSettled(runtimes.map((r) => r.stop()));
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  console.log('\n全部省份已就绪。按 Ctrl+C 停止；数据保留在数据目录，下次启动继续。');
-}
-
-function printProvince(
-  runtime: ProvinceRuntime,
-  tokens: Record<string, { name: string; role: string; token: string }>,
-  tokenFile: string,
-) {
-  const { province, url } = runtime;
-  console.log(`\n=== ${province.name}（${province.code}）===`);
-  console.log(`  API:       ${url}`);
-  console.log(`  接口文档:  ${url}/docs`);
-  console.log(`  OpenAPI:   ${url}/openapi.json`);
-  console.log(`  登录令牌（Authorization: Bearer <令牌>），全部令牌见 ${tokenFile}：`);
-  const shown = new Set(['applicant', 'windowOfficer', 'supervisor', 'auditor', 'admin']);
-  let reviewerShown = false;
-  for (const [id, t] of Object.entries(tokens)) {
-    if (t.role === 'reviewer') {
-      if (reviewerShown) continue;
-      reviewerShown = true;
-    } else if (!shown.has(t.role)) continue;
-    console.log(`  - ${t.name} [${t.role}] ${id}\n    ${t.token}`);
-  }
+  await Promise.all(codes.map((code, i) => start(code, i, 0)));
   console.log(
-    `  示例: curl -H "Authorization: Bearer $(node -e "console.log(require('${tokenFile}')['${province.code.toLowerCase()}-window-1'].token)")" ${url}/acceptance-queue`,
+    `\n全部省份已就绪（${codes.join('、')}）。按 Ctrl+C 停止；数据保留在 ${dataRoot}，下次启动继续。`,
   );
+
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n收到 ${signal}，正在停止全部省份…`);
+    for (const child of children.values()) child.kill('SIGTERM');
+    const check = setInterval(() => {
+      if (children.size === 0) {
+        clearInterval(check);
+        process.exit(0);
+      }
+    }, 50);
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((err) => {

@@ -2,27 +2,44 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { FileBlobStore } from '../../shared/adapters/blobs/file-blob-store.js';
 import { LocalEventBus } from '../../shared/adapters/local-bus/local-event-bus.js';
 import { LocalWorkflowEngine } from '../../shared/adapters/local-workflow/local-workflow.js';
+import {
+  folderResolver,
+  HttpPeerDirectory,
+  type PeerResolver,
+  registerInFolder,
+} from '../../shared/adapters/peers/http-peer-directory.js';
+import { loadOrCreateLocalSigner } from '../../shared/adapters/signing/local-signer.js';
 import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
 import { systemClock, timeSortableIds } from '../../shared/adapters/system/system-clock.js';
 import type { ProvinceConfig } from '../../shared/config/province-config.js';
+import { forwardPattern } from '../../shared/domain/cross-province-rules.js';
 import type { Clock } from '../../shared/ports/runtime.js';
+import type { Signer } from '../../shared/ports/signer.js';
 import type { Deps } from '../../shared/services/deps.js';
 import { createServices, type Services } from '../../shared/services/index.js';
+import { kickRelay, relayIdle } from '../../shared/services/unit-of-work.js';
 import { createApp } from '../http/app.js';
 import { createLocalSigner } from '../http/auth.js';
 
 export interface ProvinceRuntimeOptions {
   province: ProvinceConfig;
-  /** folder for this province's store and signing key */
+  /** folder for this province's store, keys and material content */
   dataDir: string;
+  /** folder where the local provinces publish their address and public key to each other */
+  peersDir: string;
   /** 0 picks a free port */
   port: number;
   host?: string;
   clock?: Clock;
   /** how often the deadline sweeper runs; 0 disables the timer (it can still run on demand) */
   sweepEveryMs?: number;
+  /** how often the outbox relay retries what could not be published at once */
+  relayEveryMs?: number;
+  /** overrides how partners are found (tests); defaults to the peers folder */
+  peerResolver?: PeerResolver;
 }
 
 export interface ProvinceRuntime {
@@ -32,7 +49,10 @@ export interface ProvinceRuntime {
   store: SqliteStore;
   workflow: LocalWorkflowEngine;
   bus: LocalEventBus;
-  signer: Awaited<ReturnType<typeof createLocalSigner>>;
+  /** signs sign-in tokens (JWT) for the demo users */
+  tokens: Awaited<ReturnType<typeof createLocalSigner>>;
+  /** signs what the province sends to partners */
+  resultSigner: Signer;
   /** re-enters the workflow of every case that has not finished it */
   resume(): Promise<number>;
   stop(): Promise<void>;
@@ -41,12 +61,28 @@ export interface ProvinceRuntime {
 export const TOKEN_AUDIENCE = 'green-channel';
 export const tokenIssuer = (code: string) => `green-channel-local-${code}`;
 
-/** One province on one machine: embedded store, in-process ASL runner, local bus, sweeper, HTTP. */
+/**
+ * One province on one machine: embedded store, in-process ASL runner, local bus whose rules
+ * forward cross-province events to partners over HTTP, outbox relay, sweeper, HTTP API.
+ */
 export async function startProvince(options: ProvinceRuntimeOptions): Promise<ProvinceRuntime> {
   const { province } = options;
   mkdirSync(options.dataDir, { recursive: true });
   const store = SqliteStore.open(join(options.dataDir, 'store.db'));
+  const resultSigner = await loadOrCreateLocalSigner(join(options.dataDir, 'result-signing-key.pem'));
+  const peers = new HttpPeerDirectory(
+    province.code,
+    resultSigner,
+    options.peerResolver ?? folderResolver(options.peersDir),
+  );
   const bus = new LocalEventBus();
+  for (const partner of province.partners) {
+    bus.addRule(
+      `forward-to-${partner.code}`,
+      forwardPattern(province.code, partner.code),
+      peers.forwardTo(partner.code),
+    );
+  }
   let services: Services | undefined;
   const workflow = new LocalWorkflowEngine({
     tasks: { handle: (request) => services!.workflowTasks.handle(request) },
@@ -59,14 +95,17 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     events: bus,
     clock: options.clock ?? systemClock,
     ids: timeSortableIds,
+    signer: resultSigner,
+    blobs: new FileBlobStore(join(options.dataDir, 'blobs')),
+    peers,
   };
   services = createServices(deps);
-  const signer = await createLocalSigner({
+  const tokens = await createLocalSigner({
     keyFile: join(options.dataDir, 'signing-key.json'),
     issuer: tokenIssuer(province.code),
     audience: TOKEN_AUDIENCE,
   });
-  const app = createApp(services, { verifier: signer.verifier() });
+  const app = createApp(services, { verifier: tokens.verifier() });
 
   const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host ?? '127.0.0.1' });
   await new Promise<void>((resolve, reject) => {
@@ -75,31 +114,43 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
   });
   const address = server.address() as AddressInfo;
   const url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+  registerInFolder(options.peersDir, province.code, {
+    url,
+    publicKeyPem: await resultSigner.publicKeyPem(),
+    keyId: resultSigner.keyId,
+  });
 
-  const runtime: ProvinceRuntime = {
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, what: string, run: () => Promise<unknown>) => {
+    if (ms <= 0) return;
+    const timer = setInterval(() => {
+      run().catch((err) => console.error(`[${province.code}] ${what} failed`, err));
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+  every(options.sweepEveryMs ?? 60_000, 'sweep', () => services!.sweep());
+  every(options.relayEveryMs ?? 1_000, 'outbox relay', async () => kickRelay(deps));
+
+  return {
     province,
     url,
     services,
     store,
     workflow,
     bus,
-    signer,
+    tokens,
+    resultSigner,
     resume: () => services!.resumeWorkflows(),
     async stop() {
-      if (timer) clearInterval(timer);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const timer of timers) clearInterval(timer);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // idle keep-alive connections would otherwise hold the port for seconds
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
       await workflow.stop();
+      await relayIdle(deps);
       await store.close();
     },
   };
-
-  let timer: NodeJS.Timeout | undefined;
-  const every = options.sweepEveryMs ?? 60_000;
-  if (every > 0) {
-    timer = setInterval(() => {
-      services!.sweep().catch((err) => console.error(`[${province.code}] sweep failed`, err));
-    }, every);
-    timer.unref();
-  }
-  return runtime;
 }

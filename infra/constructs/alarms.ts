@@ -4,6 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
@@ -11,6 +12,8 @@ export interface AlarmsProps {
   email: string;
   functions: Record<string, IFunction>;
   stateMachine: IStateMachine;
+  /** dead-letter queues: any message in one is an event that was lost to its receiver */
+  deadLetterQueues?: Record<string, IQueue>;
 }
 
 /** Operators hear about failing functions and workflows by mail; only built when an address is set. */
@@ -36,6 +39,13 @@ export class Alarms extends Construct {
     };
     for (const [name, fn] of Object.entries(props.functions)) {
       alarm(`${name}Errors`, fn.metricErrors({ period: Duration.minutes(5) }), `${name} Lambda errors`);
+    }
+    for (const [name, queue] of Object.entries(props.deadLetterQueues ?? {})) {
+      alarm(
+        `${name}DeadLetters`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        `${name}: events in the dead-letter queue`,
+      );
     }
     alarm(
       'WorkflowFailed',

@@ -1,8 +1,14 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  CROSS_PROVINCE_EVENT_TYPES,
+  eventSource,
+  forwardPattern,
+} from '../../shared/domain/cross-province-rules.js';
 import { eventBusArn, eventBusName, type PartnerLink } from '../config.js';
 
 export interface EventsProps {
@@ -10,37 +16,46 @@ export interface EventsProps {
   partners: PartnerLink[];
 }
 
-/** The EventBridge `source` of events published by a province (see EventBridgePublisher). */
-export function eventSource(province: string): string {
-  return `green-channel.${province}`;
-}
-
 /**
  * The province's bus and its links to partner provinces. Peer buses are addressed by ARNs built
- * from config (no lookups), so each province's stack deploys on its own.
+ * from config (no lookups), so each province's stack deploys on its own. The rule patterns come
+ * from shared/domain/cross-province-rules.ts, the same ones the local bus evaluates.
  */
 export class Events extends Construct {
   readonly bus: EventBus;
+  /** events a forwarding rule could not deliver to a partner's bus (after EventBridge's retries) */
+  readonly forwardDeadLetters: Queue | undefined;
 
   constructor(scope: Construct, id: string, props: EventsProps) {
     super(scope, id);
     this.bus = new EventBus(this, 'Bus', { eventBusName: eventBusName(props.province) });
+    if (props.partners.length === 0) return;
 
+    this.forwardDeadLetters = new Queue(this, 'ForwardDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    const account = Stack.of(this).account;
     for (const partner of props.partners) {
-      // Outbound: only events this province published itself, so a partner's events that arrived
-      // here are never sent back (no loops between linked buses).
+      // Outbound: only the cross-province events this province published itself and addressed to
+      // this partner; a partner's events that arrived here are never sent back (no loops). The
+      // target gets a role of its own, allowed to put events on this partner's bus only.
       new Rule(this, `To${partner.code}`, {
         eventBus: this.bus,
-        description: `forward ${props.province} events to partner ${partner.code}`,
-        eventPattern: { source: [eventSource(props.province)] },
+        description: `forward ${props.province} cross-province events to partner ${partner.code}`,
+        eventPattern: forwardPattern(props.province, partner.code),
         targets: [
-          new EventBusTarget(EventBus.fromEventBusArn(this, `${partner.code}Bus`, eventBusArn(partner))),
+          new EventBusTarget(EventBus.fromEventBusArn(this, `${partner.code}Bus`, eventBusArn(partner)), {
+            deadLetterQueue: this.forwardDeadLetters,
+          }),
         ],
       });
-      // Inbound: the partner's forwarding rule puts events on this bus from its own account. The
-      // receiver still verifies each result's signature; the policy only opens the door. A partner
-      // in this very account needs no policy (its role's own permissions suffice).
-      const account = Stack.of(this).account;
+      // Inbound: the partner's forwarding rule puts events on this bus from its own account, and
+      // only events with the partner's own source and a cross-province type. The receiver still
+      // verifies each payload's signature; the policy only opens the door. A partner in this very
+      // account needs no policy (its rule role's own permissions suffice).
       if (!Token.isUnresolved(account) && account === partner.account) continue;
       this.bus.addToResourcePolicy(
         new PolicyStatement({
@@ -48,6 +63,12 @@ export class Events extends Construct {
           principals: [new AccountPrincipal(partner.account)],
           actions: ['events:PutEvents'],
           resources: [this.bus.eventBusArn],
+          conditions: {
+            StringEquals: {
+              'events:source': [eventSource(partner.code)],
+              'events:detail-type': [...CROSS_PROVINCE_EVENT_TYPES],
+            },
+          },
         }),
       );
     }

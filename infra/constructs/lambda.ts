@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** The repository root: entries, lock file and tsconfig are resolved from here, not from cwd. */
@@ -22,6 +23,11 @@ export interface AppFunctionProps {
   environment: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
+  /**
+   * For asynchronously invoked functions (EventBridge targets): how often Lambda retries a failed
+   * invocation, how old an event may get, and where it goes when every attempt failed.
+   */
+  async?: { retryAttempts: number; maxEventAge: Duration; deadLetterQueue: IQueue };
 }
 
 /**
@@ -49,6 +55,7 @@ export class AppFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
       logGroup,
+      ...(props.async ?? {}),
       environment: {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',

@@ -1,5 +1,5 @@
 import { conflict, invalid } from '../domain/errors.js';
-import type { Change } from '../ports/store.js';
+import type { Change, OutboxMessage } from '../ports/store.js';
 
 /** Errors and checks shared by both Store adapters, so the two speak exactly the same contract. */
 
@@ -9,6 +9,10 @@ export function versionConflict(kind: string, id: string, expected: number, actu
 
 export function idempotencyKeyUsed(scope: string, key: string) {
   return conflict('IDEMPOTENCY_KEY_USED', '该幂等键已被使用', { scope, key });
+}
+
+export function outboxDuplicate(id: string) {
+  return conflict('OUTBOX_DUPLICATE', '该事件已在待发布队列中', { id });
 }
 
 export const invalidCursor = () => invalid('INVALID_CURSOR', '分页游标无效');
@@ -44,4 +48,23 @@ export function decodeCursor<T>(cursor: string, accept: (value: unknown) => valu
   }
   if (!accept(parsed)) throw invalidCursor();
   return parsed;
+}
+
+/**
+ * Outbox messages of one commit: ids distinct (a second message with the same id would be the same
+ * event twice, reported as OUTBOX_DUPLICATE like an id already stored), and no U+0000 in the fields
+ * the DynamoDB adapter uses as key parts.
+ */
+export function assertOutbox(messages: OutboxMessage[]): void {
+  const seen = new Set<string>();
+  for (const message of messages) {
+    if (seen.has(message.id)) throw outboxDuplicate(message.id);
+    seen.add(message.id);
+    if ([message.id, message.createdAt, message.nextAttemptAt].some((part) => part.includes('\u0000'))) {
+      throw invalid('INVALID_OUTBOX_MESSAGE', '待发布事件的标识或时间不能包含空字符', { id: message.id });
+    }
+    if (!Number.isInteger(message.attempts) || message.attempts < 0) {
+      throw invalid('INVALID_OUTBOX_MESSAGE', '待发布事件的尝试次数必须为非负整数', { id: message.id });
+    }
+  }
 }

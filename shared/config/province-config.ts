@@ -4,6 +4,7 @@
  * Everything that varies between provinces lives here (DOMAIN.md: "configuration, not code"); it is
  * validated once at start-up so that the services may trust every cross-reference.
  */
+import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { PROJECT_CATEGORIES, STAGES } from '../domain/model.js';
 
@@ -13,6 +14,26 @@ const code = z
   .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, '代码只能由字母、数字、下划线、点和连字符组成，且以字母开头');
 const nameZh = z.string().trim().min(1, '名称不能为空');
 const workingDays = z.number().int().min(1).max(365);
+const provinceCode = z.string().regex(/^[A-Z]{2}$/, '省份代码应为两位大写字母，如 JS');
+
+/** A partner's public signing key: SPKI PEM of an ECDSA P-256 key (what verifies its signed results). */
+const publicKeyPem = z
+  .string()
+  .trim()
+  .regex(/^-----BEGIN PUBLIC KEY-----\s+[A-Za-z0-9+/=\s]+-----END PUBLIC KEY-----$/, {
+    message: '公钥应为 SPKI PEM 格式（-----BEGIN PUBLIC KEY-----）',
+    abort: true,
+  })
+  .refine(isP256PublicKey, '公钥应为 P-256（prime256v1）椭圆曲线公钥');
+
+function isP256PublicKey(pem: string): boolean {
+  try {
+    const key = createPublicKey({ key: pem, format: 'pem', type: 'spki' });
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    return false;
+  }
+}
 
 export const ESCALATION_ROLES = [
   'reviewer',
@@ -68,7 +89,7 @@ const categorySchema = z.enum(PROJECT_CATEGORIES);
 
 export const provinceConfigSchema = z
   .strictObject({
-    code: z.string().regex(/^[A-Z]{2}$/, '省份代码应为两位大写字母，如 JS'),
+    code: provinceCode,
     name: nameZh,
     regionPrefix: z.string().regex(/^\d{2}$/, '行政区划码前缀应为两位数字，如 32'),
     departments: z.array(departmentSchema).min(1),
@@ -116,8 +137,32 @@ export const provinceConfigSchema = z
       .min(1),
     /** the window that receives applications (绿色通道专窗) */
     windowUnit: nameZh,
-    /** partner provinces whose approval results are recognised (互认) */
-    partners: z.array(z.strictObject({ code: z.string().regex(/^[A-Z]{2}$/), name: nameZh })),
+    /** partner provinces whose approval results are recognised (互认); may be empty */
+    partners: z.array(
+      z.strictObject({
+        code: provinceCode,
+        name: nameZh,
+        /**
+         * 合作省份公钥, verifying the partner's signed results. Optional: locally each province
+         * generates its key at first start and the keys are exchanged through the data folder.
+         */
+        publicKeyPem: publicKeyPem.optional(),
+      }),
+    ),
+    /**
+     * 互认目录: which partner items count for which local items. A recognised result spares the
+     * local review of `toItem`; may be empty.
+     */
+    recognition: z.array(
+      z.strictObject({
+        /** the partner that issued the result */
+        fromProvince: provinceCode,
+        /** the item code in the partner's catalogue */
+        fromItem: code,
+        /** the local item the result counts for */
+        toItem: code,
+      }),
+    ),
   })
   .superRefine((cfg, ctx) => {
     const problem = (path: (string | number)[], message: string) =>
@@ -150,6 +195,10 @@ export const provinceConfigSchema = z
       'partners',
       cfg.partners.map((p) => p.code),
     );
+
+    cfg.partners.forEach((p, i) => {
+      if (p.code === cfg.code) problem(['partners', i, 'code'], `合作省份不能是本省自身：${p.code}`);
+    });
 
     const departments = new Set(cfg.departments.map((d) => d.code));
     const materials = new Map(cfg.materials.map((m) => [m.code, m]));
@@ -218,6 +267,27 @@ export const provinceConfigSchema = z
       if (!stage.items.some((ref) => ref.required)) {
         problem(['stages', s, 'items'], `阶段 ${stage.stage} 至少应有一个必办事项`);
       }
+    });
+
+    // 互认目录: only configured partners, only local items, one entry per partner item.
+    const partners = new Set(cfg.partners.map((p) => p.code));
+    const recognised = new Set<string>();
+    cfg.recognition.forEach((r, i) => {
+      if (!partners.has(r.fromProvince)) {
+        problem(
+          ['recognition', i, 'fromProvince'],
+          `互认目录的来源省份 ${r.fromProvince} 不是合作省份（事项 ${r.fromItem}）`,
+        );
+      }
+      if (!items.has(r.toItem)) {
+        problem(
+          ['recognition', i, 'toItem'],
+          `互认目录引用的本省事项 ${r.toItem} 不存在（来源 ${r.fromProvince}/${r.fromItem}）`,
+        );
+      }
+      const pair = `${r.fromProvince}/${r.fromItem}`;
+      if (recognised.has(pair)) problem(['recognition', i, 'fromItem'], `互认目录中 ${pair} 重复`);
+      recognised.add(pair);
     });
 
     const eligible = new Set<string>();

@@ -23,6 +23,9 @@ export const ACTIONS = [
   'calendar.read',
   'calendar.manage',
   'sweep.run',
+  'project.share',
+  'partnerProject.read',
+  'partnerMaterial.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -76,6 +79,11 @@ const RULES: Record<Action, Rule> = {
   'calendar.read': () => true,
   'calendar.manage': role('admin'),
   'sweep.run': role('admin', 'supervisor'),
+  'project.share': owner,
+  // a partner's project is read by the staff who may handle it here, and by its own applicant
+  'partnerProject.read': anyOf(owner, staffReader, role('reviewer')),
+  // shared content only for the reviewers handling a local case of that project
+  'partnerMaterial.read': reviewerOfCase,
 };
 
 export function can(actor: Actor, action: Action, scope: ResourceScope = {}): boolean {
@@ -112,4 +120,7 @@ export const ACTION_NAMES_ZH: Record<Action, string> = {
   'calendar.read': '查看工作日历',
   'calendar.manage': '维护工作日历',
   'sweep.run': '运行时限巡检',
+  'project.share': '共享材料',
+  'partnerProject.read': '查看合作省份项目',
+  'partnerMaterial.read': '查看合作省份共享材料',
 };

@@ -30,6 +30,14 @@ export const EVENT_LABELS_ZH = {
   ItemOverdue: '红灯超期',
   DeadlinesRecomputed: '按新节假日安排重算时限',
   CalendarYearLoaded: '加载节假日安排',
+  ProjectShared: '向合作省份共享项目',
+  ResultIssued: '向合作省份发送审批结果',
+  MaterialShared: '向合作省份共享材料',
+  PartnerProjectShared: '收到合作省份共享的项目',
+  PartnerResultReceived: '收到合作省份的审批结果',
+  PartnerMaterialShared: '收到合作省份共享的材料',
+  InboundEventRejected: '拒收合作省份事件',
+  ItemRecognised: '互认合作省份审批结果',
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS_ZH;

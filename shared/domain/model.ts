@@ -82,6 +82,14 @@ export interface Project {
   partnerProvinces: string[];
   promisedCompletion?: IsoDate;
   admission: Admission;
+  /** 资源共享: materials the applicant shared with the partner provinces (content stays here) */
+  sharedMaterials?: {
+    materialCode: string;
+    sha256: string;
+    size: number;
+    contentType: string;
+    sharedAt: Instant;
+  }[];
   createdAt: Instant;
   createdBy: string;
 }
@@ -139,7 +147,14 @@ export interface ClockStop {
   approvedBy?: string;
 }
 
-export type ItemStatus = 'inReview' | 'correctionRequested' | 'specialProcedure' | 'approved' | 'rejected';
+export type ItemStatus =
+  | 'inReview'
+  | 'correctionRequested'
+  | 'specialProcedure'
+  | 'approved'
+  | 'rejected'
+  /** 互认: a partner province's result counts; not reviewed again, its time counts as zero */
+  | 'recognised';
 export type ItemOutcome = 'approve' | 'reject';
 export type Lamp = 'green' | 'yellow' | 'red';
 
@@ -166,9 +181,25 @@ export interface CaseItem {
     resultHash?: string;
     /** 容缺 with policy 'withhold': the result is issued once the missing materials arrive */
     resultWithheld?: boolean;
+    /** 互认: where the recognised result came from (origin province, decision, signature, time) */
+    recognition?: RecognitionProvenance;
   };
   /** the most severe lamp already announced by the sweeper, so it announces each change once */
   lampNotified?: Lamp;
+}
+
+export interface RecognitionProvenance {
+  origin: string;
+  eventId: string;
+  caseId: string;
+  itemCode: string;
+  resultNo: string;
+  resultHash: string;
+  contentHash: string;
+  signature: string;
+  keyId: string;
+  decidedAt: Instant;
+  receivedAt: Instant;
 }
 
 export interface DeficiencyCommitment {
@@ -206,6 +237,8 @@ export interface StageCase {
   projectCode: string;
   projectName: string;
   applicant: { creditCode: string; name: string };
+  /** copied from the project: partners receive this case's signed results */
+  partnerProvinces: string[];
   stage: Stage;
   priority?: number;
   status: CaseStatus;

@@ -56,6 +56,19 @@ export function itemProgress(
       stoppedDays: 0,
     };
   }
+  if (item.decision?.recognition) {
+    // 互认: the partner's decision counts; this province spent no time on the item
+    return {
+      ...base,
+      startDate: item.startDate,
+      elapsedDays: 0,
+      remainingDays: item.promisedDays,
+      provisional: false,
+      lamp: 'green',
+      clockStopped: false,
+      stoppedDays: 0,
+    };
+  }
   const asOf = decidedOn ?? today;
   const elapsed = elapsedWorkingDays(cal, item.startDate, item.clockStops, asOf);
   const due = dueDate(cal, item.startDate, item.promisedDays, item.clockStops, asOf);

@@ -13,6 +13,7 @@ import type {
   MaterialRef,
   PreReviewFinding,
   Project,
+  RecognitionProvenance,
   SpecialProcedureType,
   Stage,
   StageCase,
@@ -134,6 +135,7 @@ export function createStageCase(input: NewCaseInput): StageCase {
     projectCode: project.projectCode,
     projectName: project.name,
     applicant: { ...project.owner },
+    partnerProvinces: [...project.partnerProvinces],
     stage: input.stage,
     ...(project.admission.priority !== undefined ? { priority: project.admission.priority } : {}),
     status: 'submitted',
@@ -384,6 +386,34 @@ function closeIfAllDecided(c: StageCase, now: Instant): StageCase {
   if (c.items.some((i) => !i.decision)) return c;
   const rejected = c.items.some((i) => i.decision?.outcome === 'reject');
   return { ...c, status: rejected ? 'rejected' : 'approved', closedAt: now };
+}
+
+/**
+ * 互认: a partner's verified result counts for this item. It is not reviewed again and its time
+ * counts as zero; the provenance stays on the decision for anyone to check.
+ */
+export function recogniseItem(
+  c: StageCase,
+  itemCode: string,
+  provenance: RecognitionProvenance,
+  now: Instant,
+): StageCase {
+  const item = itemOf(c, itemCode);
+  requireReviewable(c, item);
+  const recognised: CaseItem = {
+    ...item,
+    status: 'recognised',
+    clockStops: [],
+    decision: {
+      outcome: 'approve',
+      by: `partner:${provenance.origin}`,
+      at: now,
+      resultNo: provenance.resultNo,
+      resultHash: provenance.resultHash,
+      recognition: provenance,
+    },
+  };
+  return closeIfAllDecided(replaceItem(c, recognised), now);
 }
 
 /** 一次性告知补正 of one item during review: stops its clock until the applicant supplements. */

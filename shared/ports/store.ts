@@ -1,7 +1,15 @@
 import type { Instant, Versioned } from '../domain/model.js';
 
 /** What the store keeps. Each aggregate is one document with a version and its own audit chain. */
-export type AggregateKind = 'project' | 'stageCase' | 'organisation' | 'calendar';
+export type AggregateKind =
+  | 'project'
+  | 'stageCase'
+  | 'organisation'
+  | 'calendar'
+  /** a partner province's cross-province project as seen here: summary, recognised results, shared materials */
+  | 'partnerProject'
+  /** an inbound event that was refused (forged, altered, unknown sender, unauthorised), kept for audit */
+  | 'rejectedEvent';
 
 /**
  * Secondary indexes. Each aggregate declares its full set of entries on every change; the store
@@ -23,6 +31,8 @@ export interface IndexEntry {
 }
 
 export interface AuditEventDraft {
+  /** the id of the domain event this becomes, when the service had to know it first (signed payloads name it) */
+  eventId?: string;
   type: string;
   actor: string;
   at: Instant;
@@ -59,6 +69,22 @@ export interface IdempotencyRecord {
   status: number;
   body: unknown;
   at: Instant;
+}
+
+/**
+ * A domain event waiting to be published on the province's bus (transactional outbox): written in
+ * the same transaction as the change it reports, removed only once the bus accepted it.
+ */
+export interface OutboxMessage {
+  /** the domain event id; stable across retries so receivers can deduplicate */
+  id: string;
+  /** the DomainEvent (shared/ports/runtime.ts) as JSON */
+  event: unknown;
+  createdAt: Instant;
+  attempts: number;
+  /** not before this instant (backoff after a failed publication) */
+  nextAttemptAt: Instant;
+  lastError?: string;
 }
 
 export interface CommitResult {
@@ -112,7 +138,7 @@ export interface TaskTokenRecord {
 export interface Store {
   get<T>(kind: AggregateKind, id: string): Promise<Versioned<T> | undefined>;
   getMany<T>(kind: AggregateKind, ids: string[]): Promise<Versioned<T>[]>;
-  commit(changes: Change[], idempotency?: IdempotencyRecord): Promise<CommitResult>;
+  commit(changes: Change[], idempotency?: IdempotencyRecord, outbox?: OutboxMessage[]): Promise<CommitResult>;
   query(index: IndexName, key: string, options?: QueryOptions): Promise<Page<IndexHit>>;
   /** the audit stream `${kind}/${id}` in seq order */
   audit(stream: string, options?: { fromSeq?: number; limit?: number }): Promise<AuditEvent[]>;
@@ -129,6 +155,13 @@ export interface Store {
     at: Instant,
   ): Promise<boolean>;
   pendingTaskTokens(caseId: string): Promise<TaskTokenRecord[]>;
+
+  /** outbox messages due at `now` (nextAttemptAt <= now), oldest first */
+  dueOutbox(now: Instant, limit: number): Promise<OutboxMessage[]>;
+  /** the bus accepted the message: remove it (removing an absent message is a no-op) */
+  deleteOutbox(id: string): Promise<void>;
+  /** publication failed: keep it for a later attempt */
+  rescheduleOutbox(id: string, attempts: number, nextAttemptAt: Instant, lastError: string): Promise<void>;
 
   close(): Promise<void>;
 }

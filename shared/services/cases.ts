@@ -1,6 +1,7 @@
 import { canonicalJson, sha256Hex } from '../domain/audit-chain.js';
 import { authorize } from '../domain/authz.js';
 import { shanghaiDate } from '../domain/calendar.js';
+import { type PartnerProject, partnerProjectId } from '../domain/cross-province.js';
 import { deficiencyDeadline } from '../domain/deficiency.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
 import { eventLabelZh } from '../domain/events.js';
@@ -23,6 +24,7 @@ import {
   endSpecialProcedure,
   giveFeedback,
   preReview,
+  recogniseItem,
   requestItemCorrection,
   resubmit,
   selectItems,
@@ -36,6 +38,7 @@ import { caseIndexes } from './case-indexes.js';
 import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
 import { pageOpts } from './projects.js';
+import { signedEventDraft } from './signed-events.js';
 import { commit, load, nowIso, today } from './unit-of-work.js';
 import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
 
@@ -297,6 +300,9 @@ export class CaseService {
     await this.callbacks.complete(taskKeys.acceptance(caseId, result.before.round), {
       outcome: decision.outcome,
     });
+    if (result.saved.value.status === 'underReview') {
+      return (await this.applyRecognitions(caseId)) ?? result.saved;
+    }
     return result.saved;
   }
 
@@ -377,9 +383,31 @@ export class CaseService {
           },
         },
       ];
+      const signed: AuditEventDraft[] = [];
+      if (input.outcome === 'approve' && c.partnerProvinces.length > 0 && decided.decision?.resultNo) {
+        // 互认: the result goes to the partner provinces, signed, with the hashes of its materials
+        signed.push(
+          await signedEventDraft(this.deps, ctx.actor.id, (eventId) => ({
+            kind: 'resultIssued',
+            eventId,
+            origin: this.deps.province.code,
+            projectCode: c.projectCode,
+            partnerProvinces: c.partnerProvinces,
+            caseId,
+            stage: c.stage,
+            itemCode,
+            itemName: decided.name,
+            department: decided.department,
+            resultNo: decided.decision!.resultNo!,
+            resultHash: decided.decision!.resultHash!,
+            decidedAt: now,
+            materials: c.materials.map((m) => ({ code: m.code, ...(m.sha256 ? { sha256: m.sha256 } : {}) })),
+          })),
+        );
+      }
       if (next.status === 'approved') events.push({ type: 'StageApproved', data: { stage: next.stage } });
       if (next.status === 'rejected') events.push({ type: 'StageRejected', data: { stage: next.stage } });
-      return { next, events };
+      return { next, events, signed };
     });
     await this.callbacks.complete(taskKeys.item(caseId, itemCode), { itemCode, outcome: input.outcome });
     return result.saved;
@@ -558,6 +586,58 @@ export class CaseService {
     return changed;
   }
 
+  /**
+   * 互认: items of an open case that a partner already decided are recognised instead of reviewed,
+   * with the partner's provenance. Runs after acceptance and whenever a partner's result arrives.
+   */
+  async applyRecognitions(caseId: string): Promise<Versioned<StageCase> | undefined> {
+    const found = await this.deps.store.get<StageCase>('stageCase', caseId);
+    if (found?.value.status !== 'underReview') return undefined;
+    const views = await this.partnerViews(found.value.projectCode);
+    if (views.length === 0) return undefined;
+    const recognised: string[] = [];
+    const result = await this.mutate({ actor: SYSTEM_ACTOR }, caseId, undefined, async (c) => {
+      recognised.length = 0;
+      let next = c;
+      const events: { type: string; data: Record<string, unknown> }[] = [];
+      for (const item of c.items) {
+        if (item.decision || c.status !== 'underReview') continue;
+        const match = views.flatMap((v) => v.results).find((r) => r.localItems.includes(item.code));
+        if (!match || next.status !== 'underReview') continue;
+        const { stage: _s, itemName: _n, department: _d, localItems: _l, ...provenance } = match;
+        next = recogniseItem(next, item.code, provenance, nowIso(this.deps));
+        recognised.push(item.code);
+        events.push({
+          type: 'ItemRecognised',
+          data: {
+            itemCode: item.code,
+            origin: match.origin,
+            resultNo: match.resultNo,
+            contentHash: match.contentHash,
+          },
+        });
+      }
+      if (next.status === 'approved') events.push({ type: 'StageApproved', data: { stage: next.stage } });
+      return { next, events };
+    });
+    for (const itemCode of recognised) {
+      await this.callbacks.complete(taskKeys.item(caseId, itemCode), { itemCode, outcome: 'approve' });
+    }
+    return result.saved;
+  }
+
+  /** After a partner's result arrived: every open case of that project code may recognise it. */
+  async applyRecognitionsForProject(projectCode: string): Promise<void> {
+    const hits = await this.deps.store.query('projectCases', projectCode);
+    for (const hit of hits.items) await this.applyRecognitions(hit.id);
+  }
+
+  private async partnerViews(projectCode: string): Promise<PartnerProject[]> {
+    const ids = this.deps.province.partners.map((p) => partnerProjectId(p.code, projectCode));
+    if (ids.length === 0) return [];
+    return (await this.deps.store.getMany<PartnerProject>('partnerProject', ids)).map((v) => v.value);
+  }
+
   /** Builds the store change of a case: value, derived indexes and audit events. */
   async change(c: StageCase, expectedVersion: number, events: AuditEventDraft[]): Promise<Change> {
     const cal = await this.calendar.current();
@@ -579,9 +659,12 @@ export class CaseService {
     ctx: Ctx,
     caseId: string,
     expectedVersion: number | undefined,
-    decide: (
-      c: StageCase,
-    ) => Promise<{ next: StageCase; events: { type: string; data: Record<string, unknown> }[] }>,
+    decide: (c: StageCase) => Promise<{
+      next: StageCase;
+      events: { type: string; data: Record<string, unknown> }[];
+      /** drafts complete with id and time (signed payloads), appended after `events` */
+      signed?: AuditEventDraft[];
+    }>,
     extra?: (c: StageCase) => Promise<Change[]>,
   ): Promise<{ before: StageCase; saved: Versioned<StageCase> }> {
     for (let attempt = 0; ; attempt++) {
@@ -594,10 +677,13 @@ export class CaseService {
           actual: version,
         });
       }
-      const { next, events } = await decide(c);
+      const { next, events, signed = [] } = await decide(c);
       if (next === c && events.length === 0) return { before: c, saved: { value: c, version } };
       const at = nowIso(this.deps);
-      const drafts = events.map((e) => ({ type: e.type, actor: ctx.actor.id, at, data: e.data }));
+      const drafts = [
+        ...events.map((e) => ({ type: e.type, actor: ctx.actor.id, at, data: e.data })),
+        ...signed,
+      ];
       const changes = [await this.change(next, version, drafts), ...(extra ? await extra(c) : [])];
       try {
         await commit(this.deps, ctx, changes, { status: 200, body: { ...next, version: version + 1 } });

@@ -1,5 +1,8 @@
 import type { ProvinceConfig } from '../config/province-config.js';
+import type { BlobStore } from '../ports/blobs.js';
+import type { PeerDirectory } from '../ports/peers.js';
 import type { Clock, EventPublisher, IdGenerator } from '../ports/runtime.js';
+import type { Signer } from '../ports/signer.js';
 import type { Store } from '../ports/store.js';
 import type { WorkflowEngine } from '../ports/workflow.js';
 
@@ -11,4 +14,9 @@ export interface Deps {
   events: EventPublisher;
   clock: Clock;
   ids: IdGenerator;
+  /** signs what leaves the province for partners */
+  signer: Signer;
+  /** material content */
+  blobs: BlobStore;
+  peers: PeerDirectory;
 }

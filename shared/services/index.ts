@@ -4,21 +4,27 @@ import { CalendarService } from './calendar.js';
 import { CaseService } from './cases.js';
 import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
+import { PartnerService } from './partners.js';
 import { ProjectService } from './projects.js';
 import { resumeOpenWorkflows } from './resume.js';
 import { runSweep } from './sweeper.js';
+import { relayOutbox } from './unit-of-work.js';
 import { createWorkflowTasks } from './workflow-tasks.js';
 
 /** The province's use cases, built once per runtime from its ports. */
 export function createServices(deps: Deps) {
   const calendar = new CalendarService(deps);
   const cases = new CaseService(deps, calendar);
+  const partners = new PartnerService(deps, (projectCode) => cases.applyRecognitionsForProject(projectCode));
   return {
     deps,
     calendar,
     projects: new ProjectService(deps),
     cases,
     audit: new AuditService(deps),
+    partners,
+    /** publishes what the outbox holds (on a schedule; commits also kick it) */
+    relayOutbox: () => relayOutbox(deps),
     workflowTasks: createWorkflowTasks(deps, cases),
     resumeWorkflows: () => resumeOpenWorkflows(deps),
     /** the deadline sweeper: on a schedule as the system, or on demand by a supervisor */

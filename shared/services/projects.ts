@@ -3,9 +3,10 @@ import { authorize } from '../domain/authz.js';
 import { validateCreditCode, validateProjectCode } from '../domain/codes.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
 import type { Project, ProjectCategory, Versioned } from '../domain/model.js';
-import type { IndexEntry, Page } from '../ports/store.js';
+import type { AuditEventDraft, IndexEntry, Page } from '../ports/store.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
+import { signedEventDraft } from './signed-events.js';
 import { commit, load, nowIso } from './unit-of-work.js';
 
 export interface RegisterProjectInput {
@@ -20,7 +21,7 @@ export interface RegisterProjectInput {
   promisedCompletion?: string;
 }
 
-function projectIndexes(p: Project): IndexEntry[] {
+export function projectIndexes(p: Project): IndexEntry[] {
   return [
     { index: 'applicant', key: `project:${p.owner.creditCode}`, sort: `${p.createdAt}#${p.id}` },
     { index: 'status', key: `project:${p.admission.status}`, sort: `${p.createdAt}#${p.id}` },
@@ -43,8 +44,11 @@ export class ProjectService {
     authorize(ctx.actor, 'project.register', { ownerCreditCode: creditCode });
     assertCode(validateCreditCode(creditCode), 'creditCode');
     assertCode(validateProjectCode(input.projectCode), 'projectCode');
+    const known = new Set(this.deps.province.partners.map((p) => p.code));
     for (const partner of input.partnerProvinces ?? []) {
       if (partner === this.deps.province.code) throw invalid('PARTNER_IS_SELF', '合作省份不能是本省');
+      if (!known.has(partner))
+        throw invalid('PARTNER_NOT_CONFIGURED', '所填合作省份不是本省已建立互认关系的省份');
     }
     const now = nowIso(this.deps);
     const project: Project = {
@@ -63,6 +67,32 @@ export class ProjectService {
       createdAt: now,
       createdBy: ctx.actor.id,
     };
+    const events: AuditEventDraft[] = [
+      {
+        type: 'ProjectRegistered',
+        actor: ctx.actor.id,
+        at: now,
+        data: { projectCode: project.projectCode, name: project.name, category: project.category },
+      },
+    ];
+    if (project.partnerProvinces.length > 0) {
+      // 区域协同: partners see the project under the same code, signed by this province
+      events.push(
+        await signedEventDraft(this.deps, ctx.actor.id, (eventId) => ({
+          kind: 'projectShared',
+          eventId,
+          origin: this.deps.province.code,
+          projectCode: project.projectCode,
+          partnerProvinces: project.partnerProvinces,
+          name: project.name,
+          owner: project.owner,
+          category: project.category,
+          city: project.location.city,
+          investmentWan: project.investmentWan,
+          sharedAt: now,
+        })),
+      );
+    }
     try {
       await commit(
         this.deps,
@@ -74,14 +104,7 @@ export class ProjectService {
             expectedVersion: 0,
             value: project,
             indexes: projectIndexes(project),
-            events: [
-              {
-                type: 'ProjectRegistered',
-                actor: ctx.actor.id,
-                at: now,
-                data: { projectCode: project.projectCode, name: project.name, category: project.category },
-              },
-            ],
+            events,
           },
         ],
         { status: 201, body: { ...project, version: 1 } },

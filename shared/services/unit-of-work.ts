@@ -2,7 +2,14 @@ import { shanghaiDate } from '../domain/calendar.js';
 import { notFound } from '../domain/errors.js';
 import type { Versioned } from '../domain/model.js';
 import type { DomainEvent } from '../ports/runtime.js';
-import type { AggregateKind, AuditEvent, Change, CommitResult, IdempotencyRecord } from '../ports/store.js';
+import type {
+  AggregateKind,
+  AuditEventDraft,
+  Change,
+  CommitResult,
+  IdempotencyRecord,
+  OutboxMessage,
+} from '../ports/store.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
 
@@ -22,8 +29,9 @@ export async function load<T>(
 }
 
 /**
- * Commits the changes with the request's idempotency record (when it carried a key) so the stored
- * answer and the change land together, then publishes the audit events as domain events.
+ * Commits the changes with the request's idempotency record (when it carried a key) and the outbox
+ * of domain events, so the stored answer, the change and what it announces land together. Then it
+ * tries to publish at once; whatever fails stays in the outbox for the relay.
  */
 export async function commit(
   deps: Deps,
@@ -35,30 +43,90 @@ export async function commit(
     ctx?.idempotency && response
       ? { ...ctx.idempotency, status: response.status, body: response.body, at: nowIso(deps) }
       : undefined;
-  const result = await deps.store.commit(changes, idem);
-  await publish(deps, result.events);
+  const now = nowIso(deps);
+  const outbox: OutboxMessage[] = changes.flatMap((change) =>
+    change.events.map((draft) => {
+      const event = domainEvent(deps, `${change.kind}/${change.id}`, draft);
+      return { id: event.id, event, createdAt: now, attempts: 0, nextAttemptAt: now };
+    }),
+  );
+  const result = await deps.store.commit(changes, idem, outbox.length > 0 ? outbox : undefined);
+  if (outbox.length > 0) kickRelay(deps);
   return result;
 }
 
-/** Audit events double as domain events; the id is stable, so receivers can deduplicate. */
-export function toDomainEvent(province: string, e: AuditEvent): DomainEvent {
+/** A new domain event id (or the one the service chose first, when a signed payload names it). */
+export const newEventId = (deps: Deps) => `${deps.province.code}:${deps.ids.next('E')}`;
+
+function domainEvent(deps: Deps, stream: string, draft: AuditEventDraft): DomainEvent {
   return {
-    id: `${province}:${e.stream}#${e.seq}`,
-    type: e.type,
+    id: draft.eventId ?? newEventId(deps),
+    type: draft.type,
     version: 1,
-    source: province,
-    time: e.at,
-    subject: e.stream,
-    data: e.data,
+    source: deps.province.code,
+    time: draft.at,
+    subject: stream,
+    data: draft.data,
   };
 }
 
-async function publish(deps: Deps, events: AuditEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  try {
-    await deps.events.publish(events.map((e) => toDomainEvent(deps.province.code, e)));
-  } catch (err) {
-    // The store is the source of truth; a failed notification must not undo an acknowledged change.
-    console.error('event publication failed', err);
+const MAX_BACKOFF_MS = 5 * 60_000;
+const running = new WeakMap<object, { again: boolean; done: Promise<void> }>();
+
+/**
+ * Starts publishing in the background, one relay per store at a time: the request that committed
+ * does not wait for the bus or a partner. What a relay misses, the next kick or the scheduled relay
+ * (a timer locally, a one-minute schedule on AWS) publishes.
+ */
+export function kickRelay(deps: Deps): void {
+  const current = running.get(deps.store);
+  if (current) {
+    current.again = true;
+    return;
   }
+  const state = { again: false, done: Promise.resolve() };
+  state.done = (async () => {
+    do {
+      state.again = false;
+      await relayOutbox(deps);
+    } while (state.again);
+  })()
+    .catch((err) => console.error('outbox relay failed', err))
+    .finally(() => running.delete(deps.store));
+  running.set(deps.store, state);
+}
+
+/** Resolves when the background relay of this store (if any) has finished. */
+export async function relayIdle(deps: Deps): Promise<void> {
+  await running.get(deps.store)?.done;
+}
+
+/**
+ * Publishes due outbox messages to the province's bus, one at a time so one failing message does
+ * not hold back the others; a failure is retried later with exponential backoff. Delivery is at
+ * least once: a message published but not yet deleted may go out again, and receivers deduplicate.
+ */
+export async function relayOutbox(deps: Deps, limit = 100): Promise<{ published: number; failed: number }> {
+  const due = await deps.store.dueOutbox(nowIso(deps), limit);
+  let published = 0;
+  let failed = 0;
+  for (const message of due) {
+    try {
+      await deps.events.publish([message.event as DomainEvent]);
+      await deps.store.deleteOutbox(message.id);
+      published += 1;
+    } catch (err) {
+      failed += 1;
+      const attempts = message.attempts + 1;
+      const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts - 1, 20));
+      const next = new Date(deps.clock.now().getTime() + delay).toISOString();
+      await deps.store.rescheduleOutbox(
+        message.id,
+        attempts,
+        next,
+        err instanceof Error ? err.message : String(err),
+      );
+    }
+  }
+  return { published, failed };
 }

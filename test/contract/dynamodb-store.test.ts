@@ -91,6 +91,47 @@ describe('DynamoDbStore limits', () => {
       { scope: 's', key: 'k', requestHash: 'h', status: 200, body: null, at: 'now' },
     );
     expect(await store.audit('stageCase/big')).toHaveLength(98);
+
+    // outbox messages count too: 97 events + META + idempotency + 2 messages = 101 items
+    const outbox = ['e1', 'e2'].map((id) => ({
+      id,
+      event: {},
+      createdAt: 'T',
+      attempts: 0,
+      nextAttemptAt: 'T',
+    }));
+    const over = {
+      kind: 'stageCase' as const,
+      id: 'big2',
+      expectedVersion: 0,
+      value: {},
+      indexes: [],
+      events: events.slice(0, 97),
+    };
+    const key = { scope: 's', key: 'k2', requestHash: 'h', status: 200, body: null, at: 'now' };
+    await expect(store.commit([over], key, outbox)).rejects.toMatchObject({
+      kind: 'invalid',
+      code: 'COMMIT_TOO_LARGE',
+    });
+    expect(await store.dueOutbox('U', 10)).toEqual([]);
+    await store.commit([over], key, outbox.slice(0, 1));
+    expect((await store.dueOutbox('U', 10)).map((m) => m.id)).toEqual(['e1']);
+  });
+
+  it('refuses an outbox event over the 400 KB item limit', async () => {
+    const { store } = await freshTable();
+    const big = {
+      id: 'e1',
+      event: { text: 'x'.repeat(410 * 1024) },
+      createdAt: 'T',
+      attempts: 0,
+      nextAttemptAt: 'T',
+    };
+    await expect(store.commit([], undefined, [big])).rejects.toMatchObject({
+      kind: 'invalid',
+      code: 'VALUE_TOO_LARGE',
+    });
+    expect(await store.dueOutbox('U', 10)).toEqual([]);
   });
 
   it('refuses a value over the 400 KB item limit with a clear error', async () => {

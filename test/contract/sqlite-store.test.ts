@@ -65,6 +65,35 @@ describe('SqliteStore durability', () => {
     await second.close();
   });
 
+  it('keeps outbox messages, their order and reschedules after close and reopen', async () => {
+    const file = tempFile();
+    const first = SqliteStore.open(file);
+    const event = { id: 'e1', 'detail-type': 'CaseAccepted', detail: { caseId: 'c1' } };
+    await first.commit([], undefined, [
+      { id: 'e2', event: { id: 'e2' }, createdAt: 'T2', attempts: 0, nextAttemptAt: 'T2' },
+      { id: 'e1', event, createdAt: 'T1', attempts: 0, nextAttemptAt: 'T1' },
+      { id: 'e3', event: null, createdAt: 'T3', attempts: 0, nextAttemptAt: 'T3' },
+    ]);
+    await first.rescheduleOutbox('e2', 1, 'T5', 'bus down');
+    await first.deleteOutbox('e3');
+    await first.close();
+
+    const second = SqliteStore.open(file);
+    expect(await second.dueOutbox('T9', 10)).toEqual([
+      { id: 'e1', event, createdAt: 'T1', attempts: 0, nextAttemptAt: 'T1' },
+      {
+        id: 'e2',
+        event: { id: 'e2' },
+        createdAt: 'T2',
+        attempts: 1,
+        nextAttemptAt: 'T5',
+        lastError: 'bus down',
+      },
+    ]);
+    expect((await second.dueOutbox('T4', 10)).map((m) => m.id)).toEqual(['e1']);
+    await second.close();
+  });
+
   it('loses no acknowledged write when the writer is killed with SIGKILL', async () => {
     const file = tempFile();
     const script = resolve(dirname(fileURLToPath(import.meta.url)), '../support/sqlite-crash-writer.ts');

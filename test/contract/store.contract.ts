@@ -9,6 +9,7 @@ import type {
   IndexEntry,
   IndexHit,
   IndexName,
+  OutboxMessage,
   QueryOptions,
   Store,
 } from '../../shared/ports/store.js';
@@ -51,6 +52,17 @@ const idem = (scope: string, key: string, body: unknown = { ok: true }): Idempot
   body,
   at: AT,
 });
+
+const message = (id: string, createdAt: string, extra: Partial<OutboxMessage> = {}): OutboxMessage => ({
+  id,
+  event: { id, 'detail-type': 'CaseAccepted', source: 'gc.JS', detail: { caseId: 'c1', 说明: '已受理' } },
+  createdAt,
+  attempts: 0,
+  nextAttemptAt: createdAt,
+  ...extra,
+});
+
+const T = (minute: number) => `2026-05-01T02:${String(minute).padStart(2, '0')}:00.000Z`;
 
 async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   try {
@@ -475,6 +487,127 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
           'conflict',
           'IDEMPOTENCY_KEY_USED',
         );
+      });
+    });
+
+    describe('outbox', () => {
+      const ids = (messages: OutboxMessage[]) => messages.map((m) => m.id);
+
+      it('stores messages with the change and returns them as written', async () => {
+        const m1 = message('e1', T(0));
+        const m2 = message('e2', T(1), { attempts: 2, nextAttemptAt: T(3), lastError: 'timeout' });
+        await store.commit([change('stageCase', 'c1', 0, { v: 1 })], undefined, [m1, m2]);
+        expect(await store.dueOutbox(T(59), 10)).toEqual([m1, m2]);
+        expect(await store.dueOutbox(T(0), 10)).toEqual([m1]);
+        expect(await store.dueOutbox('2026-05-01T01:59:59.999Z', 10)).toEqual([]);
+        // a commit may carry only messages
+        await store.commit([], undefined, [message('e3', T(2))]);
+        expect(ids(await store.dueOutbox(T(59), 10))).toEqual(['e1', 'e3', 'e2']);
+      });
+
+      it('writes no message when the commit fails (stale version, used key, duplicate id)', async () => {
+        await store.commit([change('stageCase', 'c1', 0, { v: 1 })], idem('s', 'used'), [
+          message('e0', T(0)),
+        ]);
+        await expectDomainError(
+          store.commit([change('stageCase', 'c1', 0, { v: 2 })], undefined, [message('e-stale', T(1))]),
+          'conflict',
+          'VERSION_CONFLICT',
+        );
+        await expectDomainError(
+          store.commit([change('stageCase', 'c1', 1, { v: 2 })], idem('s', 'used'), [
+            message('e-idem', T(1)),
+          ]),
+          'conflict',
+          'IDEMPOTENCY_KEY_USED',
+        );
+        // an id already in the outbox: nothing of the commit is written
+        const duplicate = await expectDomainError(
+          store.commit(
+            [change('stageCase', 'c1', 1, { v: 2 }, [{ index: 'due', key: 'JS', sort: 'x' }])],
+            idem('s', 'fresh'),
+            [message('e-new', T(1)), message('e0', T(1))],
+          ),
+          'conflict',
+          'OUTBOX_DUPLICATE',
+        );
+        expect(duplicate.details).toEqual({ id: 'e0' });
+        // the same id twice in one commit is the same error
+        await expectDomainError(
+          store.commit([change('stageCase', 'c1', 1, { v: 2 })], undefined, [
+            message('e-twice', T(1)),
+            message('e-twice', T(2)),
+          ]),
+          'conflict',
+          'OUTBOX_DUPLICATE',
+        );
+        expect(ids(await store.dueOutbox(T(59), 10))).toEqual(['e0']);
+        expect(await store.get('stageCase', 'c1')).toEqual({ value: { v: 1 }, version: 1 });
+        expect((await queryAll(store, 'due', 'JS')).hits).toEqual([]);
+        expect(await store.audit('stageCase/c1')).toHaveLength(1);
+        expect(await store.getIdempotency('s', 'fresh')).toBeUndefined();
+
+        // only ids still waiting are refused: once published and deleted, the id is free again
+        await store.deleteOutbox('e0');
+        await store.commit([change('stageCase', 'c1', 1, { v: 2 })], undefined, [message('e0', T(5))]);
+        expect(ids(await store.dueOutbox(T(59), 10))).toEqual(['e0']);
+      });
+
+      it('returns due messages in order of next attempt, then creation, up to the limit', async () => {
+        // created out of order, across several commits
+        await store.commit([change('project', 'p1', 0, {})], undefined, [
+          message('e-09', T(9)),
+          message('e-02', T(2)),
+        ]);
+        await store.commit([change('project', 'p2', 0, {})], undefined, [
+          message('e-05', T(5)),
+          message('e-01', T(1)),
+          message('e-future', T(1), { nextAttemptAt: T(40) }),
+        ]);
+        // same instant: ties break by creation time, then id
+        await store.commit([], undefined, [
+          message('e-07b', T(7)),
+          message('e-07a', T(7)),
+          message('e-late', T(0), { nextAttemptAt: T(7) }),
+        ]);
+        const all = ['e-01', 'e-02', 'e-05', 'e-late', 'e-07a', 'e-07b', 'e-09'];
+        expect(ids(await store.dueOutbox(T(30), 100))).toEqual(all);
+        for (const limit of [1, 3, 7]) {
+          expect(ids(await store.dueOutbox(T(30), limit))).toEqual(all.slice(0, limit));
+        }
+        expect(ids(await store.dueOutbox(T(5), 100))).toEqual(['e-01', 'e-02', 'e-05']);
+        expect(ids(await store.dueOutbox(T(40), 100))).toEqual([...all, 'e-future']);
+        await expectDomainError(store.dueOutbox(T(30), 0), 'invalid', 'INVALID_LIMIT');
+      });
+
+      it('reschedule hides a message until its next attempt and keeps the error', async () => {
+        await store.commit([], undefined, [message('e1', T(0)), message('e2', T(1))]);
+        await store.rescheduleOutbox('e1', 1, T(10), 'bus unavailable');
+        expect(ids(await store.dueOutbox(T(9), 10))).toEqual(['e2']);
+        const due = await store.dueOutbox(T(10), 10);
+        expect(ids(due)).toEqual(['e2', 'e1']);
+        expect(due[1]).toEqual(
+          message('e1', T(0), { attempts: 1, nextAttemptAt: T(10), lastError: 'bus unavailable' }),
+        );
+        // rescheduling again replaces attempts, time and error; an earlier time brings it forward
+        await store.rescheduleOutbox('e1', 2, T(0), 'throttled');
+        expect(await store.dueOutbox(T(0), 10)).toEqual([
+          message('e1', T(0), { attempts: 2, nextAttemptAt: T(0), lastError: 'throttled' }),
+        ]);
+        // rescheduling a message already deleted does not bring it back
+        await store.deleteOutbox('e2');
+        await store.rescheduleOutbox('e2', 1, T(20), 'late failure report');
+        expect(ids(await store.dueOutbox(T(59), 10))).toEqual(['e1']);
+      });
+
+      it('delete removes a message and is idempotent', async () => {
+        await store.commit([], undefined, [message('e1', T(0)), message('e2', T(1))]);
+        await store.deleteOutbox('e1');
+        await store.deleteOutbox('e1');
+        await store.deleteOutbox('never-there');
+        expect(ids(await store.dueOutbox(T(59), 10))).toEqual(['e2']);
+        await store.deleteOutbox('e2');
+        expect(await store.dueOutbox(T(59), 10)).toEqual([]);
       });
     });
 

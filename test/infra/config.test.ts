@@ -6,6 +6,7 @@ import {
   parseDeployment,
   parseDeployments,
   partitionOf,
+  partnersEnvironment,
 } from '../../infra/config.js';
 import { defaultDeployments } from '../../infra/deployments.js';
 
@@ -25,17 +26,104 @@ describe('deployment config', () => {
     expect(parseDeployment({ ...base, region: 'ap-east-1' }).partition).toBe('aws');
   });
 
-  it('ships 江苏 in cn-north-1 by default', () => {
-    const [js] = parseDeployments(defaultDeployments);
-    expect(js).toMatchObject({ province: 'JS', region: 'cn-north-1', partition: 'aws-cn', partners: [] });
+  it('ships the Yangtze River Delta by default: JS and ZJ share a region and account, SH elsewhere', () => {
+    const list = parseDeployments(defaultDeployments);
+    expect(list.map((d) => [d.province, d.account, d.region, d.partition])).toEqual([
+      ['JS', '111111111111', 'cn-north-1', 'aws-cn'],
+      ['ZJ', '111111111111', 'cn-north-1', 'aws-cn'],
+      ['SH', '222222222222', 'cn-northwest-1', 'aws-cn'],
+    ]);
+    for (const d of list) {
+      // every other province is a partner, as it is configured in its own deployment
+      expect(d.partners.map((p) => p.code).sort()).toEqual(
+        list
+          .filter((o) => o.province !== d.province)
+          .map((o) => o.province)
+          .sort(),
+      );
+      for (const p of d.partners) {
+        const other = list.find((o) => o.province === p.code)!;
+        expect(p).toMatchObject({ account: other.account, region: other.region, partition: 'aws-cn' });
+        expect(p.apiUrl).toMatch(/^https:\/\//);
+      }
+    }
+  });
+
+  it('describes partners for the functions: API URL and, when pinned, the public key', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----';
+    const cfg = parseDeployment({
+      ...base,
+      partners: [
+        {
+          code: 'ZJ',
+          account: '111111111111',
+          region: 'cn-north-1',
+          apiUrl: 'https://zj.example',
+          publicKeyPem: pem,
+        },
+        { code: 'SH', account: '222222222222', region: 'cn-northwest-1', apiUrl: 'https://sh.example/api' },
+      ],
+    });
+    expect(JSON.parse(partnersEnvironment(cfg.partners))).toEqual({
+      ZJ: { apiUrl: 'https://zj.example', publicKeyPem: pem },
+      SH: { apiUrl: 'https://sh.example/api' },
+    });
+    expect(partnersEnvironment([])).toBe('{}');
+    expect(() =>
+      parseDeployment({
+        ...base,
+        partners: [
+          { code: 'ZJ', account: '111111111111', region: 'cn-north-1', apiUrl: 'http://zj.example' },
+          {
+            code: 'SH',
+            account: '111111111111',
+            region: 'cn-north-1',
+            apiUrl: 'https://sh.example',
+            publicKeyPem: 'x',
+          },
+        ],
+      }),
+    ).toThrow(/partners\.0\.apiUrl[\s\S]*partners\.1\.publicKeyPem/);
+  });
+
+  it("rejects partner links that do not match the partner's own deployment", () => {
+    const zj = { ...base, province: 'ZJ', account: '111111111111' };
+    const link = (code: string, account: string, region = 'cn-north-1') => ({
+      code,
+      account,
+      region,
+      apiUrl: `https://${code.toLowerCase()}.example`,
+    });
+    expect(() =>
+      parseDeployments([
+        { ...base, account: '111111111111', partners: [link('ZJ', '111111111111')] },
+        { ...zj, partners: [link('JS', '111111111111')] },
+      ]),
+    ).not.toThrow();
+    const problems = (() => {
+      try {
+        parseDeployments([
+          { ...base, account: '111111111111', partners: [link('ZJ', '999999999999', 'cn-northwest-1')] },
+          { ...zj, partners: [] },
+          { ...base, province: 'SH', partners: [link('JS', '111111111111')] },
+        ]);
+        return [];
+      } catch (e) {
+        return (e as DeploymentConfigError).problems;
+      }
+    })().join('\n');
+    expect(problems).toMatch(/0\.partners\.0: partner ZJ is deployed in cn-north-1, not cn-northwest-1/);
+    expect(problems).toMatch(/partner ZJ is deployed in account 111111111111, not 999999999999/);
+    expect(problems).toMatch(/partner ZJ does not list JS among its partners/);
+    expect(problems).toMatch(/partner JS does not list SH/);
   });
 
   it('builds partition-aware bus ARNs named by province, not by region', () => {
     const cfg = parseDeployment({
       ...base,
       partners: [
-        { code: 'ZJ', account: '111111111111', region: 'cn-north-1' },
-        { code: 'SH', account: '111111111111', region: 'cn-north-1' },
+        { code: 'ZJ', account: '111111111111', region: 'cn-north-1', apiUrl: 'https://api.example' },
+        { code: 'SH', account: '111111111111', region: 'cn-north-1', apiUrl: 'https://api.example' },
       ],
     });
     expect(cfg.partners.map(eventBusArn)).toEqual([
@@ -63,9 +151,9 @@ describe('deployment config', () => {
           partition: 'aws',
           identity: { ...identity, jwksUrl: 'http://insecure.example/jwks' },
           partners: [
-            { code: 'JS', account: '111111111111', region: 'cn-north-1' },
-            { code: 'GD', account: '111111111111', region: 'ap-east-1' },
-            { code: 'GD', account: '12345', region: 'cn-north-1' },
+            { code: 'JS', account: '111111111111', region: 'cn-north-1', apiUrl: 'https://api.example' },
+            { code: 'GD', account: '111111111111', region: 'ap-east-1', apiUrl: 'https://api.example' },
+            { code: 'GD', account: '12345', region: 'cn-north-1', apiUrl: 'https://api.example' },
           ],
         },
         base,
@@ -90,7 +178,12 @@ describe('deployment config', () => {
 
   it('rejects a partner in another partition (EventBridge cannot cross it)', () => {
     expect(() =>
-      parseDeployment({ ...base, partners: [{ code: 'GD', account: '111111111111', region: 'ap-east-1' }] }),
+      parseDeployment({
+        ...base,
+        partners: [
+          { code: 'GD', account: '111111111111', region: 'ap-east-1', apiUrl: 'https://api.example' },
+        ],
+      }),
     ).toThrow(/partner GD is in partition aws/);
   });
 });

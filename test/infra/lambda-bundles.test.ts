@@ -8,6 +8,8 @@ const ENTRIES = [
   'functions/lambda/api.ts',
   'functions/lambda/workflow-task.ts',
   'functions/lambda/sweeper.ts',
+  'functions/lambda/outbox-relay.ts',
+  'functions/lambda/partner-events.ts',
 ];
 const FORBIDDEN = [
   /(^|\/)better-sqlite3(\/|$)/,

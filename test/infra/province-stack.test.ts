@@ -1,26 +1,58 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseDeployment, parseDeployments, stackName } from '../../infra/config.js';
+import { buildApp } from '../../infra/build.js';
+import {
+  eventBusArn,
+  type ProvinceDeployment,
+  parseDeployment,
+  parseDeployments,
+  stackName,
+} from '../../infra/config.js';
 import { defaultDeployments } from '../../infra/deployments.js';
 import { ProvinceStack } from '../../infra/province-stack.js';
+import { forwardPattern, inboundPattern } from '../../shared/domain/cross-province-rules.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON is untyped; the assertions check its shape
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
-// Bundling with esbuild is the slow part: each stack is built once per file and shared by the tests.
-let stack: ProvinceStack;
+// Bundling with esbuild is the slow part: each stack is built once per file and shared by the tests,
+// and only 江苏's stack bundles for real (the others use the bundling-skipped placeholder asset,
+// which changes nothing else in the template). test/infra/lambda-bundles.test.ts checks every entry.
+let deployments: ProvinceDeployment[];
+let stacks: ProvinceStack[];
+let templates: Template[];
+/** the variants below, built without bundling */
+let variants: ProvinceStack[];
+/** 江苏, the first default deployment */
 let template: Template;
-let linked: ProvinceStack;
-let linkedTemplate: Template;
+/** 浙江 with an alarm address */
+let alarmed: Template;
+/** a province with no partners at all */
+let solo: Template;
 let synthMs = 0;
 
+const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+
+const functionsOf = (t: Template) =>
+  Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, Resource>);
+
 const logicalIdOfFunction = (t: Template, description: RegExp): string => {
-  const fns = Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter(
-    ([, r]) => description.test(String(r.Properties.Description ?? '')),
-  );
+  const fns = functionsOf(t).filter(([, r]) => description.test(String(r.Properties.Description ?? '')));
   expect(fns, `exactly one function described ${description}`).toHaveLength(1);
   return fns[0]![0];
+};
+
+/** Every IAM action granted to the role of a function. */
+const actionsOf = (t: Template, fnId: string): string[] => {
+  const policies = Object.values(t.findResources('AWS::IAM::Policy') as Record<string, Resource>);
+  const fn = t.findResources('AWS::Lambda::Function')[fnId] as Resource;
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  return policies
+    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+    .flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => s.Action),
+    );
 };
 
 /** Flattens Fn::Join into text, replacing each token with a readable marker. */
@@ -35,42 +67,55 @@ function joinText(value: unknown): string {
 
 beforeAll(() => {
   const started = Date.now();
-  const [js] = parseDeployments(defaultDeployments);
-  const app = new App();
-  stack = new ProvinceStack(app, stackName(js!.province), {
-    deployment: js!,
-    env: { account: js!.account, region: js!.region },
-  });
-  template = Template.fromStack(stack);
+  deployments = parseDeployments(defaultDeployments);
+  // Exactly what infra/app.ts builds, in one app.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [stackName('JS')] } });
+  stacks = buildApp(app, deployments);
+  templates = stacks.map((s) => Template.fromStack(s));
+  template = templates[0]!;
 
-  // A second deployment in the other China region, with an account, partners and alarms.
-  const withPartners = parseDeployment({
-    province: 'ZJ',
-    account: '123456789012',
+  const zj = deployments.find((d) => d.province === 'ZJ')!;
+  const alarmedStack = new ProvinceStack(noBundling(), 'green-channel-ZJ', {
+    deployment: { ...zj, alarmEmail: 'ops@example.com' },
+    env: { account: zj.account, region: zj.region },
+  });
+  alarmed = Template.fromStack(alarmedStack);
+  const lonely = parseDeployment({
+    province: 'AH',
+    account: '333333333333',
     region: 'cn-northwest-1',
     identity: {
-      jwksUrl: 'https://idp.zj.example/jwks.json',
-      issuer: 'https://idp.zj.example/',
-      audience: 'gc-ZJ',
+      jwksUrl: 'https://idp.ah.example/jwks.json',
+      issuer: 'https://idp.ah.example/',
+      audience: 'gc-AH',
     },
-    partners: [
-      { code: 'JS', account: '210987654321', region: 'cn-north-1' },
-      { code: 'SH', account: '123456789012', region: 'cn-northwest-1' },
-    ],
-    alarmEmail: 'ops@example.com',
   });
-  linked = new ProvinceStack(new App(), 'green-channel-ZJ', {
-    deployment: withPartners,
-    env: { account: withPartners.account, region: withPartners.region },
+  const soloStack = new ProvinceStack(noBundling(), 'green-channel-AH', {
+    deployment: lonely,
+    env: { account: lonely.account, region: lonely.region },
   });
-  linkedTemplate = Template.fromStack(linked);
+  solo = Template.fromStack(soloStack);
+  variants = [alarmedStack, soloStack];
   synthMs = Date.now() - started;
 });
 
 describe('ProvinceStack', () => {
-  it('synthesizes both test stacks in reasonable time', () => {
+  it('synthesizes the test stacks in reasonable time', () => {
     // Not a benchmark: a guard against bundling silently falling back to something slow (Docker).
     expect(synthMs).toBeLessThan(60_000);
+  });
+
+  it('builds one stack per default province, each in its own account and region', () => {
+    expect(stacks.map((s) => [s.stackName, s.account, s.region])).toEqual([
+      ['green-channel-JS', '111111111111', 'cn-north-1'],
+      ['green-channel-ZJ', '111111111111', 'cn-north-1'],
+      ['green-channel-SH', '222222222222', 'cn-northwest-1'],
+    ]);
+    deployments.forEach((d, i) => {
+      templates[i]!.hasResourceProperties('AWS::Events::EventBus', {
+        Name: `green-channel-${d.province}`,
+      });
+    });
   });
 
   it('keeps the single table with its GSI, point-in-time recovery and deletion protection', () => {
@@ -123,7 +168,7 @@ describe('ProvinceStack', () => {
       Principal: 'apigateway.amazonaws.com',
     });
     template.resourceCountIs('AWS::Lambda::Url', 0);
-    linkedTemplate.resourceCountIs('AWS::Lambda::Url', 0);
+    for (const t of [...templates, alarmed, solo]) t.resourceCountIs('AWS::Lambda::Url', 0);
   });
 
   it('inlines the stage-case definition with the real task Lambda ARN and no placeholder left', () => {
@@ -159,36 +204,46 @@ describe('ProvinceStack', () => {
     });
   });
 
-  it('creates the province bus and runs the sweeper every 5 minutes', () => {
-    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'green-channel-JS' });
-    const sweeperFn = logicalIdOfFunction(template, /sweeper/);
-    template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(5 minutes)',
-      State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeperFn, 'Arn'] } })],
-    });
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      FunctionName: { 'Fn::GetAtt': [sweeperFn, 'Arn'] },
-      Principal: 'events.amazonaws.com',
-    });
-  });
-
   it('runs every Lambda on a current Node runtime on arm64, wired by environment', () => {
-    const fns = Object.values(template.findResources('AWS::Lambda::Function') as Record<string, Resource>);
-    expect(fns).toHaveLength(3);
-    for (const t of [template, linkedTemplate]) {
-      for (const fn of Object.values(t.findResources('AWS::Lambda::Function') as Record<string, Resource>)) {
+    expect(functionsOf(template)).toHaveLength(5);
+    expect(functionsOf(solo)).toHaveLength(4);
+    const all = [...templates, alarmed, solo];
+    for (const t of all) {
+      // No custom resource: it would bring a CDK-managed Lambda on a runtime we do not control.
+      for (const r of Object.values(t.toJSON().Resources as Record<string, Resource>)) {
+        expect(r.Type).not.toMatch(/^Custom::|^AWS::CloudFormation::CustomResource$/);
+      }
+      for (const [, fn] of functionsOf(t)) {
         const runtime = String(fn.Properties.Runtime);
         expect(runtime).not.toBe('nodejs20.x');
         const major = Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1]);
         expect(major, runtime).toBeGreaterThanOrEqual(22);
         expect(fn.Properties.Architectures).toEqual(['arm64']);
         expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
-          expect.arrayContaining(['TABLE_NAME', 'STATE_MACHINE_ARN', 'EVENT_BUS_NAME', 'PROVINCE']),
+          expect.arrayContaining([
+            'TABLE_NAME',
+            'STATE_MACHINE_ARN',
+            'EVENT_BUS_NAME',
+            'PROVINCE',
+            'SIGNING_KEY_ID',
+            'BLOB_BUCKET',
+            'PARTNERS',
+          ]),
         );
-        expect(fn.Properties.Environment.Variables.PROVINCE).toBe(t === template ? 'JS' : 'ZJ');
       }
     }
+    templates.forEach((t, i) => {
+      const d = deployments[i]!;
+      for (const [, fn] of functionsOf(t)) {
+        const vars = fn.Properties.Environment.Variables;
+        expect(vars.PROVINCE).toBe(d.province);
+        expect(JSON.parse(vars.PARTNERS)).toEqual(
+          Object.fromEntries(d.partners.map((p) => [p.code, { apiUrl: p.apiUrl }])),
+        );
+        expect(vars.SIGNING_KEY_ID).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Signing/), 'Arn'] });
+        expect(vars.BLOB_BUCKET).toEqual({ Ref: expect.stringMatching(/^Materials/) });
+      }
+    });
     const apiFn = logicalIdOfFunction(template, /HTTP API/);
     const api = template.findResources('AWS::Lambda::Function')[apiFn] as Resource;
     expect(api.Properties.Environment.Variables).toMatchObject({
@@ -199,30 +254,237 @@ describe('ProvinceStack', () => {
   });
 
   it('grants each function only what its role needs', () => {
-    const policies = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>);
-    const actionsOf = (fnId: string): string[] => {
-      const fn = template.findResources('AWS::Lambda::Function')[fnId] as Resource;
-      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
-      return policies
-        .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
-        .flatMap((p) =>
-          p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => s.Action),
-        );
-    };
-    const api = actionsOf(logicalIdOfFunction(template, /HTTP API/));
-    const task = actionsOf(logicalIdOfFunction(template, /workflow tasks/));
-    const sweeper = actionsOf(logicalIdOfFunction(template, /sweeper/));
-    for (const actions of [api, task, sweeper]) {
-      expect(actions).toEqual(
-        expect.arrayContaining(['dynamodb:PutItem', 'events:PutEvents', 'states:SendTaskSuccess']),
-      );
+    const of = (d: RegExp) => actionsOf(template, logicalIdOfFunction(template, d));
+    const api = of(/HTTP API/);
+    const task = of(/workflow tasks/);
+    const sweeper = of(/sweeper/);
+    const relay = of(/outbox relay/);
+    const receiver = of(/partner province events/);
+    for (const actions of [api, task, sweeper, relay, receiver]) {
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'events:PutEvents']));
       expect(actions).not.toContain('dynamodb:DeleteTable');
+      expect(actions).not.toContain('s3:DeleteObject*');
       expect(actions.some((a) => a.endsWith(':*'))).toBe(false);
     }
+    for (const actions of [api, task, sweeper, receiver]) expect(actions).toContain('states:SendTaskSuccess');
     expect(api).toContain('states:StartExecution');
     expect(sweeper).toContain('states:StartExecution');
-    // The task Lambda runs inside an execution; it never starts one.
+    // The task Lambda runs inside an execution and the receiver only completes recognised items.
     expect(task).not.toContain('states:StartExecution');
+    expect(receiver).not.toContain('states:StartExecution');
+    // The relay publishes what is in the outbox, nothing more.
+    expect(relay.filter((a) => /^(states|kms|s3):/.test(a))).toEqual([]);
+    // Signing where results are committed; material content through the API only.
+    for (const actions of [api, task])
+      expect(actions).toEqual(expect.arrayContaining(['kms:Sign', 'kms:GetPublicKey']));
+    for (const actions of [sweeper, relay, receiver])
+      expect(actions.filter((a) => a.startsWith('kms:'))).toEqual([]);
+    expect(api).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:PutObject']));
+    for (const actions of [task, sweeper, relay, receiver])
+      expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
+  });
+
+  it('keeps a P-256 signing key per province, retained, usable only for ECDSA_SHA_256 signing', () => {
+    templates.forEach((t, i) => {
+      const code = deployments[i]!.province;
+      t.resourceCountIs('AWS::KMS::Key', 1);
+      t.hasResource('AWS::KMS::Key', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+      });
+      const [keyId] = Object.keys(t.findResources('AWS::KMS::Key'));
+      t.hasResourceProperties('AWS::KMS::Alias', {
+        AliasName: `alias/green-channel-${code}-signing`,
+        TargetKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      });
+      t.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Action: 'kms:Sign',
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
+              Condition: { StringEquals: { 'kms:SigningAlgorithm': 'ECDSA_SHA_256' } },
+            },
+          ]),
+        },
+      });
+    });
+  });
+
+  it('stores material content in a private, encrypted, versioned, retained bucket that demands TLS', () => {
+    for (const t of templates) {
+      t.resourceCountIs('AWS::S3::Bucket', 1);
+      t.hasResource('AWS::S3::Bucket', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+            ],
+          },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          VersioningConfiguration: { Status: 'Enabled' },
+        }),
+      });
+      t.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('forwards to each partner only what forwardPattern selects, to the partner bus in aws-cn', () => {
+    templates.forEach((t, i) => {
+      const self = deployments[i]!;
+      const rules = Object.values(t.findResources('AWS::Events::Rule') as Record<string, Resource>);
+      const forwarding = rules.filter((r) =>
+        r.Properties.Targets?.some((target: { Arn: unknown }) => typeof target.Arn === 'string'),
+      );
+      expect(forwarding).toHaveLength(self.partners.length);
+      expect(self.partners).toHaveLength(2);
+      for (const partner of self.partners) {
+        const arn = eventBusArn(partner);
+        expect(arn).toMatch(
+          new RegExp(
+            `^arn:aws-cn:events:${partner.region}:${partner.account}:event-bus/green-channel-${partner.code}$`,
+          ),
+        );
+        const matching = forwarding.filter((r) => r.Properties.Targets[0].Arn === arn);
+        expect(matching, `${self.province} → ${partner.code}`).toHaveLength(1);
+        const rule = matching[0]!;
+        // Passed unchanged: exactly the shared pattern, nothing added or renamed.
+        expect(rule.Properties.EventPattern).toEqual(forwardPattern(self.province, partner.code));
+        expect(rule.Properties.EventBusName).toEqual({ Ref: expect.stringMatching(/^EventsBus/) });
+        expect(rule.Properties.Targets).toHaveLength(1);
+        const target = rule.Properties.Targets[0];
+        expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+        expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } });
+        // The rule's role may put events on this partner's bus and nowhere else.
+        const roleId = target.RoleArn['Fn::GetAtt'][0];
+        const statements = Object.values(t.findResources('AWS::IAM::Policy') as Record<string, Resource>)
+          .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+          .flatMap((p) => p.Properties.PolicyDocument.Statement);
+        expect(statements).toEqual([{ Action: 'events:PutEvents', Effect: 'Allow', Resource: arn }]);
+      }
+    });
+  });
+
+  it('admits on its bus only partners in other accounts, and only their own cross-province events', () => {
+    const admitted = (t: Template) =>
+      Object.values(t.findResources('AWS::Events::EventBusPolicy') as Record<string, Resource>).map(
+        (p) => p.Properties.Statement,
+      );
+    templates.forEach((t, i) => {
+      const self = deployments[i]!;
+      const foreign = self.partners.filter((p) => p.account !== self.account);
+      const statements = admitted(t);
+      expect(statements.map((s) => s.Sid).sort()).toEqual(foreign.map((p) => `cdk-From${p.code}`).sort());
+      for (const partner of foreign) {
+        const s = statements.find((x) => x.Sid === `cdk-From${partner.code}`);
+        expect(s).toMatchObject({
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^EventsBus/), 'Arn'] },
+          Condition: {
+            StringEquals: {
+              'events:source': [`green-channel.${partner.code}`],
+              'events:detail-type': inboundPattern([partner.code])['detail-type'],
+            },
+          },
+        });
+        expect(JSON.stringify(s.Principal)).toContain(`:iam::${partner.account}:root`);
+      }
+    });
+    // JS and ZJ share an account: each admits only SH; SH admits both.
+    expect(admitted(templates[0]!).map((s) => s.Sid)).toEqual(['cdk-FromSH']);
+    expect(
+      admitted(templates[2]!)
+        .map((s) => s.Sid)
+        .sort(),
+    ).toEqual(['cdk-FromJS', 'cdk-FromZJ']);
+    solo.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+  });
+
+  it('hands inbound partner events to the receiver, with retries and a dead-letter queue', () => {
+    templates.forEach((t, i) => {
+      const self = deployments[i]!;
+      const receiver = logicalIdOfFunction(t, /partner province events/);
+      const rules = Object.values(t.findResources('AWS::Events::Rule') as Record<string, Resource>).filter(
+        (r) => JSON.stringify(r.Properties.Targets ?? []).includes(`"${receiver}"`),
+      );
+      expect(rules).toHaveLength(1);
+      const rule = rules[0]!;
+      expect(rule.Properties.EventPattern).toEqual(inboundPattern(self.partners.map((p) => p.code)));
+      expect(rule.Properties.EventBusName).toEqual({ Ref: expect.stringMatching(/^EventsBus/) });
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [receiver, 'Arn'] },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [expect.stringMatching(/^PartnerReceiverDeadLetters/), 'Arn'] },
+          },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
+        }),
+      ]);
+      // A function error (not only a failed delivery) also ends in the dead-letter queue.
+      const fn = t.findResources('AWS::Lambda::Function')[receiver] as Resource;
+      expect(fn.Properties.DeadLetterConfig).toEqual({
+        TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^PartnerReceiverDeadLetters/), 'Arn'] },
+      });
+      t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: receiver },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 21600,
+      });
+      t.hasResourceProperties('AWS::Lambda::Permission', {
+        FunctionName: { 'Fn::GetAtt': [receiver, 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: Match.anyValue(),
+      });
+    });
+    // No partner, no receiver and no link.
+    expect(JSON.stringify(solo.findResources('AWS::Lambda::Function'))).not.toMatch(
+      /partner province events/,
+    );
+    expect(
+      Object.values(solo.findResources('AWS::Events::Rule') as Record<string, Resource>).filter(
+        (r) => r.Properties.EventPattern,
+      ),
+    ).toEqual([]);
+  });
+
+  it('creates the province bus, runs the sweeper every 5 minutes and the outbox relay every minute', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'green-channel-JS' });
+    for (const [description, rate] of [
+      [/sweeper/, 'rate(5 minutes)'],
+      [/outbox relay/, 'rate(1 minute)'],
+    ] as const) {
+      for (const t of [...templates, solo]) {
+        const fn = logicalIdOfFunction(t, description);
+        t.hasResourceProperties('AWS::Events::Rule', {
+          ScheduleExpression: rate,
+          State: 'ENABLED',
+          Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] } })],
+        });
+        t.hasResourceProperties('AWS::Lambda::Permission', {
+          FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] },
+          Principal: 'events.amazonaws.com',
+        });
+      }
+    }
   });
 
   it('tags everything with the province', () => {
@@ -234,43 +496,22 @@ describe('ProvinceStack', () => {
     });
   });
 
-  it('links partner buses by partition-aware ARNs and admits their accounts', () => {
-    linkedTemplate.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['green-channel.ZJ'] },
-      Targets: [
-        Match.objectLike({ Arn: 'arn:aws-cn:events:cn-north-1:210987654321:event-bus/green-channel-JS' }),
-      ],
-    });
-    linkedTemplate.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['green-channel.ZJ'] },
-      Targets: [
-        Match.objectLike({ Arn: 'arn:aws-cn:events:cn-northwest-1:123456789012:event-bus/green-channel-SH' }),
-      ],
-    });
-    // Only the partner in another account needs a door; SH shares this stack's account.
-    const policies = Object.values(
-      linkedTemplate.findResources('AWS::Events::EventBusPolicy') as Record<string, Resource>,
-    );
-    expect(policies).toHaveLength(1);
-    expect(policies[0]!.Properties.Statement).toMatchObject({
-      Sid: 'cdk-FromJS',
-      Action: 'events:PutEvents',
-    });
-    expect(JSON.stringify(policies[0]!.Properties.Statement.Principal)).toContain(':iam::210987654321:root');
-    // Alarms only when an address is configured.
-    linkedTemplate.hasResourceProperties('AWS::SNS::Subscription', {
+  it('raises alarms only when an address is configured, dead letters included', () => {
+    alarmed.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
-    expect(Object.keys(linkedTemplate.findResources('AWS::CloudWatch::Alarm')).length).toBeGreaterThanOrEqual(
-      4,
-    );
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
-    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    const alarms = Object.values(alarmed.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>);
+    // five functions, two dead-letter queues, failed and timed-out executions
+    expect(alarms.length).toBe(9);
+    expect(
+      alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'),
+    ).toHaveLength(2);
+    for (const t of templates) t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
 
   it('synthesizes for the China partition with no warnings or errors', () => {
-    for (const s of [stack, linked]) {
+    for (const s of [...stacks, ...variants]) {
       expect(s.region.startsWith('cn-')).toBe(true);
       const annotations = Annotations.fromStack(s);
       expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);

@@ -1,15 +1,21 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import '../../shared/adapters/local-workflow/promise-with-resolvers.js';
 import { creditCode } from '../../functions/local/demo-actors.js';
 import { LocalEventBus } from '../../shared/adapters/local-bus/local-event-bus.js';
 import { LocalWorkflowEngine } from '../../shared/adapters/local-workflow/local-workflow.js';
+import { HttpPeerDirectory, type PeerResolver } from '../../shared/adapters/peers/http-peer-directory.js';
+import { localSignerFromPem } from '../../shared/adapters/signing/local-signer.js';
 import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
 import { timeSortableIds } from '../../shared/adapters/system/system-clock.js';
 import type { ProvinceConfig } from '../../shared/config/province-config.js';
 import { jiangsu } from '../../shared/config/provinces/jiangsu.js';
 import type { Actor, Stage } from '../../shared/domain/model.js';
+import type { BlobStore } from '../../shared/ports/blobs.js';
 import type { Clock } from '../../shared/ports/runtime.js';
+import type { Signer } from '../../shared/ports/signer.js';
 import type { Ctx } from '../../shared/services/context.js';
 import { createServices, type Services } from '../../shared/services/index.js';
+import { relayIdle } from '../../shared/services/unit-of-work.js';
 
 /** A clock tests move by hand; dates are Shanghai noon so the calendar day is unambiguous. */
 export class TestClock implements Clock {
@@ -47,22 +53,68 @@ export interface Harness {
   bus: LocalEventBus;
   clock: TestClock;
   province: ProvinceConfig;
+  signer: Signer;
+  peers: HttpPeerDirectory;
   stop(): Promise<void>;
 }
 
-export function makeHarness(
-  options: { path?: string; clock?: TestClock; province?: ProvinceConfig } = {},
-): Harness {
+/** Material content in memory: the file and S3 stores pass the same contract suite. */
+export class MemoryBlobStore implements BlobStore {
+  private readonly blobs = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  async put(bytes: Uint8Array, contentType: string) {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (!this.blobs.has(sha256)) this.blobs.set(sha256, { bytes: new Uint8Array(bytes), contentType });
+    return { sha256, size: bytes.length };
+  }
+  async get(sha256: string) {
+    return this.blobs.get(sha256);
+  }
+  async has(sha256: string) {
+    return this.blobs.has(sha256);
+  }
+}
+
+export function newSigner(): Signer {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return localSignerFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+}
+
+export interface HarnessOptions {
+  path?: string;
+  clock?: TestClock;
+  province?: ProvinceConfig;
+  signer?: Signer;
+  /** how partners are found; defaults to none */
+  peers?: PeerResolver;
+}
+
+export function makeHarness(options: HarnessOptions = {}): Harness {
   const store = SqliteStore.open(options.path ?? ':memory:');
   const clock = options.clock ?? new TestClock('2026-03-02');
   const bus = new LocalEventBus();
+  const signer = options.signer ?? newSigner();
+  const peers = new HttpPeerDirectory(
+    (options.province ?? jiangsu).code,
+    signer,
+    options.peers ?? (() => undefined),
+  );
   let services: Services | undefined;
   const workflow = new LocalWorkflowEngine({
     tasks: { handle: (r) => services!.workflowTasks.handle(r) },
     onError: (caseId, err) => console.error(`workflow ${caseId}`, err),
   });
   const province = options.province ?? jiangsu;
-  services = createServices({ province, store, workflow, events: bus, clock, ids: timeSortableIds });
+  services = createServices({
+    province,
+    store,
+    workflow,
+    events: bus,
+    clock,
+    ids: timeSortableIds,
+    signer,
+    blobs: new MemoryBlobStore(),
+    peers,
+  });
   return {
     services,
     store,
@@ -70,8 +122,11 @@ export function makeHarness(
     bus,
     clock,
     province,
+    signer,
+    peers,
     async stop() {
       await workflow.stop();
+      await relayIdle(services!.deps);
       await store.close();
     },
   };

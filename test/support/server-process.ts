@@ -13,7 +13,10 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(REPO_ROOT, 'functions/local/main.ts');
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
-const API_LINE = /API:\s+(https?:\/\/\S+)/;
+/** Each province prints a block `=== 江苏省（JS）===` followed by its `API:` line. */
+const PROVINCE_BLOCK = /===[^\n]*（([A-Z]{2})）===\s*\n\s*API:\s+(https?:\/\/\S+)/g;
+/** main.ts prints this once every province it started is serving. */
+const ALL_READY = '全部省份已就绪';
 
 export interface DemoToken {
   token: string;
@@ -25,6 +28,10 @@ export interface ServerProcess {
   url: string;
   /** the province code the server was started for (JS unless `extraArgs` chose another) */
   province: string;
+  /** every started province's API base URL, by code */
+  urls: Record<string, string>;
+  /** the demo sign-in tokens of another started province */
+  tokensOf(code: string): Record<string, DemoToken>;
   tokens: Record<string, DemoToken>;
   pid: number;
   /** graceful stop (SIGTERM by default); resolves when the process has exited */
@@ -113,6 +120,7 @@ async function startOnce(options: StartServerOptions, port: number): Promise<Ser
     out += chunk;
   });
 
+  const urls: Record<string, string> = {};
   const url = await new Promise<string>((resolveUrl, reject) => {
     let settled = false;
     const fail = (why: string) => {
@@ -129,11 +137,13 @@ async function startOnce(options: StartServerOptions, port: number): Promise<Ser
     child.stdout!.on('data', (chunk: string) => {
       out += chunk;
       stdout += chunk;
-      const m = API_LINE.exec(stdout);
-      if (m && !settled) {
+      if (!settled && stdout.includes(ALL_READY)) {
+        for (const m of stdout.matchAll(PROVINCE_BLOCK)) urls[m[1]!] = m[2]!;
+        const own = urls[province];
+        if (!own) return fail(`province ${province} printed no API line`);
         settled = true;
         clearTimeout(timer);
-        resolveUrl(m[1]!);
+        resolveUrl(own);
       }
     });
     child.once('error', (err) => fail(`could not spawn the server: ${err.message}`));
@@ -145,8 +155,14 @@ async function startOnce(options: StartServerOptions, port: number): Promise<Ser
 
   return {
     url,
+    urls,
     province,
     tokens,
+    tokensOf: (code: string) =>
+      JSON.parse(readFileSync(join(options.dataDir, code, 'tokens.json'), 'utf8')) as Record<
+        string,
+        DemoToken
+      >,
     pid: child.pid!,
     stop: (signal: NodeJS.Signals = 'SIGTERM') => terminate(child, signal),
     kill: () => terminate(child, 'SIGKILL'),

@@ -69,6 +69,9 @@ const MATRIX: Record<Action, boolean[]> = {
   'calendar.read': /*       */ [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
   'calendar.manage': /*     */ [N, N, N, N, N, N, N, N, Y, N],
   'sweep.run': /*           */ [N, N, N, N, N, N, Y, N, Y, N],
+  'project.share': /*       */ [Y, N, N, N, N, N, N, N, N, N],
+  'partnerProject.read': /* */ [Y, N, Y, Y, Y, Y, Y, Y, Y, N],
+  'partnerMaterial.read': /**/ [N, N, N, Y, Y, N, N, N, N, N],
 };
 
 const READ_ACTIONS = new Set<Action>(ACTIONS.filter((a) => a.endsWith('.read')));
@@ -186,6 +189,7 @@ describe('authorisation invariants (property)', () => {
       'item.specialProcedure': ['reviewer'],
       'calendar.manage': ['admin'],
       'sweep.run': ['admin', 'supervisor'],
+      'project.share': ['applicant'],
     };
     expect(Object.keys(writers).sort()).toEqual([...WRITE_ACTIONS].sort());
     fc.assert(

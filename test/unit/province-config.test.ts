@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   type ProvinceConfig,
@@ -6,6 +7,9 @@ import {
 } from '../../shared/config/province-config.js';
 import { defaultProvinces, loadProvince } from '../../shared/config/provinces/index.js';
 import { jiangsu } from '../../shared/config/provinces/jiangsu.js';
+import { standardItems, standardMaterials } from '../../shared/config/provinces/national-catalogue.js';
+import { shanghai } from '../../shared/config/provinces/shanghai.js';
+import { zhejiang } from '../../shared/config/provinces/zhejiang.js';
 import { STAGES } from '../../shared/domain/model.js';
 
 /** A deep copy to break; the shared default must never be mutated by a test. */
@@ -115,6 +119,214 @@ describe('the default Jiangsu catalogue', () => {
       'workingGroup',
       'chairLeader',
     ]);
+  });
+});
+
+const spkiPem = (type: 'ec' | 'rsa', namedCurve = 'P-256') =>
+  (type === 'ec'
+    ? generateKeyPairSync('ec', { namedCurve })
+    : generateKeyPairSync('rsa', { modulusLength: 2048 })
+  ).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+
+describe.each([
+  ['JS', jiangsu],
+  ['ZJ', zhejiang],
+  ['SH', shanghai],
+] as const)('the default catalogue of %s', (code, raw) => {
+  const cfg = parseProvinceConfig(raw);
+
+  it('validates and is what loadProvince returns', () => {
+    expect(cfg).toEqual(raw);
+    expect(loadProvince(code)).toEqual(raw);
+    expect(defaultProvinces[code]).toBe(raw);
+  });
+
+  it('meets the size the design asks for: ≥15 items across ≥5 departments', () => {
+    expect(cfg.items.length).toBeGreaterThanOrEqual(15);
+    expect(cfg.materials.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(cfg.items.map((i) => i.department)).size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('covers the four stages, every item in exactly one', () => {
+    expect(cfg.stages.map((s) => s.stage)).toEqual([...STAGES]);
+    expect(cfg.stages.map((s) => s.name)).toEqual([
+      '立项用地规划许可',
+      '工程建设许可',
+      '施工许可',
+      '竣工验收',
+    ]);
+    const placed = cfg.stages.flatMap((s) => s.items.map((i) => i.code)).sort();
+    expect(placed).toEqual(cfg.items.map((i) => i.code).sort());
+  });
+
+  it('promises less than the law, at least 40% less on average, within 120 days in all', () => {
+    for (const item of cfg.items) expect(item.promisedDays, item.code).toBeLessThan(item.statutoryDays);
+    const shares = cfg.items.map((i) => 1 - i.promisedDays / i.statutoryDays);
+    expect(shares.reduce((a, b) => a + b, 0) / shares.length).toBeGreaterThanOrEqual(0.4);
+    expect(cfg.stages.reduce((sum, s) => sum + s.promisedDays, 0)).toBeLessThanOrEqual(120);
+  });
+
+  it('partners with the other two 长三角 provinces, keys exchanged at run time', () => {
+    const others = ['JS', 'ZJ', 'SH'].filter((c) => c !== code);
+    expect(cfg.partners.map((p) => p.code).sort()).toEqual(others.sort());
+    for (const p of cfg.partners) {
+      expect(p.name).toBe(defaultProvinces[p.code]?.name);
+      expect(p.publicKeyPem).toBeUndefined();
+    }
+  });
+
+  it('recognises partner results for standard items that exist on both sides', () => {
+    for (const partner of cfg.partners) {
+      const entries = cfg.recognition.filter((r) => r.fromProvince === partner.code);
+      expect(entries.length, partner.code).toBeGreaterThanOrEqual(6);
+      const theirs = new Map(defaultProvinces[partner.code]!.items.map((i) => [i.code, i]));
+      const ours = new Map(cfg.items.map((i) => [i.code, i]));
+      for (const r of entries) {
+        const from = theirs.get(r.fromItem);
+        const to = ours.get(r.toItem);
+        expect(from, `${partner.code}/${r.fromItem}`).toBeDefined();
+        expect(to, r.toItem).toBeDefined();
+        // the same national standard item on both sides (names may follow local usage, 人防/民防)
+        expect(r.fromItem).toBe(r.toItem);
+        expect(Object.hasOwn(standardItems, r.toItem), r.toItem).toBe(true);
+        expect(from?.statutoryDays).toBe(to?.statutoryDays);
+      }
+    }
+    const partners = new Set(cfg.partners.map((p) => p.code));
+    expect(cfg.recognition.every((r) => partners.has(r.fromProvince))).toBe(true);
+    expect(cfg.items.find((i) => i.code === 'landUsePlanningPermit')?.name).toBe('建设用地规划许可证核发');
+    for (const item of ['landUsePlanningPermit', 'eiaReportApproval', 'worksPlanningPermit']) {
+      expect(cfg.recognition.filter((r) => r.fromItem === item && r.toItem === item)).toHaveLength(2);
+    }
+  });
+});
+
+describe('the 长三角 catalogues share one vocabulary', () => {
+  it('Zhejiang and Shanghai name their own departments under the same codes as Jiangsu', () => {
+    const jsCodes = jiangsu.departments.map((d) => d.code);
+    for (const cfg of [zhejiang, shanghai]) {
+      for (const c of jsCodes) expect(cfg.departments.map((d) => d.code)).toContain(c);
+      for (const d of cfg.departments) expect(d.name.startsWith(cfg.name), d.name).toBe(true);
+    }
+  });
+
+  it('Jiangsu spells out exactly the national catalogue', () => {
+    for (const item of jiangsu.items) {
+      const { code, promisedDays: _, ...rest } = item;
+      expect(standardItems[code as keyof typeof standardItems], code).toEqual(rest);
+    }
+    expect(jiangsu.materials).toEqual(standardMaterials);
+  });
+
+  it('a material code means the same material in every province', () => {
+    const byCode = new Map(standardMaterials.map((m) => [m.code, m]));
+    for (const cfg of [zhejiang, shanghai]) {
+      for (const m of cfg.materials) {
+        const standard = byCode.get(m.code);
+        if (standard) expect(m, `${cfg.code}/${m.code}`).toEqual(standard);
+      }
+    }
+  });
+
+  it('Zhejiang promises no more than Jiangsu for any shared item (最多跑一次)', () => {
+    const js = new Map(jiangsu.items.map((i) => [i.code, i.promisedDays]));
+    for (const item of zhejiang.items) {
+      const theirs = js.get(item.code);
+      if (theirs !== undefined) expect(item.promisedDays, item.code).toBeLessThanOrEqual(theirs);
+    }
+  });
+});
+
+describe('partners and the recognition map (互认目录)', () => {
+  it('empty partners and recognition are valid', () => {
+    const cfg = copy();
+    cfg.partners = [];
+    cfg.recognition = [];
+    expect(parseProvinceConfig(cfg).recognition).toEqual([]);
+  });
+
+  it('a pinned P-256 SPKI key is accepted', () => {
+    const cfg = copy();
+    cfg.partners[0]!.publicKeyPem = spkiPem('ec');
+    expect(parseProvinceConfig(cfg).partners[0]?.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+  });
+
+  it('a key that is not PEM, or not P-256, is rejected', () => {
+    const cfg = copy();
+    cfg.partners[0]!.publicKeyPem = 'not a key';
+    cfg.partners[1]!.publicKeyPem = spkiPem('ec', 'P-384');
+    const problems = problemsOf(cfg);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^partners\[0\]\.publicKeyPem: .*SPKI PEM/);
+    expect(problems[1]).toMatch(/^partners\[1\]\.publicKeyPem: .*P-256/);
+    cfg.partners[0]!.publicKeyPem = spkiPem('rsa');
+    expect(problemsOf(cfg).join('\n')).toMatch(/partners\[0\]\.publicKeyPem: .*P-256/);
+  });
+
+  it('a partner equal to the province itself', () => {
+    const cfg = copy();
+    cfg.partners.push({ code: 'JS', name: '江苏省' });
+    expect(problemsOf(cfg)).toEqual(['partners[2].code: 合作省份不能是本省自身：JS']);
+  });
+
+  it('a partner code that is not two capital letters, and a duplicate partner', () => {
+    const cfg = copy();
+    cfg.partners.push({ code: 'zj', name: '浙江省' });
+    expect(problemsOf(cfg)[0]).toMatch(/^partners\[2\]\.code: .*两位大写字母/);
+    cfg.partners[2]!.code = 'ZJ';
+    expect(problemsOf(cfg).join('\n')).toMatch(/合作省份代码重复：ZJ/);
+  });
+
+  it('a recognition from a province that is not a partner', () => {
+    const cfg = copy();
+    cfg.recognition.push({
+      fromProvince: 'AH',
+      fromItem: 'landUsePlanningPermit',
+      toItem: 'landUsePlanningPermit',
+    });
+    const i = cfg.recognition.length - 1;
+    expect(problemsOf(cfg)).toEqual([
+      `recognition[${i}].fromProvince: 互认目录的来源省份 AH 不是合作省份（事项 landUsePlanningPermit）`,
+    ]);
+  });
+
+  it('a recognition to a local item that does not exist', () => {
+    const cfg = copy();
+    cfg.recognition.push({
+      fromProvince: 'SH',
+      fromItem: 'greeningSchemeReview',
+      toItem: 'greeningSchemeReview',
+    });
+    const i = cfg.recognition.length - 1;
+    expect(problemsOf(cfg)).toEqual([
+      `recognition[${i}].toItem: 互认目录引用的本省事项 greeningSchemeReview 不存在（来源 SH/greeningSchemeReview）`,
+    ]);
+  });
+
+  it('the same partner item twice', () => {
+    const cfg = copy();
+    cfg.recognition.push({
+      fromProvince: 'ZJ',
+      fromItem: 'landUsePlanningPermit',
+      toItem: 'worksPlanningPermit',
+    });
+    const i = cfg.recognition.length - 1;
+    expect(problemsOf(cfg)).toEqual([`recognition[${i}].fromItem: 互认目录中 ZJ/landUsePlanningPermit 重复`]);
+  });
+
+  it('badly shaped entries and missing fields', () => {
+    const { recognition: _, ...withoutRecognition } = copy();
+    expect(problemsOf(withoutRecognition)[0]).toMatch(/^recognition: /);
+    const cfg = copy();
+    cfg.recognition[0] = {
+      fromProvince: 'ZJ',
+      fromItem: 'a/b',
+      toItem: 'landUsePlanningPermit',
+      extra: 1,
+    } as never;
+    const all = problemsOf(cfg).join('\n');
+    expect(all).toMatch(/recognition\[0\]\.fromItem: /);
+    expect(all).toMatch(/recognition\[0\].*extra/);
   });
 });
 

@@ -3,6 +3,7 @@ import {
   type AttributeValue,
   BatchGetItemCommand,
   type CreateTableCommandInput,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -24,6 +25,7 @@ import type {
   IndexEntry,
   IndexHit,
   IndexName,
+  OutboxMessage,
   Page,
   QueryOptions,
   Store,
@@ -32,9 +34,11 @@ import type {
 import {
   assertDistinctChanges,
   assertLimit,
+  assertOutbox,
   decodeCursor,
   encodeCursor,
   idempotencyKeyUsed,
+  outboxDuplicate,
   versionConflict,
 } from '../store-common.js';
 import { TABLE_DESIGN } from './table-design.js';
@@ -48,6 +52,7 @@ import { TABLE_DESIGN } from './table-design.js';
  *   audit event   AUDIT#${stream}         seq, zero-padded to 12       -                   -
  *   idempotency   IDEM#${scope}           key                          -                   -
  *   task token    TASK#${key}             TOKEN                        TASKS#${caseId}     key  (only while pending)
+ *   outbox        OUTBOX#${id}            OUTBOX                       OUTBOX              `${nextAttemptAt}␀${createdAt}␀${id}`
  *
  * ␀ is U+0000. It separates `sort` from what follows because it sorts below every other character:
  * gsi1sk then orders exactly like (sort, kind, id), and the inclusive bounds `from`/`to` become the
@@ -55,12 +60,26 @@ import { TABLE_DESIGN } from './table-design.js';
  * that is a prefix of another, e.g. '2026-05-01' and '2026-05-01#c1', would order and bound
  * wrongly). Index keys and sort values must therefore not contain U+0000.
  *
+ * The outbox (messages waiting for the bus) is keyed by id, so delete and reschedule are single-item
+ * writes, and listed through gsi1 under the one key OUTBOX, sorted by next attempt time: the due
+ * messages are exactly the key range gsi1sk < `${now}\u0001`, so dueOutbox is one Query that reads
+ * `limit` items and nothing else (no Scan, no filter that would read and drop rescheduled ones).
+ * Rescheduling rewrites gsi1sk, which moves the message back in line by its next attempt time; a
+ * message that keeps failing therefore never heads every batch. Ordering by createdAt instead could
+ * not be a key range (a sort key orders by one thing) and would read the whole backlog while the
+ * bus is down. The one GSI partition `OUTBOX` is a deliberate hot key: a GSI partition takes about
+ * 1,000 writes/s, two orders of magnitude above one province's event rate (each message costs a
+ * write on commit, one per reschedule and one on delete). Being a GSI, dueOutbox may lag a write
+ * by a moment: a just-committed message waits for the next poll, and a just-deleted one may be
+ * published again, which delivery at least once (receivers deduplicate by event id) allows.
+ *
  * Limits (documented rather than hidden):
  * - an item is at most 400 KB: an aggregate's JSON value must stay below about 390 KB
  *   (commit throws VALUE_TOO_LARGE before sending); stage cases are a few KB;
  * - a commit is one TransactWriteItems of at most 100 items (META + changed index entries + audit
- *   events per aggregate, + idempotency): larger commits throw COMMIT_TOO_LARGE;
- * - query() and pendingTaskTokens() read the GSI, which in AWS is eventually consistent (usually
+ *   events per aggregate, + idempotency, + one per outbox message): larger commits throw
+ *   COMMIT_TOO_LARGE; an outbox message's event JSON has the same 400 KB item limit;
+ * - query(), pendingTaskTokens() and dueOutbox() read the GSI, which in AWS is eventually consistent (usually
  *   well under a second behind); get/getMany/audit/idempotency/task-token reads are strongly
  *   consistent.
  */
@@ -94,6 +113,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
 
 const META = 'META';
 const TOKEN = 'TOKEN';
+const OUTBOX = 'OUTBOX';
 const GSI1 = TABLE_DESIGN.globalSecondaryIndexes[0].indexName;
 const MAX_TRANSACTION_ITEMS = 100;
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -104,6 +124,9 @@ const aggregatePk = (kind: string, id: string) => `${kind}#${id}`;
 const indexSk = (e: IndexEntry) => `IDX#${e.index}#${e.key}\u0000${e.sort}`;
 const auditPk = (stream: string) => `AUDIT#${stream}`;
 const seqSk = (seq: number) => String(seq).padStart(12, '0');
+const outboxKey = (id: string): Item => ({ pk: S(`${OUTBOX}#${id}`), sk: S(OUTBOX) });
+const outboxGsi1sk = (nextAttemptAt: string, createdAt: string, id: string) =>
+  `${nextAttemptAt}\u0000${createdAt}\u0000${id}`;
 
 type Item = Record<string, AttributeValue>;
 const S = (value: string): AttributeValue => ({ S: value });
@@ -237,12 +260,17 @@ export class DynamoDbStore implements Store {
     });
   }
 
-  async commit(changes: Change[], idempotency?: IdempotencyRecord): Promise<CommitResult> {
+  async commit(
+    changes: Change[],
+    idempotency?: IdempotencyRecord,
+    outbox: OutboxMessage[] = [],
+  ): Promise<CommitResult> {
     assertDistinctChanges(changes);
+    assertOutbox(outbox);
     for (const change of changes) change.indexes.forEach(assertNoNul);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.tryCommit(changes, idempotency);
+        return await this.tryCommit(changes, idempotency, outbox);
       } catch (error) {
         // Another transaction touched the same items at the same moment. Re-reading settles it:
         // either that one won (and we report VERSION_CONFLICT) or it failed and we go through.
@@ -259,7 +287,11 @@ export class DynamoDbStore implements Store {
     }
   }
 
-  private async tryCommit(changes: Change[], idempotency?: IdempotencyRecord): Promise<CommitResult> {
+  private async tryCommit(
+    changes: Change[],
+    idempotency: IdempotencyRecord | undefined,
+    outbox: OutboxMessage[],
+  ): Promise<CommitResult> {
     const [metas, usedKey] = await Promise.all([
       Promise.all(changes.map((c) => this.readMeta(c.kind, c.id))),
       idempotency ? this.getIdempotency(idempotency.scope, idempotency.key) : undefined,
@@ -275,7 +307,7 @@ export class DynamoDbStore implements Store {
 
     const items: TransactWriteItem[] = [];
     /** which change a transaction item belongs to, to map cancellation reasons back */
-    const owner: (number | 'idempotency' | undefined)[] = [];
+    const owner: (number | 'idempotency' | { outbox: string } | undefined)[] = [];
     const versions: number[] = [];
     const events: AuditEvent[] = [];
 
@@ -394,6 +426,31 @@ export class DynamoDbStore implements Store {
       owner.push('idempotency');
     }
 
+    for (const message of outbox) {
+      const item: Item = {
+        ...outboxKey(message.id),
+        gsi1pk: S(OUTBOX),
+        gsi1sk: S(outboxGsi1sk(message.nextAttemptAt, message.createdAt, message.id)),
+        id: S(message.id),
+        createdAt: S(message.createdAt),
+        attempts: N(message.attempts),
+        nextAttemptAt: S(message.nextAttemptAt),
+      };
+      if (message.event !== undefined) item.event = S(JSON.stringify(message.event));
+      if (message.lastError !== undefined) item.lastError = S(message.lastError);
+      const size = itemBytes(item);
+      if (size > MAX_ITEM_BYTES) {
+        throw invalid('VALUE_TOO_LARGE', '待发布事件过大，超过存储单项上限（400 KB）', {
+          id: message.id,
+          bytes: size,
+        });
+      }
+      items.push({
+        Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+      });
+      owner.push({ outbox: message.id });
+    }
+
     if (items.length === 0) return { versions, events };
     if (items.length > MAX_TRANSACTION_ITEMS) {
       throw invalid('COMMIT_TOO_LARGE', '单次提交的数据项超过 DynamoDB 事务上限（100 项）', {
@@ -427,6 +484,10 @@ export class DynamoDbStore implements Store {
         const old = reasons[idx]?.Item;
         const actual = old?.version?.N !== undefined ? Number(old.version.N) : undefined;
         throw versionConflict(change.kind, change.id, change.expectedVersion, actual);
+      }
+      for (const idx of failed) {
+        const o = owner[idx];
+        if (typeof o === 'object') throw outboxDuplicate(o.outbox);
       }
       if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new TransientConflict();
       throw error;
@@ -672,6 +733,72 @@ export class DynamoDbStore implements Store {
     return records;
   }
 
+  async dueOutbox(now: Instant, limit: number): Promise<OutboxMessage[]> {
+    assertLimit(limit);
+    const messages: OutboxMessage[] = [];
+    let start: Item | undefined;
+    // One Query; it pages only if `limit` items exceed the 1 MB a response carries.
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: GSI1,
+          // nextAttemptAt <= now, exactly: the U+0000 after nextAttemptAt sorts below U+0001.
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :hi',
+          ExpressionAttributeValues: { ':pk': S(OUTBOX), ':hi': S(`${now}\u0001`) },
+          ExclusiveStartKey: start,
+          Limit: limit - messages.length,
+        }),
+      );
+      messages.push(...(out.Items ?? []).map(toOutboxMessage));
+      start = out.LastEvaluatedKey;
+    } while (start && messages.length < limit);
+    return messages;
+  }
+
+  async deleteOutbox(id: string): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: outboxKey(id) }));
+  }
+
+  async rescheduleOutbox(
+    id: string,
+    attempts: number,
+    nextAttemptAt: Instant,
+    lastError: string,
+  ): Promise<void> {
+    // gsi1sk carries createdAt, which the caller does not pass: read it (a failure path, so rare).
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: outboxKey(id),
+        ConsistentRead: true,
+        ProjectionExpression: 'createdAt',
+      }),
+    );
+    if (!out.Item) return; // already published and deleted: stays absent
+    const createdAt = str(out.Item, 'createdAt');
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: outboxKey(id),
+          UpdateExpression:
+            'SET attempts = :attempts, nextAttemptAt = :next, lastError = :error, gsi1sk = :gsi1sk',
+          // Never re-create a message deleted in between.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':attempts': N(attempts),
+            ':next': S(nextAttemptAt),
+            ':error': S(lastError),
+            ':gsi1sk': S(outboxGsi1sk(nextAttemptAt, createdAt, id)),
+          },
+        }),
+      );
+    } catch (error) {
+      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
   /** The client belongs to the caller (a Lambda reuses it across invocations), so it stays open. */
   async close(): Promise<void> {}
 }
@@ -691,6 +818,20 @@ function toTaskToken(item: Item): TaskTokenRecord {
   const output = optStr(item, 'output');
   if (output !== undefined) record.output = JSON.parse(output);
   return record;
+}
+
+function toOutboxMessage(item: Item): OutboxMessage {
+  const event = optStr(item, 'event');
+  const message: OutboxMessage = {
+    id: str(item, 'id'),
+    event: event === undefined ? undefined : JSON.parse(event),
+    createdAt: str(item, 'createdAt'),
+    attempts: num(item, 'attempts'),
+    nextAttemptAt: str(item, 'nextAttemptAt'),
+  };
+  const lastError = optStr(item, 'lastError');
+  if (lastError !== undefined) message.lastError = lastError;
+  return message;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,17 +1,41 @@
+import { type BusEvent, eventSource } from '../../domain/cross-province-rules.js';
+import { type EventPattern, matchesPattern } from '../../domain/event-pattern.js';
 import type { DomainEvent, EventPublisher } from '../../ports/runtime.js';
+
+/** Where a rule sends a matching event; throwing means "not delivered, try again later". */
+export type BusTarget = (event: BusEvent) => Promise<void>;
 
 type Listener = (event: DomainEvent) => void | Promise<void>;
 
+/** The EventBridge entry a domain event becomes: source names the province, detail is the event. */
+export function toBusEvent(event: DomainEvent): BusEvent {
+  return {
+    id: event.id,
+    source: eventSource(event.source),
+    'detail-type': event.type,
+    time: event.time,
+    detail: event,
+  };
+}
+
 /**
- * The in-process event bus of a local province. Listeners run after the publishing request, and a
- * failing listener never fails the publisher; the recent events stay readable for demos and tests.
+ * The in-process bus of a local province, with EventBridge semantics where they matter: rules are
+ * event patterns (the same ones CDK deploys) with targets. `publish` resolves once every matching
+ * target accepted the event, so the outbox keeps anything a target could not take (e.g. a partner
+ * that is down) and publishes it again later; targets must therefore tolerate duplicates.
  */
 export class LocalEventBus implements EventPublisher {
+  private readonly rules: { name: string; pattern: EventPattern; target: BusTarget }[] = [];
   private readonly listeners: Listener[] = [];
   private readonly recent: DomainEvent[] = [];
 
   constructor(private readonly keep = 1000) {}
 
+  addRule(name: string, pattern: EventPattern, target: BusTarget): void {
+    this.rules.push({ name, pattern, target });
+  }
+
+  /** in-process observers (demos, tests); they never block or fail publication */
   subscribe(listener: Listener): () => void {
     this.listeners.push(listener);
     return () => {
@@ -22,6 +46,17 @@ export class LocalEventBus implements EventPublisher {
 
   async publish(events: DomainEvent[]): Promise<void> {
     for (const event of events) {
+      const busEvent = toBusEvent(event);
+      const failures: string[] = [];
+      for (const rule of this.rules) {
+        if (!matchesPattern(rule.pattern, busEvent)) continue;
+        try {
+          await rule.target(busEvent);
+        } catch (err) {
+          failures.push(`${rule.name}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      if (failures.length > 0) throw new Error(`delivery failed (${failures.join('; ')})`);
       this.recent.push(event);
       if (this.recent.length > this.keep) this.recent.shift();
       for (const listener of this.listeners) {

@@ -9,6 +9,7 @@ import type {
   IdempotencyRecord,
   IndexHit,
   IndexName,
+  OutboxMessage,
   Page,
   QueryOptions,
   Store,
@@ -17,9 +18,11 @@ import type {
 import {
   assertDistinctChanges,
   assertLimit,
+  assertOutbox,
   decodeCursor,
   encodeCursor,
   idempotencyKeyUsed,
+  outboxDuplicate,
   versionConflict,
 } from '../store-common.js';
 
@@ -79,6 +82,15 @@ CREATE TABLE IF NOT EXISTS task_tokens (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS task_tokens_pending ON task_tokens (case_id, status);
+CREATE TABLE IF NOT EXISTS outbox (
+  id TEXT PRIMARY KEY,
+  event TEXT,
+  created_at TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at, created_at, id);
 `;
 
 interface AggregateRow {
@@ -109,6 +121,14 @@ interface IdempotencyRow {
   status: number;
   body: string | null;
   at: string;
+}
+interface OutboxRow {
+  id: string;
+  event: string | null;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
 }
 interface TaskTokenRow {
   key: string;
@@ -166,76 +186,106 @@ function prepare(db: Database.Database) {
     pendingTaskTokens: db.prepare<[string], TaskTokenRow>(
       `SELECT * FROM task_tokens WHERE case_id = ? AND status = 'pending' ORDER BY key`,
     ),
+    insertOutbox: db.prepare<[string, string | null, string, number, string, string | null]>(
+      `INSERT INTO outbox (id, event, created_at, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
+    ),
+    // Same order as the DynamoDB adapter's gsi1sk: the message waiting longest for its attempt first.
+    dueOutbox: db.prepare<[string, number], OutboxRow>(
+      'SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, created_at, id LIMIT ?',
+    ),
+    deleteOutbox: db.prepare<[string]>('DELETE FROM outbox WHERE id = ?'),
+    rescheduleOutbox: db.prepare<[number, string, string, string]>(
+      'UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?',
+    ),
   };
 }
 
 export class SqliteStore implements Store {
   private readonly statements: ReturnType<typeof prepare>;
   private readonly commitTx: Database.Transaction<
-    (changes: Change[], idempotency?: IdempotencyRecord) => CommitResult
+    (changes: Change[], idempotency: IdempotencyRecord | undefined, outbox: OutboxMessage[]) => CommitResult
   >;
 
   private constructor(private readonly db: Database.Database) {
     const s = prepare(db);
     this.statements = s;
 
-    this.commitTx = db.transaction((changes: Change[], idempotency?: IdempotencyRecord): CommitResult => {
-      // Idempotency first: a duplicate request racing the original should learn that its key was
-      // used (and replay the stored answer) rather than see a version conflict.
-      if (idempotency && s.getIdempotency.get(idempotency.scope, idempotency.key)) {
-        throw idempotencyKeyUsed(idempotency.scope, idempotency.key);
-      }
-      const current = changes.map((change) => {
-        const row = s.getAggregate.get(change.kind, change.id);
-        const actual = row?.version ?? 0;
-        if (actual !== change.expectedVersion) {
-          throw versionConflict(change.kind, change.id, change.expectedVersion, row?.version);
+    this.commitTx = db.transaction(
+      (
+        changes: Change[],
+        idempotency: IdempotencyRecord | undefined,
+        outbox: OutboxMessage[],
+      ): CommitResult => {
+        // Idempotency first: a duplicate request racing the original should learn that its key was
+        // used (and replay the stored answer) rather than see a version conflict.
+        if (idempotency && s.getIdempotency.get(idempotency.scope, idempotency.key)) {
+          throw idempotencyKeyUsed(idempotency.scope, idempotency.key);
         }
-        return row;
-      });
-      const versions: number[] = [];
-      const events: AuditEvent[] = [];
-      changes.forEach((change, i) => {
-        const row = current[i];
-        const stream = `${change.kind}/${change.id}`;
-        let seq = row?.audit_seq ?? 0;
-        let head = row?.audit_head ?? GENESIS_HASH;
-        for (const draft of change.events) {
-          seq += 1;
-          const event = chainEvent(stream, seq, head, draft);
-          s.insertAudit.run(
-            stream,
-            seq,
-            event.prevHash,
-            event.hash,
-            event.type,
-            event.actor,
-            event.at,
-            JSON.stringify(event.data),
+        const current = changes.map((change) => {
+          const row = s.getAggregate.get(change.kind, change.id);
+          const actual = row?.version ?? 0;
+          if (actual !== change.expectedVersion) {
+            throw versionConflict(change.kind, change.id, change.expectedVersion, row?.version);
+          }
+          return row;
+        });
+        const versions: number[] = [];
+        const events: AuditEvent[] = [];
+        changes.forEach((change, i) => {
+          const row = current[i];
+          const stream = `${change.kind}/${change.id}`;
+          let seq = row?.audit_seq ?? 0;
+          let head = row?.audit_head ?? GENESIS_HASH;
+          for (const draft of change.events) {
+            seq += 1;
+            const event = chainEvent(stream, seq, head, draft);
+            s.insertAudit.run(
+              stream,
+              seq,
+              event.prevHash,
+              event.hash,
+              event.type,
+              event.actor,
+              event.at,
+              JSON.stringify(event.data),
+            );
+            head = event.hash;
+            events.push(event);
+          }
+          const version = change.expectedVersion + 1;
+          s.upsertAggregate.run(change.kind, change.id, version, JSON.stringify(change.value), seq, head);
+          s.deleteIndexes.run(change.kind, change.id);
+          for (const entry of change.indexes) {
+            s.insertIndex.run(change.kind, change.id, entry.index, entry.key, entry.sort);
+          }
+          versions.push(version);
+        });
+        if (idempotency) {
+          s.insertIdempotency.run(
+            idempotency.scope,
+            idempotency.key,
+            idempotency.requestHash,
+            idempotency.status,
+            toJson(idempotency.body),
+            idempotency.at,
           );
-          head = event.hash;
-          events.push(event);
         }
-        const version = change.expectedVersion + 1;
-        s.upsertAggregate.run(change.kind, change.id, version, JSON.stringify(change.value), seq, head);
-        s.deleteIndexes.run(change.kind, change.id);
-        for (const entry of change.indexes) {
-          s.insertIndex.run(change.kind, change.id, entry.index, entry.key, entry.sort);
+        for (const message of outbox) {
+          const inserted = s.insertOutbox.run(
+            message.id,
+            toJson(message.event),
+            message.createdAt,
+            message.attempts,
+            message.nextAttemptAt,
+            message.lastError ?? null,
+          );
+          // Throwing inside the transaction rolls back everything written above.
+          if (inserted.changes === 0) throw outboxDuplicate(message.id);
         }
-        versions.push(version);
-      });
-      if (idempotency) {
-        s.insertIdempotency.run(
-          idempotency.scope,
-          idempotency.key,
-          idempotency.requestHash,
-          idempotency.status,
-          toJson(idempotency.body),
-          idempotency.at,
-        );
-      }
-      return { versions, events };
-    });
+        return { versions, events };
+      },
+    );
   }
 
   /** Opens (creating if needed) the store file; ':memory:' gives a throwaway store for tests. */
@@ -266,11 +316,16 @@ export class SqliteStore implements Store {
     });
   }
 
-  async commit(changes: Change[], idempotency?: IdempotencyRecord): Promise<CommitResult> {
+  async commit(
+    changes: Change[],
+    idempotency?: IdempotencyRecord,
+    outbox: OutboxMessage[] = [],
+  ): Promise<CommitResult> {
     assertDistinctChanges(changes);
+    assertOutbox(outbox);
     // IMMEDIATE takes the write lock up front, so two processes cannot both read a version and
     // then deadlock upgrading to write.
-    return this.commitTx.immediate(changes, idempotency);
+    return this.commitTx.immediate(changes, idempotency, outbox);
   }
 
   async query(index: IndexName, key: string, options: QueryOptions = {}): Promise<Page<IndexHit>> {
@@ -370,9 +425,40 @@ export class SqliteStore implements Store {
     return this.statements.pendingTaskTokens.all(caseId).map(toTaskToken);
   }
 
+  async dueOutbox(now: Instant, limit: number): Promise<OutboxMessage[]> {
+    assertLimit(limit);
+    return this.statements.dueOutbox.all(now, limit).map(toOutboxMessage);
+  }
+
+  async deleteOutbox(id: string): Promise<void> {
+    this.statements.deleteOutbox.run(id);
+  }
+
+  async rescheduleOutbox(
+    id: string,
+    attempts: number,
+    nextAttemptAt: Instant,
+    lastError: string,
+  ): Promise<void> {
+    // An absent (already published and deleted) message stays absent.
+    this.statements.rescheduleOutbox.run(attempts, nextAttemptAt, lastError, id);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+function toOutboxMessage(row: OutboxRow): OutboxMessage {
+  const message: OutboxMessage = {
+    id: row.id,
+    event: fromJson(row.event),
+    createdAt: row.created_at,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+  };
+  if (row.last_error !== null) message.lastError = row.last_error;
+  return message;
 }
 
 function toTaskToken(row: TaskTokenRow): TaskTokenRecord {

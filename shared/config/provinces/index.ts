@@ -5,9 +5,13 @@
 import { invalid } from '../../domain/errors.js';
 import { type ProvinceConfig, parseProvinceConfig } from '../province-config.js';
 import { jiangsu } from './jiangsu.js';
+import { shanghai } from './shanghai.js';
+import { zhejiang } from './zhejiang.js';
 
 export const defaultProvinces: Record<string, ProvinceConfig> = {
   JS: jiangsu,
+  ZJ: zhejiang,
+  SH: shanghai,
 };
 
 /** The validated default configuration of a province; throws if it is unknown or invalid. */

@@ -6,6 +6,7 @@
  * Material names follow the national standard list (发改投资〔2019〕268号) in spirit.
  */
 import type { ProvinceConfig } from '../province-config.js';
+import { yangtzeDeltaPartners, yangtzeDeltaRecognition } from './yangtze-delta.js';
 
 export const jiangsu: ProvinceConfig = {
   code: 'JS',
@@ -570,5 +571,7 @@ export const jiangsu: ProvinceConfig = {
     { level: 5, role: 'chairLeader', nameZh: '分管领导', afterOverdueDays: 10 },
   ],
   windowUnit: '江苏省政务服务中心工程建设项目绿色通道专窗',
-  partners: [],
+  // 长三角: 浙江 and 上海, whose results count for the matching standard items (yangtze-delta.ts)
+  partners: yangtzeDeltaPartners('JS'),
+  recognition: yangtzeDeltaRecognition('JS'),
 };

@@ -1,0 +1,338 @@
+import { z } from 'zod';
+import { authorize } from '../domain/authz.js';
+import {
+  applyPartnerPayload,
+  type CrossProvincePayload,
+  crossProvincePayloadSchema,
+  EVENT_TYPE_OF_KIND,
+  type PartnerProject,
+  partnerProjectId,
+  recognisedLocalItems,
+  sha256OfBytes,
+} from '../domain/cross-province.js';
+import { DomainError, forbidden, invalid, notFound } from '../domain/errors.js';
+import type { Project, StageCase } from '../domain/model.js';
+import { verifyEnvelope } from '../domain/signature.js';
+import { verifySignedRequest } from '../domain/signed-request.js';
+import type { Page } from '../ports/store.js';
+import type { Ctx } from './context.js';
+import { SYSTEM_ACTOR } from './context.js';
+import type { Deps } from './deps.js';
+import { pageOpts, projectIndexes } from './projects.js';
+import { signedEventDraft } from './signed-events.js';
+import { commit, load, nowIso } from './unit-of-work.js';
+
+const busEventSchema = z.object({
+  id: z.string().min(1).max(200),
+  source: z.string().min(1).max(100),
+  'detail-type': z.string().min(1).max(100),
+  detail: z.object({
+    id: z.string().min(1).max(200),
+    type: z.string().min(1).max(100),
+    source: z.string().min(1).max(10),
+    data: z.object({ partnerProvinces: z.array(z.string()), envelope: z.unknown() }).passthrough(),
+  }),
+});
+
+export type ReceiveOutcome = { outcome: 'accepted' | 'duplicate' } | { outcome: 'rejected'; reason: string };
+
+/**
+ * 区域协同: what crosses to partner provinces and what comes back. Outgoing payloads are signed
+ * and travel as domain events through the outbox; incoming ones are verified against the partner's
+ * key, checked for schema and permission, deduplicated by event id and folded into a read-only view
+ * of the partner's project. Anything refused is recorded, never silently dropped.
+ */
+export class PartnerService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly onResultRecognised: (projectCode: string) => Promise<void>,
+  ) {}
+
+  private get self() {
+    return this.deps.province.code;
+  }
+
+  async receive(raw: unknown): Promise<ReceiveOutcome> {
+    const parsed = busEventSchema.safeParse(raw);
+    if (!parsed.success) return this.reject(raw, 'malformed');
+    const event = parsed.data;
+    const origin = event.source.startsWith('green-channel.')
+      ? event.source.slice('green-channel.'.length)
+      : '';
+    if (origin === this.self) return this.reject(event, 'loop');
+    if (!this.deps.province.partners.some((p) => p.code === origin))
+      return this.reject(event, 'unknownSender');
+    if (event.detail.source !== origin || event.detail.id !== event.id)
+      return this.reject(event, 'sourceMismatch');
+
+    const publicKeyPem = await this.deps.peers.publicKeyOf(origin);
+    if (!publicKeyPem) return this.reject(event, 'unknownKey');
+    const verified = verifyEnvelope(event.detail.data.envelope, [{ origin, publicKeyPem }]);
+    if (!verified.ok) return this.reject(event, verified.reason);
+    const payload = crossProvincePayloadSchema.safeParse(verified.envelope.payload);
+    if (!payload.success) return this.reject(event, 'schema');
+    const p = payload.data;
+    if (p.origin !== origin || p.eventId !== event.detail.id) return this.reject(event, 'envelopeMismatch');
+    if (EVENT_TYPE_OF_KIND[p.kind] !== event['detail-type'] || event.detail.type !== event['detail-type']) {
+      return this.reject(event, 'typeMismatch');
+    }
+    if (!p.partnerProvinces.includes(this.self)) return this.reject(event, 'notAddressed');
+
+    const outcome = await this.apply(p, {
+      contentHash: verified.envelope.contentHash,
+      signature: verified.envelope.signature,
+      keyId: verified.envelope.keyId,
+    });
+    if (outcome.outcome === 'accepted' && p.kind === 'resultIssued')
+      await this.onResultRecognised(p.projectCode);
+    return outcome;
+  }
+
+  private async apply(
+    payload: CrossProvincePayload,
+    proof: { contentHash: string; signature: string; keyId: string },
+  ): Promise<ReceiveOutcome> {
+    const id = partnerProjectId(payload.origin, payload.projectCode);
+    const scope = `inbound:${payload.origin}`;
+    for (let attempt = 0; ; attempt++) {
+      if (await this.deps.store.getIdempotency(scope, payload.eventId)) return { outcome: 'duplicate' };
+      const current = await this.deps.store.get<PartnerProject>('partnerProject', id);
+      const receivedAt = nowIso(this.deps);
+      const localItems =
+        payload.kind === 'resultIssued'
+          ? recognisedLocalItems(this.deps.province.recognition, payload.origin, payload.itemCode)
+          : [];
+      const next = applyPartnerPayload(current?.value, payload, proof, localItems, receivedAt);
+      const type = {
+        projectShared: 'PartnerProjectShared',
+        resultIssued: 'PartnerResultReceived',
+        materialShared: 'PartnerMaterialShared',
+      }[payload.kind];
+      try {
+        // The dedupe record lands in the same transaction as the change it guards.
+        await commit(
+          this.deps,
+          {
+            actor: SYSTEM_ACTOR,
+            idempotency: { scope, key: payload.eventId, requestHash: proof.contentHash },
+          },
+          [
+            {
+              kind: 'partnerProject',
+              id,
+              expectedVersion: current?.version ?? 0,
+              value: next,
+              indexes: [
+                { index: 'status', key: 'partnerProject', sort: `${payload.projectCode}#${payload.origin}` },
+              ],
+              events: [
+                {
+                  type,
+                  actor: `partner:${payload.origin}`,
+                  at: receivedAt,
+                  data: {
+                    eventId: payload.eventId,
+                    contentHash: proof.contentHash,
+                    ...(payload.kind === 'resultIssued'
+                      ? { itemCode: payload.itemCode, resultNo: payload.resultNo, localItems }
+                      : {}),
+                    ...(payload.kind === 'materialShared' ? { sha256: payload.sha256 } : {}),
+                  },
+                },
+              ],
+            },
+          ],
+          { status: 202, body: { outcome: 'accepted' } },
+        );
+        return { outcome: 'accepted' };
+      } catch (err) {
+        if (err instanceof DomainError && err.code === 'IDEMPOTENCY_KEY_USED')
+          return { outcome: 'duplicate' };
+        if (err instanceof DomainError && err.code === 'VERSION_CONFLICT' && attempt < 5) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** Refused events are kept with the reason, for supervisors and auditors to see. */
+  private async reject(raw: unknown, reason: string): Promise<ReceiveOutcome> {
+    const event = (raw ?? {}) as {
+      id?: unknown;
+      source?: unknown;
+      'detail-type'?: unknown;
+      detail?: { id?: unknown };
+    };
+    const rawId = event.detail?.id ?? event.id;
+    const eventId = typeof rawId === 'string' ? rawId.slice(0, 200) : undefined;
+    const id = `${eventId ?? 'unknown'}:${reason}:${this.deps.ids.next('X')}`;
+    await commit(this.deps, undefined, [
+      {
+        kind: 'rejectedEvent',
+        id,
+        expectedVersion: 0,
+        value: {
+          eventId,
+          source: typeof event.source === 'string' ? event.source.slice(0, 100) : undefined,
+          type: typeof event['detail-type'] === 'string' ? event['detail-type'].slice(0, 100) : undefined,
+          reason,
+          at: nowIso(this.deps),
+        },
+        indexes: [{ index: 'status', key: 'rejectedEvent', sort: `${nowIso(this.deps)}#${id}` }],
+        events: [
+          {
+            type: 'InboundEventRejected',
+            actor: 'system',
+            at: nowIso(this.deps),
+            data: { reason, ...(eventId ? { eventId } : {}) },
+          },
+        ],
+      },
+    ]);
+    return { outcome: 'rejected', reason };
+  }
+
+  /** What partners told this province about one project code (one view per origin). */
+  async viewsOf(ctx: Ctx, projectCode: string): Promise<PartnerProject[]> {
+    const views = await this.views(projectCode);
+    if (views.length === 0) throw notFound('PARTNER_PROJECT_NOT_FOUND', '没有合作省份共享该项目');
+    const owners = views.map((v) => v.summary?.owner.creditCode).filter(Boolean);
+    authorize(ctx.actor, 'partnerProject.read', { ownerCreditCode: owners[0] ?? '' });
+    return views;
+  }
+
+  async views(projectCode: string): Promise<PartnerProject[]> {
+    const ids = this.deps.province.partners.map((p) => partnerProjectId(p.code, projectCode));
+    return (await this.deps.store.getMany<PartnerProject>('partnerProject', ids)).map((v) => v.value);
+  }
+
+  async list(ctx: Ctx, options: { cursor?: string; limit?: number }): Promise<Page<PartnerProject>> {
+    authorize(ctx.actor, 'partnerProject.read');
+    const page = await this.deps.store.query('status', 'partnerProject', pageOpts(options));
+    const items = await this.deps.store.getMany<PartnerProject>(
+      'partnerProject',
+      page.items.map((h) => h.id),
+    );
+    return { items: items.map((i) => i.value), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  async rejected(ctx: Ctx, options: { cursor?: string; limit?: number }) {
+    authorize(ctx.actor, 'partnerProject.read');
+    const page = await this.deps.store.query('status', 'rejectedEvent', {
+      descending: true,
+      ...pageOpts(options),
+    });
+    const items = await this.deps.store.getMany<Record<string, unknown>>(
+      'rejectedEvent',
+      page.items.map((h) => h.id),
+    );
+    return { items: items.map((i) => i.value), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  /** 上传材料: content-addressed, so the same file uploaded twice is stored once. */
+  async uploadMaterial(ctx: Ctx, bytes: Uint8Array, contentType: string) {
+    if (ctx.actor.role !== 'applicant') throw forbidden('FORBIDDEN', '仅申请单位可上传申请材料');
+    if (bytes.length === 0) throw invalid('EMPTY_CONTENT', '材料内容为空');
+    return this.deps.blobs.put(bytes, contentType);
+  }
+
+  /**
+   * 资源共享: the applicant shares a material of a cross-province project; partners receive its
+   * signed metadata and hash and can fetch the content from here, once, instead of a resubmission.
+   */
+  async shareMaterial(ctx: Ctx, projectId: string, input: { materialCode: string; sha256: string }) {
+    const { value: project, version } = await load<Project>(this.deps, 'project', projectId, '项目');
+    authorize(ctx.actor, 'project.share', { ownerCreditCode: project.owner.creditCode });
+    if (project.partnerProvinces.length === 0) {
+      throw invalid('NOT_CROSS_PROVINCE', '该项目没有合作省份，无需共享材料');
+    }
+    const material = this.deps.province.materials.find((m) => m.code === input.materialCode);
+    if (!material) throw invalid('UNKNOWN_MATERIAL', '材料代码不在本省材料目录中');
+    const blob = await this.deps.blobs.get(input.sha256);
+    if (!blob) throw invalid('CONTENT_NOT_UPLOADED', '请先上传该材料的文件内容');
+    const shared = project.sharedMaterials ?? [];
+    if (shared.some((m) => m.sha256 === input.sha256 && m.materialCode === input.materialCode)) {
+      throw new DomainError('conflict', 'MATERIAL_ALREADY_SHARED', '该材料已共享');
+    }
+    const sharedAt = nowIso(this.deps);
+    const entry = {
+      materialCode: input.materialCode,
+      sha256: input.sha256,
+      size: blob.bytes.length,
+      contentType: blob.contentType,
+      sharedAt,
+    };
+    const draft = await signedEventDraft(this.deps, ctx.actor.id, (eventId) => ({
+      kind: 'materialShared',
+      eventId,
+      origin: this.self,
+      projectCode: project.projectCode,
+      partnerProvinces: project.partnerProvinces,
+      materialCode: input.materialCode,
+      materialName: material.name,
+      sha256: input.sha256,
+      size: entry.size,
+      contentType: entry.contentType,
+      sharedAt,
+    }));
+    const next: Project = { ...project, sharedMaterials: [...shared, entry] };
+    await commit(this.deps, ctx, [
+      {
+        kind: 'project',
+        id: project.id,
+        expectedVersion: version,
+        value: next,
+        indexes: projectIndexes(next),
+        events: [draft],
+      },
+    ]);
+    return { value: next, version: version + 1 };
+  }
+
+  /** The origin answers a partner's signed request for the content of a material it shared. */
+  async serveToPartner(request: {
+    requester: string;
+    projectCode: string;
+    sha256: string;
+    method: string;
+    path: string;
+    timestamp: string;
+    signature: string;
+  }) {
+    const refuse = () => forbidden('PARTNER_REQUEST_REFUSED', '合作省份的请求未通过验证');
+    if (!this.deps.province.partners.some((p) => p.code === request.requester)) throw refuse();
+    const key = await this.deps.peers.publicKeyOf(request.requester);
+    if (!key) throw refuse();
+    const check = verifySignedRequest(request, key, this.deps.clock.now());
+    if (!check.ok) throw refuse();
+    const project = await this.deps.store.get<Project>('project', request.projectCode);
+    const shared = project?.value.sharedMaterials?.some((m) => m.sha256 === request.sha256);
+    if (!project?.value.partnerProvinces.includes(request.requester) || !shared) throw refuse();
+    const blob = await this.deps.blobs.get(request.sha256);
+    if (!blob) throw notFound('CONTENT_NOT_FOUND', '材料内容不存在');
+    return blob;
+  }
+
+  /**
+   * A partner reviewer reads shared content: fetched from the origin's storage, checked against
+   * the hash the origin signed, and only for reviewers handling a local case of that project.
+   */
+  async fetchPartnerMaterial(ctx: Ctx, origin: string, projectCode: string, sha256: string) {
+    const view = (await this.views(projectCode)).find((v) => v.origin === origin);
+    const material = view?.materials.find((m) => m.sha256 === sha256);
+    if (!view || !material) throw notFound('SHARED_MATERIAL_NOT_FOUND', '合作省份未共享该材料');
+    const cases = await this.deps.store.query('projectCases', projectCode);
+    const local = await this.deps.store.getMany<StageCase>(
+      'stageCase',
+      cases.items.map((h) => h.id),
+    );
+    authorize(ctx.actor, 'partnerMaterial.read', {
+      departments: local.flatMap((c) => c.value.items.map((i) => i.department)),
+    });
+    const content = await this.deps.peers.fetchSharedMaterial(origin, projectCode, sha256);
+    if (!content) throw notFound('CONTENT_UNAVAILABLE', '暂时无法从合作省份取得材料内容，请稍后重试');
+    if (sha256OfBytes(content.bytes) !== sha256) {
+      throw new DomainError('conflict', 'CONTENT_HASH_MISMATCH', '取得的材料内容与签名的摘要不一致');
+    }
+    return { ...content, materialName: material.materialName };
+  }
+}
