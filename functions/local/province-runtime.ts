@@ -118,6 +118,7 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     url,
     publicKeyPem: await resultSigner.publicKeyPem(),
     keyId: resultSigner.keyId,
+    pid: process.pid,
   });
 
   const timers: NodeJS.Timeout[] = [];
