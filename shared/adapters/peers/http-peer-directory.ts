@@ -36,7 +36,7 @@ export function folderResolver(dir: string): PeerResolver {
 export function registerInFolder(
   dir: string,
   province: string,
-  address: Required<PeerAddress> & { keyId: string },
+  address: Required<PeerAddress> & { keyId: string; pid: number },
 ) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${province}.json`);
