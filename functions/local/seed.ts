@@ -7,6 +7,9 @@ import { demoActors, demoOrganisations } from './demo-actors.js';
 
 const DAY_MS = 86_400_000;
 
+/** The demo cross-province project: the same code in 江苏 and 浙江. */
+export const CROSS_PROVINCE_DEMO_PROJECT = '2026-320000-48-01-000200';
+
 interface DemoProject {
   code: string;
   name: string;
@@ -211,6 +214,37 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
     });
     cases += 1;
   }
+  // 5. 区域协同: the 江苏–浙江 expressway, registered on both sides under one project code. 江苏
+  // approves its part; 浙江 recognises those results as they arrive instead of reviewing again.
+  const crossPartner = { JS: 'ZJ', ZJ: 'JS' }[p.code];
+  let crossProjects = 0;
+  if (crossPartner && p.partners.some((x) => x.code === crossPartner)) {
+    const s = past(3);
+    const project = await s.projects.register(applicantOf(0), {
+      projectCode: CROSS_PROVINCE_DEMO_PROJECT,
+      name: '沪苏浙跨省高速公路（苏浙段）',
+      ownerName: orgs[0]!.name,
+      category: 'nationalKey',
+      location: { city: p.code === 'JS' ? '苏州市吴江区' : '嘉兴市嘉善县' },
+      investmentWan: 1_860_000,
+      governmentInvested: true,
+      partnerProvinces: [crossPartner],
+    });
+    const applied = await s.projects.applyAdmission(applicantOf(0), project.value.id, project.version);
+    await s.projects.decideAdmission(as(supervisor), project.value.id, applied.version, {
+      admit: true,
+      reasons: '长三角生态绿色一体化发展示范区跨省重大基础设施项目',
+    });
+    const c = await s.cases.submit(applicantOf(0), {
+      projectId: project.value.id,
+      stage,
+      materials: materialsFor(p, stage),
+    });
+    await s.cases.actOnAcceptance(as(window), c.value.id, c.version, { outcome: 'accept' });
+    if (p.code === 'JS') await decideAll(past(2), c.value.id);
+    crossProjects = 1;
+    cases += 1;
+  }
   await services.sweep();
-  return { projects: projects.length, cases };
+  return { projects: projects.length + crossProjects, cases };
 }
