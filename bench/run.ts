@@ -1,14 +1,18 @@
 /**
- * `npm run bench` runs every benchmark; `npm run bench -- latency` (or `full`, `store`) runs some.
+ * `npm run bench` runs every benchmark; `npm run bench -- latency` (or `full`, `store`, `cross`) runs some.
  * Sizes come from environment variables (see README "Benchmarks" and each module); the benchmarks
  * print figures and never assert on time.
  */
+import { type CrossResult, crossPerApproval, crossProvince } from './cross-province.js';
 import { type FullCasesResult, fullCases } from './full-cases.js';
 import { type LatencyResult, latency } from './latency.js';
 import { block, machineFacts, ms, num, table } from './lib.js';
 import { type StoreWritesResult, storeWrites } from './store-writes.js';
 
-const ALIASES: Record<string, 'full' | 'latency' | 'store'> = {
+const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross'> = {
+  cross: 'cross',
+  'cross-province': 'cross',
+  recognition: 'cross',
   full: 'full',
   'full-cases': 'full',
   cases: 'full',
@@ -18,10 +22,11 @@ const ALIASES: Record<string, 'full' | 'latency' | 'store'> = {
   writes: 'store',
 };
 
-const USAGE = `usage: npm run bench [-- full|latency|store ...]
+const USAGE = `usage: npm run bench [-- full|latency|store|cross ...]
 env: BENCH_CASES=40 BENCH_CASE_CONCURRENCY=8 BENCH_POLL_MS=5 BENCH_ITEMS=15
      BENCH_CONCURRENCY=16 BENCH_READS=2000 BENCH_DECISIONS=600 BENCH_WARMUP_READS=200
-     BENCH_WARMUP_DECISIONS=30 BENCH_LOADGEN=worker|inline BENCH_STORE_CASES=3`;
+     BENCH_WARMUP_DECISIONS=30 BENCH_LOADGEN=worker|inline BENCH_STORE_CASES=3
+     BENCH_CROSS=100 BENCH_CROSS_CONCURRENCY=8 BENCH_CROSS_WARMUP=5`;
 
 async function main() {
   const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -35,7 +40,9 @@ async function main() {
     process.exitCode = 2;
     return;
   }
-  const chosen = new Set(args.length > 0 ? args.map((a) => ALIASES[a]!) : ['full', 'latency', 'store']);
+  const chosen = new Set(
+    args.length > 0 ? args.map((a) => ALIASES[a]!) : ['full', 'latency', 'store', 'cross'],
+  );
 
   block(
     'Machine',
@@ -45,9 +52,11 @@ async function main() {
   let full: FullCasesResult | undefined;
   let lat: LatencyResult | undefined;
   let store: StoreWritesResult | undefined;
+  let cross: CrossResult | undefined;
   if (chosen.has('full')) full = await fullCases();
   if (chosen.has('latency')) lat = await latency();
   if (chosen.has('store')) store = await storeWrites();
+  if (chosen.has('cross')) cross = await crossProvince();
 
   console.log(`\n── Summary ${'─'.repeat(82)}`);
   const rows: string[][] = [];
@@ -76,6 +85,21 @@ async function main() {
       `${num(store.commits, 0)} commits, ${num(store.auditEvents, 0)} audit events, ${num(store.indexEntries, 0)} index entries`,
     ]);
     rows.push([`workflow per ${store.items}-item case`, `${num(store.statesEntered, 0)} states entered`, '']);
+  }
+  if (cross) {
+    for (const p of [cross.sequential, cross.concurrent]) {
+      rows.push([
+        `cross JS→ZJ approval→recognised @${p.concurrency}`,
+        `p50 ${ms(p.recognition.p50)}, p99 ${ms(p.recognition.p99)}`,
+        `p90 ${ms(p.recognition.p90)}, max ${ms(p.recognition.max)}, ${num(p.perSecond, 1)} approvals/s`,
+      ]);
+    }
+    const per = crossPerApproval(cross);
+    rows.push([
+      'cross JS→ZJ traffic per approval',
+      `${num(per.events, 2)} events, ${num(per.bytes, 0)} B`,
+      `ResultIssued + one-off ProjectShared (${num(per.oneOff, 0)} B), POST /partner/events bodies`,
+    ]);
   }
   table(['benchmark', 'figure', 'detail'], rows);
   console.log(`\n  total bench time ${ms(performance.now() - started)}`);
