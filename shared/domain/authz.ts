@@ -26,6 +26,12 @@ export const ACTIONS = [
   'project.share',
   'partnerProject.read',
   'partnerMaterial.read',
+  'report.read',
+  'exitReview.run',
+  'exitReview.decide',
+  'complaint.file',
+  'complaint.read',
+  'complaint.handle',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -84,6 +90,13 @@ const RULES: Record<Action, Rule> = {
   'partnerProject.read': anyOf(owner, staffReader, role('reviewer')),
   // shared content only for the reviewers handling a local case of that project
   'partnerMaterial.read': reviewerOfCase,
+  // dispatch lists, bulletins and the annual evaluation: supervisors, auditors (read-only) and the window
+  'report.read': role('supervisor', 'auditor', 'admin', 'windowOfficer'),
+  'exitReview.run': role('supervisor', 'admin'),
+  'exitReview.decide': role('supervisor'),
+  'complaint.file': owner,
+  'complaint.read': anyOf(owner, staffReader),
+  'complaint.handle': role('supervisor'),
 };
 
 export function can(actor: Actor, action: Action, scope: ResourceScope = {}): boolean {
@@ -123,4 +136,10 @@ export const ACTION_NAMES_ZH: Record<Action, string> = {
   'project.share': '共享材料',
   'partnerProject.read': '查看合作省份项目',
   'partnerMaterial.read': '查看合作省份共享材料',
+  'report.read': '查看督办与通报',
+  'exitReview.run': '运行年度准入复核',
+  'exitReview.decide': '决定退出或容错',
+  'complaint.file': '投诉',
+  'complaint.read': '查看投诉',
+  'complaint.handle': '办理投诉',
 };

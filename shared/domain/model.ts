@@ -44,6 +44,8 @@ export interface Actor {
   unit?: string;
   /** partner: the province code of the partner deployment */
   province?: string;
+  /** reviewer: the department's lead (部门负责人), who receives escalations of level 2 */
+  lead?: boolean;
 }
 
 export type AdmissionStatus = 'notApplied' | 'pending' | 'admitted' | 'rejected' | 'exited';
@@ -82,6 +84,17 @@ export interface Project {
   partnerProvinces: string[];
   promisedCompletion?: IsoDate;
   admission: Admission;
+  /** 年度评估: one entry per reviewed year; two late years in a row propose exit (退出机制) */
+  annualReviews?: {
+    year: number;
+    late: boolean;
+    reasonsZh: string[];
+    /** 容错纠错: the delay was objective and recorded as excusable, with evidence */
+    excusable?: { reasonZh: string; evidence: string[]; by: string; at: Instant };
+    reviewedAt: Instant;
+  }[];
+  /** a pending exit proposal from the yearly review, for the supervisor to confirm or excuse */
+  exitProposal?: { year: number; at: Instant; reasonsZh: string[] };
   /** 资源共享: materials the applicant shared with the partner provinces (content stays here) */
   sharedMaterials?: {
     materialCode: string;
@@ -186,6 +199,51 @@ export interface CaseItem {
   };
   /** the most severe lamp already announced by the sweeper, so it announces each change once */
   lampNotified?: Lamp;
+  /** 督办升级: each level of the escalation ladder told about this overdue item, once */
+  escalations?: EscalationRecord[];
+}
+
+/** One rung of the escalation ladder reached by an overdue item: who was told, when, and why. */
+export interface EscalationRecord {
+  level: number;
+  role: 'reviewer' | 'departmentLead' | 'firstReceiver' | 'workingGroup' | 'chairLeader';
+  nameZh: string;
+  /** the notification address told (see Notification.address) */
+  address: string;
+  at: Instant;
+  overdueDays: number;
+}
+
+/**
+ * An in-app notice. Addresses: `user:<id>`, `role:<role>`, `dept:<code>`, `dept:<code>:lead`,
+ * `unit:<unit>` (e.g. the first receiver's window), `org:<creditCode>` (an applicant organisation).
+ */
+export interface Notification {
+  id: string;
+  address: string;
+  type: string;
+  titleZh: string;
+  bodyZh: string;
+  caseId?: string;
+  projectId?: string;
+  itemCode?: string;
+  createdAt: Instant;
+  readAt?: Instant;
+}
+
+/** 投诉: an applicant's complaint about a case, tracked to closure. */
+export interface Complaint {
+  id: string;
+  caseId: string;
+  projectCode: string;
+  creditCode: string;
+  textZh: string;
+  status: 'open' | 'handling' | 'closed';
+  filedAt: Instant;
+  filedBy: string;
+  handling: { at: Instant; by: string; noteZh: string }[];
+  closedAt?: Instant;
+  resolutionZh?: string;
 }
 
 export interface RecognitionProvenance {
@@ -212,6 +270,8 @@ export interface DeficiencyCommitment {
   provisional: boolean;
   status: 'open' | 'supplemented' | 'overdue';
   supplementedAt?: Instant;
+  /** the applicant was reminded before the deadline */
+  remindedAt?: Instant;
 }
 
 export interface CorrectionRequest {
@@ -270,6 +330,9 @@ export interface StageCase {
   closedAt?: Instant;
   /** set by the workflow's last task once results and feedback requests went out */
   stageClosedAt?: Instant;
+  /** 满意度回访: when the applicant was asked for feedback, and reminded once if silent */
+  feedbackRequestedAt?: Instant;
+  feedbackRemindedAt?: Instant;
   terminationReason?: string;
 }
 

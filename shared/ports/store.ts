@@ -9,7 +9,9 @@ export type AggregateKind =
   /** a partner province's cross-province project as seen here: summary, recognised results, shared materials */
   | 'partnerProject'
   /** an inbound event that was refused (forged, altered, unknown sender, unauthorised), kept for audit */
-  | 'rejectedEvent';
+  | 'rejectedEvent'
+  | 'notification'
+  | 'complaint';
 
 /**
  * Secondary indexes. Each aggregate declares its full set of entries on every change; the store
@@ -19,9 +21,19 @@ export type AggregateKind =
  * - due: key = province, sort = `${nextCheckDate}#${caseId}` (the sweeper reads only what is due)
  * - applicant: key = `${kind}:${creditCode}`, sort = `${createdAt}#${id}`
  * - projectCases: key = project id, sort = `${stage}#${caseId}`
- * - status: key = `${kind}:${status}`, sort = `${createdAt}#${id}`
+ * - status: key = `${kind}:${status}`, sort = `${createdAt}#${id}`; also report lists such as
+ *   `stageCase:closedIn:YYYY-MM` and `stageCase:lamp:red`
+ * - notifications: key = address (see Notification), sort = `${createdAt}#${id}`
  */
-export const INDEX_NAMES = ['inbox', 'acceptance', 'due', 'applicant', 'projectCases', 'status'] as const;
+export const INDEX_NAMES = [
+  'inbox',
+  'acceptance',
+  'due',
+  'applicant',
+  'projectCases',
+  'status',
+  'notifications',
+] as const;
 export type IndexName = (typeof INDEX_NAMES)[number];
 
 export interface IndexEntry {

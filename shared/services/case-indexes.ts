@@ -1,4 +1,4 @@
-import type { WorkingCalendar } from '../domain/calendar.js';
+import { shanghaiDate, type WorkingCalendar } from '../domain/calendar.js';
 import type { LampThresholds } from '../domain/lamps.js';
 import type { IsoDate, StageCase } from '../domain/model.js';
 import { nextCheckDate } from '../domain/progress.js';
@@ -34,6 +34,31 @@ export function caseIndexes(
   // Executions are disposable: after a restart every case listed here re-enters its workflow.
   if (isOpen(c) || ((c.status === 'approved' || c.status === 'rejected') && !c.stageClosedAt)) {
     entries.push({ index: 'status', key: 'stageCase:workflowOpen', sort: `${c.submittedAt}#${c.id}` });
+  }
+  // report lists: the month a case was submitted and closed in (月通报, 年度评估), and the open
+  // cases whose lamps have turned (周调度)
+  entries.push({
+    index: 'status',
+    key: `stageCase:submittedIn:${shanghaiDate(c.submittedAt).slice(0, 7)}`,
+    sort: `${c.submittedAt}#${c.id}`,
+  });
+  if (c.closedAt) {
+    entries.push({
+      index: 'status',
+      key: `stageCase:closedIn:${shanghaiDate(c.closedAt).slice(0, 7)}`,
+      sort: `${c.closedAt}#${c.id}`,
+    });
+  }
+  if (c.status === 'underReview' || c.status === 'submitted') {
+    const lamps = c.items.filter((i) => !i.decision).map((i) => i.lampNotified ?? 'green');
+    const worst =
+      c.acceptOverdueNotified || lamps.includes('red')
+        ? 'red'
+        : lamps.includes('yellow')
+          ? 'yellow'
+          : undefined;
+    if (worst)
+      entries.push({ index: 'status', key: `stageCase:lamp:${worst}`, sort: `${c.submittedAt}#${c.id}` });
   }
   if (provisional) entries.push({ index: 'status', key: 'stageCase:provisional', sort: c.id });
   const next =

@@ -72,6 +72,12 @@ const MATRIX: Record<Action, boolean[]> = {
   'project.share': /*       */ [Y, N, N, N, N, N, N, N, N, N],
   'partnerProject.read': /* */ [Y, N, Y, Y, Y, Y, Y, Y, Y, N],
   'partnerMaterial.read': /**/ [N, N, N, Y, Y, N, N, N, N, N],
+  'report.read': /*         */ [N, N, Y, N, N, N, Y, Y, Y, N],
+  'exitReview.run': /*      */ [N, N, N, N, N, N, Y, N, Y, N],
+  'exitReview.decide': /*   */ [N, N, N, N, N, N, Y, N, N, N],
+  'complaint.file': /*      */ [Y, N, N, N, N, N, N, N, N, N],
+  'complaint.read': /*      */ [Y, N, Y, N, N, N, Y, Y, Y, N],
+  'complaint.handle': /*    */ [N, N, N, N, N, N, Y, N, N, N],
 };
 
 const READ_ACTIONS = new Set<Action>(ACTIONS.filter((a) => a.endsWith('.read')));
@@ -190,6 +196,10 @@ describe('authorisation invariants (property)', () => {
       'calendar.manage': ['admin'],
       'sweep.run': ['admin', 'supervisor'],
       'project.share': ['applicant'],
+      'exitReview.run': ['supervisor', 'admin'],
+      'exitReview.decide': ['supervisor'],
+      'complaint.file': ['applicant'],
+      'complaint.handle': ['supervisor'],
     };
     expect(Object.keys(writers).sort()).toEqual([...WRITE_ACTIONS].sort());
     fc.assert(
