@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { invalid } from '../../shared/domain/errors.js';
 import type { Actor } from '../../shared/domain/model.js';
@@ -7,6 +7,7 @@ import { type AppEnv, actorOf, authMiddleware, requestIdMiddleware, type TokenVe
 import { mountDocs } from './docs.js';
 import { expectedVersionFrom, optionalExpectedVersionFrom, setVersionHeader } from './etag.js';
 import { withIdempotency } from './idempotency.js';
+import { json, op } from './openapi-route.js';
 import { paginationQuerySchema } from './pagination.js';
 import { errorHandler, notFoundHandler, problemResponses, validationHook } from './problem.js';
 import * as s from './schemas.js';
@@ -21,49 +22,6 @@ const PUBLIC_PATHS = ['/health', '/openapi.json', '/docs', '/partner/*'];
 
 /** Material uploads are capped so one request cannot exhaust memory. */
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
-
-type Tag = '项目' | '准入' | '办件' | '受理' | '审查' | '审计' | '日历' | '运维' | '区域协同';
-
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-const ok = (schema: z.ZodType, description: string) => ({ ...json(schema), description });
-
-function op<Req extends NonNullable<RouteConfig['request']>>(
-  method: 'get' | 'post' | 'put',
-  path: string,
-  tag: Tag,
-  summary: string,
-  request: Req,
-  response: { status: 200 | 201; schema: z.ZodType; description: string },
-  headers: ('Idempotency-Key' | 'If-Match' | 'If-Match?')[] = [],
-) {
-  const headerParams = headers.length
-    ? z.object(
-        Object.fromEntries(
-          headers.map((h) => [
-            h.replace('?', '').toLowerCase(),
-            h === 'If-Match'
-              ? z.string().openapi({ description: '期望版本号（ETag），如 "3"' })
-              : z
-                  .string()
-                  .optional()
-                  .openapi({
-                    description:
-                      h === 'Idempotency-Key' ? '幂等键：同一键重复提交返回首次结果' : '可选的期望版本号',
-                  }),
-          ]),
-        ),
-      )
-    : undefined;
-  return createRoute({
-    method,
-    path,
-    tags: [tag],
-    summary,
-    security: [{ bearerAuth: [] }],
-    request: { ...request, ...(headerParams ? { headers: headerParams } : {}) } as Req,
-    responses: { [response.status]: ok(response.schema, response.description), ...problemResponses },
-  });
-}
 
 /**
  * The province's HTTP API. Handlers only translate: parse, call one service, shape the answer.

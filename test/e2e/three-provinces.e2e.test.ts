@@ -628,6 +628,13 @@ describe('three provinces as processes (npm start): 互认, 资源共享, crash 
         .map((i) => i.code)
         .sort(),
     ).toEqual(RECOGNISED);
+    // nothing was refused on the way: every delivery verified against 江苏's published key
+    const refused = await zj.get<{ items: unknown[] }>(
+      actor('ZJ', 'supervisor-1'),
+      '/partner-events/rejected',
+    );
+    expect(refused.body.items).toEqual([]);
+    expect(server.output()).not.toMatch(/workflow of \S+ failed/);
     // and 上海 never heard of either project
     expect((await sh.call(actor('SH', 'supervisor-1'), 'GET', `/partner-projects/${code}`)).status).toBe(404);
   }, 120_000);
