@@ -9,7 +9,7 @@ import { expectedVersionFrom, optionalExpectedVersionFrom, setVersionHeader } fr
 import { withIdempotency } from './idempotency.js';
 import { json, op } from './openapi-route.js';
 import { paginationQuerySchema } from './pagination.js';
-import { errorHandler, notFoundHandler, problemResponses, validationHook } from './problem.js';
+import { errorHandler, notFoundHandler, validationHook } from './problem.js';
 import * as s from './schemas.js';
 
 export interface AppOptions {
