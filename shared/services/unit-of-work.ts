@@ -71,6 +71,7 @@ function domainEvent(deps: Deps, stream: string, draft: AuditEventDraft): Domain
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+const RELAY_CONCURRENCY = 8;
 const running = new WeakMap<object, { again: boolean; done: Promise<void> }>();
 
 /**
@@ -110,7 +111,7 @@ export async function relayOutbox(deps: Deps, limit = 100): Promise<{ published:
   const due = await deps.store.dueOutbox(nowIso(deps), limit);
   let published = 0;
   let failed = 0;
-  for (const message of due) {
+  const publishOne = async (message: OutboxMessage) => {
     try {
       await deps.events.publish([message.event as DomainEvent]);
       await deps.store.deleteOutbox(message.id);
@@ -127,6 +128,12 @@ export async function relayOutbox(deps: Deps, limit = 100): Promise<{ published:
         err instanceof Error ? err.message : String(err),
       );
     }
-  }
+  };
+  // A few at a time: a slow partner does not hold back the rest, and receivers tolerate any order.
+  let next = 0;
+  const worker = async () => {
+    while (next < due.length) await publishOne(due[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(RELAY_CONCURRENCY, due.length) }, worker));
   return { published, failed };
 }
