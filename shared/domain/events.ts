@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The audit and domain events, by type (past tense, one name per fact), with the Chinese label a
  * person reads on a timeline. Version 1 of every event's data is what the services write today.
@@ -44,3 +46,33 @@ export type EventType = keyof typeof EVENT_LABELS_ZH;
 
 export const eventLabelZh = (type: string): string =>
   (EVENT_LABELS_ZH as Record<string, string>)[type] ?? type;
+
+/**
+ * A domain event as it travels on the bus (the EventBridge `detail`). `version` is the version of
+ * `data`'s shape for that type; receivers check it before reading `data`.
+ */
+export const domainEventSchema = z.object({
+  id: z.string().min(1).max(200),
+  type: z.string().min(1).max(100),
+  version: z.literal(1),
+  source: z.string().regex(/^[A-Z]{2}$/),
+  time: z.string().min(1).max(40),
+  subject: z.string().min(1).max(300),
+  data: z.record(z.string(), z.unknown()),
+});
+
+/** The data of the events that cross to partner provinces: the addressees and a signed envelope. */
+export const crossProvinceEventDataSchema = z.object({
+  partnerProvinces: z
+    .array(z.string().regex(/^[A-Z]{2}$/))
+    .min(1)
+    .max(20),
+  envelope: z.unknown(),
+});
+
+/** An EventBridge event carrying a domain event (as delivered to a target). */
+export const busEventSchema = z.object({
+  source: z.string().min(1).max(100),
+  'detail-type': z.string().min(1).max(100),
+  detail: domainEventSchema.extend({ data: crossProvinceEventDataSchema }),
+});

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { authorize } from '../domain/authz.js';
 import {
   applyPartnerPayload,
@@ -11,6 +10,7 @@ import {
   sha256OfBytes,
 } from '../domain/cross-province.js';
 import { DomainError, forbidden, invalid, notFound } from '../domain/errors.js';
+import { busEventSchema } from '../domain/events.js';
 import type { Project, StageCase } from '../domain/model.js';
 import { verifyEnvelope } from '../domain/signature.js';
 import { verifySignedRequest } from '../domain/signed-request.js';
@@ -21,18 +21,6 @@ import type { Deps } from './deps.js';
 import { pageOpts, projectIndexes } from './projects.js';
 import { signedEventDraft } from './signed-events.js';
 import { commit, load, nowIso } from './unit-of-work.js';
-
-const busEventSchema = z.object({
-  id: z.string().min(1).max(200),
-  source: z.string().min(1).max(100),
-  'detail-type': z.string().min(1).max(100),
-  detail: z.object({
-    id: z.string().min(1).max(200),
-    type: z.string().min(1).max(100),
-    source: z.string().min(1).max(10),
-    data: z.object({ partnerProvinces: z.array(z.string()), envelope: z.unknown() }).passthrough(),
-  }),
-});
 
 export type ReceiveOutcome = { outcome: 'accepted' | 'duplicate' } | { outcome: 'rejected'; reason: string };
 
@@ -62,8 +50,8 @@ export class PartnerService {
     if (origin === this.self) return this.reject(event, 'loop');
     if (!this.deps.province.partners.some((p) => p.code === origin))
       return this.reject(event, 'unknownSender');
-    if (event.detail.source !== origin || event.detail.id !== event.id)
-      return this.reject(event, 'sourceMismatch');
+    // EventBridge gives the bus event its own id; the domain event id travels in the detail.
+    if (event.detail.source !== origin) return this.reject(event, 'sourceMismatch');
 
     const publicKeyPem = await this.deps.peers.publicKeyOf(origin);
     if (!publicKeyPem) return this.reject(event, 'unknownKey');
