@@ -210,14 +210,6 @@ describe('the 长三角 catalogues share one vocabulary', () => {
     }
   });
 
-  it('Jiangsu spells out exactly the national catalogue', () => {
-    for (const item of jiangsu.items) {
-      const { code, promisedDays: _, ...rest } = item;
-      expect(standardItems[code as keyof typeof standardItems], code).toEqual(rest);
-    }
-    expect(jiangsu.materials).toEqual(standardMaterials);
-  });
-
   it('a material code means the same material in every province', () => {
     const byCode = new Map(standardMaterials.map((m) => [m.code, m]));
     for (const cfg of [zhejiang, shanghai]) {
