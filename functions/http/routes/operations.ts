@@ -1,0 +1,76 @@
+import { z } from '@hono/zod-openapi';
+import { actorOf } from '../auth.js';
+import { json, op } from '../openapi-route.js';
+import type { RouteKit } from '../route-kit.js';
+import * as s from '../schemas.js';
+
+/** Routes for the signed-in user, the working calendar and the on-demand deadline sweep. */
+export function mountOperationsRoutes({ app, services }: RouteKit): void {
+  app.openapi(
+    op(
+      'get',
+      '/me',
+      '运维',
+      '当前登录用户',
+      {},
+      { status: 200, schema: s.looseObject, description: '当前用户' },
+    ),
+    async (c) => c.json(actorOf(c), 200) as never,
+  );
+
+  // 日历
+  app.openapi(
+    op(
+      'get',
+      '/calendar',
+      '日历',
+      '工作日历覆盖的年份与已加载的节假日安排',
+      {},
+      {
+        status: 200,
+        schema: s.looseObject,
+        description: '覆盖情况',
+      },
+    ),
+    async (c) => c.json(await services.calendar.coverage(), 200) as never,
+  );
+  app.openapi(
+    op(
+      'put',
+      '/calendar/years/{year}',
+      '日历',
+      '加载某年节假日与调休安排（管理员），并重算暂定时限',
+      {
+        params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+        body: { ...json(s.calendarYearBody), required: true },
+      },
+      { status: 200, schema: s.looseObject, description: '已加载' },
+    ),
+    async (c) => {
+      const { year } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const loaded = await services.calendar.loadYear({ actor: actorOf(c) }, { year, ...body });
+      const recomputed = await services.cases.recomputeProvisional();
+      return c.json({ ...loaded, recomputedCases: recomputed }, 200) as never;
+    },
+  );
+
+  // 运维
+  app.openapi(
+    op(
+      'post',
+      '/sweeps',
+      '运维',
+      '立即运行时限巡检（亮灯、容缺到期终止）',
+      {},
+      {
+        status: 200,
+        schema: s.looseObject,
+        description: '巡检结果',
+      },
+    ),
+    async (c) => {
+      return c.json(await services.sweep({ actor: actorOf(c) }), 200) as never;
+    },
+  );
+}

@@ -1,0 +1,132 @@
+import { z } from '@hono/zod-openapi';
+import { actorOf } from '../auth.js';
+import { expectedVersionFrom } from '../etag.js';
+import { json, op } from '../openapi-route.js';
+import { paginationQuerySchema } from '../pagination.js';
+import { pageBody, type RouteKit, versioned } from '../route-kit.js';
+import * as s from '../schemas.js';
+
+/** Routes of projects, the province catalogue and 准入 (admission). */
+export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
+  const { deps } = services;
+  app.openapi(
+    op(
+      'get',
+      '/catalogue',
+      '项目',
+      '本省审批事项目录（阶段、事项、部门、材料、时限）',
+      {},
+      {
+        status: 200,
+        schema: s.looseObject,
+        description: '事项目录',
+      },
+    ),
+    async (c) => {
+      const p = deps.province;
+      return c.json(
+        {
+          province: p.code,
+          name: p.name,
+          departments: p.departments,
+          stages: p.stages,
+          items: p.items,
+          materials: p.materials,
+        },
+        200,
+      ) as never;
+    },
+  );
+
+  // 项目 and 准入
+  app.openapi(
+    op(
+      'post',
+      '/projects',
+      '项目',
+      '登记项目（校验统一社会信用代码与投资项目代码）',
+      { body: { ...json(s.registerProjectBody), required: true } },
+      { status: 201, schema: s.projectResponse, description: '已登记' },
+      ['Idempotency-Key'],
+    ),
+    async (c) => {
+      const body = c.req.valid('json');
+      return (await idem(c, body, (x) => services.projects.register(x, body), 201)) as never;
+    },
+  );
+  app.openapi(
+    op(
+      'get',
+      '/projects',
+      '项目',
+      '项目列表（申请单位看本单位，工作人员按准入状态）',
+      {
+        query: paginationQuerySchema.extend({
+          status: z.enum(['notApplied', 'pending', 'admitted', 'rejected', 'exited']).optional(),
+        }),
+      },
+      { status: 200, schema: s.looseObject, description: '分页列表' },
+    ),
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = await services.projects.list({ actor: actorOf(c) }, q);
+      return c.json(pageBody(page), 200) as never;
+    },
+  );
+  app.openapi(
+    op(
+      'get',
+      '/projects/{projectId}',
+      '项目',
+      '查看项目',
+      { params: s.projectIdParam },
+      {
+        status: 200,
+        schema: s.projectResponse,
+        description: '项目',
+      },
+    ),
+    async (c) =>
+      versioned(
+        c,
+        await services.projects.get({ actor: actorOf(c) }, c.req.valid('param').projectId),
+      ) as never,
+  );
+  app.openapi(
+    op(
+      'post',
+      '/projects/{projectId}/admission',
+      '准入',
+      '申请纳入绿色通道（即时返回准入条件评估）',
+      { params: s.projectIdParam },
+      { status: 200, schema: s.projectResponse, description: '已申请' },
+      ['If-Match', 'Idempotency-Key'],
+    ),
+    async (c) => {
+      const { projectId } = c.req.valid('param');
+      const expected = expectedVersionFrom(c);
+      return (await idem(c, { projectId, expected }, (x) =>
+        services.projects.applyAdmission(x, projectId, expected),
+      )) as never;
+    },
+  );
+  app.openapi(
+    op(
+      'post',
+      '/projects/{projectId}/admission/decision',
+      '准入',
+      '准入决定（专项工作组，须说明理由）',
+      { params: s.projectIdParam, body: { ...json(s.admissionDecisionBody), required: true } },
+      { status: 200, schema: s.projectResponse, description: '已决定' },
+      ['If-Match', 'Idempotency-Key'],
+    ),
+    async (c) => {
+      const { projectId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const expected = expectedVersionFrom(c);
+      return (await idem(c, body, (x) =>
+        services.projects.decideAdmission(x, projectId, expected, body),
+      )) as never;
+    },
+  );
+}

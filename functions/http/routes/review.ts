@@ -1,0 +1,85 @@
+import { actorOf } from '../auth.js';
+import { optionalExpectedVersionFrom } from '../etag.js';
+import { json, op } from '../openapi-route.js';
+import { paginationQuerySchema } from '../pagination.js';
+import type { RouteKit } from '../route-kit.js';
+import * as s from '../schemas.js';
+
+/** Routes of 审查 (review): the department inbox, item decisions, corrections and special procedures. */
+export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
+  app.openapi(
+    op(
+      'get',
+      '/inbox',
+      '审查',
+      '本部门待审事项（按到期日排序）',
+      { query: paginationQuerySchema },
+      {
+        status: 200,
+        schema: s.looseObject,
+        description: '分页列表',
+      },
+    ),
+    async (c) => {
+      const page = await services.cases.inbox({ actor: actorOf(c) }, c.req.valid('query'));
+      return c.json({ items: page.items, ...(page.cursor ? { nextCursor: page.cursor } : {}) }, 200) as never;
+    },
+  );
+  app.openapi(
+    op(
+      'post',
+      '/cases/{caseId}/items/{itemCode}/decision',
+      '审查',
+      '事项审批决定（批准或不予批准）',
+      { params: s.itemParams, body: { ...json(s.itemDecisionBody), required: true } },
+      { status: 200, schema: s.stageCaseResponse, description: '已决定' },
+      ['Idempotency-Key', 'If-Match?'],
+    ),
+    async (c) => {
+      const { caseId, itemCode } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const expected = optionalExpectedVersionFrom(c);
+      return (await idem(c, body, (x) =>
+        services.cases.decideItem(x, caseId, itemCode, expected, body),
+      )) as never;
+    },
+  );
+  app.openapi(
+    op(
+      'post',
+      '/cases/{caseId}/items/{itemCode}/correction',
+      '审查',
+      '审查中一次性告知补正（计时暂停）',
+      { params: s.itemParams, body: { ...json(s.itemCorrectionBody), required: true } },
+      { status: 200, schema: s.stageCaseResponse, description: '已告知' },
+      ['Idempotency-Key', 'If-Match?'],
+    ),
+    async (c) => {
+      const { caseId, itemCode } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const expected = optionalExpectedVersionFrom(c);
+      return (await idem(c, body, (x) =>
+        services.cases.requestItemCorrection(x, caseId, itemCode, expected, body),
+      )) as never;
+    },
+  );
+  app.openapi(
+    op(
+      'post',
+      '/cases/{caseId}/items/{itemCode}/special-procedure',
+      '审查',
+      '特别程序（专家评审、听证、现场踏勘、公示等）开始或结束，期间不计时',
+      { params: s.itemParams, body: { ...json(s.specialProcedureBody), required: true } },
+      { status: 200, schema: s.stageCaseResponse, description: '已记录' },
+      ['Idempotency-Key', 'If-Match?'],
+    ),
+    async (c) => {
+      const { caseId, itemCode } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const expected = optionalExpectedVersionFrom(c);
+      return (await idem(c, body, (x) =>
+        services.cases.specialProcedure(x, caseId, itemCode, expected, body),
+      )) as never;
+    },
+  );
+}
