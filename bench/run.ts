@@ -1,5 +1,6 @@
 /**
- * `npm run bench` runs every benchmark; `npm run bench -- latency` (or `full`, `store`, `cross`) runs some.
+ * `npm run bench` runs every benchmark; `npm run bench -- latency` (or `full`, `store`, `cross`, `sweep`)
+ * runs some.
  * Sizes come from environment variables (see README "Benchmarks" and each module); the benchmarks
  * print figures and never assert on time.
  */
@@ -8,8 +9,9 @@ import { type FullCasesResult, fullCases } from './full-cases.js';
 import { type LatencyResult, latency } from './latency.js';
 import { block, machineFacts, ms, num, table } from './lib.js';
 import { type StoreWritesResult, storeWrites } from './store-writes.js';
+import { type SweepResult, sweepBench } from './sweep.js';
 
-const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross'> = {
+const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross' | 'sweep'> = {
   cross: 'cross',
   'cross-province': 'cross',
   recognition: 'cross',
@@ -20,13 +22,16 @@ const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross'> = {
   store: 'store',
   'store-writes': 'store',
   writes: 'store',
+  sweep: 'sweep',
+  sweeper: 'sweep',
 };
 
-const USAGE = `usage: npm run bench [-- full|latency|store|cross ...]
+const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep ...]
 env: BENCH_CASES=40 BENCH_CASE_CONCURRENCY=8 BENCH_POLL_MS=5 BENCH_ITEMS=15
      BENCH_CONCURRENCY=16 BENCH_READS=2000 BENCH_DECISIONS=600 BENCH_WARMUP_READS=200
      BENCH_WARMUP_DECISIONS=30 BENCH_LOADGEN=worker|inline BENCH_STORE_CASES=3
-     BENCH_CROSS=100 BENCH_CROSS_CONCURRENCY=8 BENCH_CROSS_WARMUP=5`;
+     BENCH_CROSS=100 BENCH_CROSS_CONCURRENCY=8 BENCH_CROSS_WARMUP=5
+     BENCH_SWEEP_OPEN=100000 BENCH_SWEEP_SMALL=10000 BENCH_SWEEP_DUE_SHARE=0.01 BENCH_SWEEP_BATCH=500`;
 
 async function main() {
   const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -41,7 +46,7 @@ async function main() {
     return;
   }
   const chosen = new Set(
-    args.length > 0 ? args.map((a) => ALIASES[a]!) : ['full', 'latency', 'store', 'cross'],
+    args.length > 0 ? args.map((a) => ALIASES[a]!) : ['full', 'latency', 'store', 'cross', 'sweep'],
   );
 
   block(
@@ -53,10 +58,12 @@ async function main() {
   let lat: LatencyResult | undefined;
   let store: StoreWritesResult | undefined;
   let cross: CrossResult | undefined;
+  let sweep: SweepResult | undefined;
   if (chosen.has('full')) full = await fullCases();
   if (chosen.has('latency')) lat = await latency();
   if (chosen.has('store')) store = await storeWrites();
   if (chosen.has('cross')) cross = await crossProvince();
+  if (chosen.has('sweep')) sweep = await sweepBench();
 
   console.log(`\n── Summary ${'─'.repeat(82)}`);
   const rows: string[][] = [];
@@ -99,6 +106,27 @@ async function main() {
       'cross JS→ZJ traffic per approval',
       `${num(per.events, 2)} events, ${num(per.bytes, 0)} B`,
       `ResultIssued + one-off ProjectShared (${num(per.oneOff, 0)} B), POST /partner/events bodies`,
+    ]);
+  }
+  if (sweep) {
+    for (const run of [sweep.small, sweep.control, sweep.large]) {
+      if (!run) continue;
+      const f = run.first;
+      rows.push([
+        `sweep ${run.populated.open} open, ${run.populated.due} due`,
+        `${ms(f.wallMs)}, ${num(f.counts.readCalls, 0)} reads`,
+        `${num(f.counts.readRows, 0)} rows, ${num(f.counts.commits, 0)} commits; second sweep ${num(run.second.examined, 0)} examined, ${num(run.second.counts.readCalls, 0)} reads`,
+      ]);
+    }
+    const ratio = (a: number, b: number) => `${num(a / b, 2)}×`;
+    rows.push([
+      `sweep ${sweep.large.populated.open} vs ${sweep.small.populated.open} open`,
+      `wall ${ratio(sweep.large.first.wallMs, sweep.small.first.wallMs)}, reads ${ratio(sweep.large.first.counts.readCalls, sweep.small.first.counts.readCalls)}`,
+      `due ${ratio(sweep.large.populated.due, sweep.small.populated.due)}${
+        sweep.control
+          ? `; vs ${sweep.control.populated.due} due of ${sweep.control.populated.open} (same due): wall ${ratio(sweep.large.first.wallMs, sweep.control.first.wallMs)}, reads ${ratio(sweep.large.first.counts.readCalls, sweep.control.first.counts.readCalls)}`
+          : ''
+      }`,
     ]);
   }
   table(['benchmark', 'figure', 'detail'], rows);

@@ -7,6 +7,8 @@ import { idempotent, type RouteKit } from './route-kit.js';
 import { mountAcceptanceRoutes } from './routes/acceptance.js';
 import { mountAuditRoutes } from './routes/audit.js';
 import { mountCaseRoutes } from './routes/cases.js';
+import { mountExitAndComplaintRoutes } from './routes/exit-and-complaints.js';
+import { mountNotificationRoutes } from './routes/notifications.js';
 import { mountOperationsRoutes } from './routes/operations.js';
 import { mountPartnerRoutes } from './routes/partners.js';
 import { mountProjectRoutes } from './routes/projects.js';
@@ -46,5 +48,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   mountAuditRoutes(kit);
   mountPartnerRoutes(kit);
   mountOperationsRoutes(kit);
+  mountExitAndComplaintRoutes(app, services);
+  mountNotificationRoutes(app, services);
   return app;
 }

@@ -57,6 +57,8 @@ export const actorClaimsSchema = z
       .string()
       .regex(/^[A-Z]{2}$/)
       .optional(),
+    /** reviewer: the department's lead (部门负责人), who receives level-2 escalations */
+    lead: z.boolean().optional(),
   })
   .superRefine((claims, ctx) => {
     if (claims.role === 'applicant' && !claims.creditCode)
@@ -65,12 +67,14 @@ export const actorClaimsSchema = z
       ctx.addIssue({ code: 'custom', message: 'reviewer needs department' });
     if (claims.role === 'partner' && !claims.province)
       ctx.addIssue({ code: 'custom', message: 'partner needs province' });
+    if (claims.lead && claims.role !== 'reviewer')
+      ctx.addIssue({ code: 'custom', message: 'only a reviewer can be a department lead' });
   });
 
 export function actorFromClaims(payload: JWTPayload): Actor {
   const parsed = actorClaimsSchema.safeParse(payload);
   if (!parsed.success) throw tokenInvalid();
-  const { sub, name, role, creditCode, department, unit, province } = parsed.data;
+  const { sub, name, role, creditCode, department, unit, province, lead } = parsed.data;
   return {
     id: sub,
     name,
@@ -79,6 +83,7 @@ export function actorFromClaims(payload: JWTPayload): Actor {
     ...(department ? { department } : {}),
     ...(unit ? { unit } : {}),
     ...(province ? { province } : {}),
+    ...(lead ? { lead } : {}),
   };
 }
 
@@ -144,11 +149,12 @@ export async function createLocalSigner(opts: SignerOptions): Promise<LocalSigne
   return {
     async sign(actor, ttlSeconds = DEFAULT_TTL_SECONDS) {
       const now = Math.floor(Date.now() / 1000);
-      const claims: Record<string, string> = { name: actor.name, role: actor.role };
+      const claims: Record<string, string | boolean> = { name: actor.name, role: actor.role };
       if (actor.creditCode) claims.creditCode = actor.creditCode;
       if (actor.department) claims.department = actor.department;
       if (actor.unit) claims.unit = actor.unit;
       if (actor.province) claims.province = actor.province;
+      if (actor.lead) claims.lead = true;
       return new SignJWT(claims)
         .setProtectedHeader({ alg: ALG, kid: effective.kid, typ: 'JWT' })
         .setSubject(actor.id)

@@ -33,7 +33,7 @@ export function demoOrganisations(province: ProvinceConfig): DemoOrganisation[] 
   ];
 }
 
-/** The people who sign in to the demo: one per role, one reviewer per department. */
+/** The people who sign in to the demo: one per role, one reviewer and one lead per department. */
 export function demoActors(province: ProvinceConfig): Actor[] {
   const p = province.code.toLowerCase();
   const [org] = demoOrganisations(province);
@@ -51,6 +51,16 @@ export function demoActors(province: ProvinceConfig): Actor[] {
         name: `${d.name}审查员`,
         role: 'reviewer',
         department: d.code,
+      }),
+    ),
+    // 部门负责人: told at level 2 of the escalation ladder (督办升级)
+    ...province.departments.map(
+      (d): Actor => ({
+        id: `${p}-lead-${d.code}`,
+        name: `${d.name}${d.leadTitle}`,
+        role: 'reviewer',
+        department: d.code,
+        lead: true,
       }),
     ),
     {

@@ -14,8 +14,9 @@ import {
 import { loadOrCreateLocalSigner } from '../../shared/adapters/signing/local-signer.js';
 import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
 import { systemClock, timeSortableIds } from '../../shared/adapters/system/system-clock.js';
+import { WEBHOOK_EVENT_TYPES, webhookTarget } from '../../shared/adapters/webhook/webhook-target.js';
 import type { ProvinceConfig } from '../../shared/config/province-config.js';
-import { forwardPattern } from '../../shared/domain/cross-province-rules.js';
+import { eventSource, forwardPattern } from '../../shared/domain/cross-province-rules.js';
 import type { Clock } from '../../shared/ports/runtime.js';
 import type { Signer } from '../../shared/ports/signer.js';
 import type { Deps } from '../../shared/services/deps.js';
@@ -81,6 +82,16 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
       `forward-to-${partner.code}`,
       forwardPattern(province.code, partner.code),
       peers.forwardTo(partner.code),
+    );
+  }
+  // Outbound webhook for notifications (e.g. a government messaging gateway), when configured.
+  const hookUrl = process.env.GC_WEBHOOK_URL;
+  const hookSecret = process.env.GC_WEBHOOK_SECRET;
+  if (hookUrl && hookSecret) {
+    bus.addRule(
+      'webhook',
+      { source: [eventSource(province.code)], 'detail-type': [...WEBHOOK_EVENT_TYPES] },
+      webhookTarget({ url: hookUrl, secret: hookSecret }),
     );
   }
   let services: Services | undefined;

@@ -40,6 +40,17 @@ export const EVENT_LABELS_ZH = {
   PartnerMaterialShared: '收到合作省份共享的材料',
   InboundEventRejected: '拒收合作省份事件',
   ItemRecognised: '互认合作省份审批结果',
+  AnnualReviewRecorded: '年度准入复核',
+  ExitProposed: '建议退出绿色通道',
+  ProjectExited: '退出绿色通道',
+  DelayExcused: '容错纠错（延误免责）',
+  ComplaintFiled: '投诉',
+  ComplaintHandled: '办理投诉',
+  ComplaintClosed: '投诉办结',
+  NotificationCreated: '发出通知',
+  ItemEscalated: '督办升级',
+  DeficiencyReminded: '提醒补齐容缺材料',
+  FeedbackReminded: '提醒评价',
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS_ZH;

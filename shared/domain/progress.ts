@@ -1,8 +1,10 @@
 import type { WorkingCalendar } from './calendar.js';
-import { addCalendarDays } from './calendar.js';
+import { addCalendarDays, shanghaiDate } from './calendar.js';
+import { type EscalationLevel, nextEscalationDate } from './escalation.js';
 import { type LampThresholds, lampFor, redFromDate, yellowFromDate } from './lamps.js';
 import type { CaseItem, IsoDate, Lamp, StageCase, Step } from './model.js';
 import { STEPS } from './model.js';
+import { deficiencyReminderDate, feedbackReminderDate } from './notifications.js';
 import { currentStep, isOpen } from './stage-case.js';
 import { dueDate, elapsedWorkingDays } from './time-limits.js';
 
@@ -135,19 +137,25 @@ export function caseProgress(
 
 /**
  * The next date on which the sweeper must look at the case: acceptance overdue, an item turning
- * yellow or red (unless already announced), or a 容缺 deadline passing. Undefined: nothing scheduled.
+ * yellow or red (unless already announced), the next level of an overdue item's escalation ladder,
+ * a 容缺 reminder or deadline, or the reminder of a closed case's unanswered feedback request.
+ * Undefined: nothing scheduled. Dates already past mean "due now" (a sweeper that was down).
  */
 export function nextCheckDate(
   cal: WorkingCalendar,
   c: StageCase,
   today: IsoDate,
   thresholds: LampThresholds,
+  ladder: readonly EscalationLevel[] = [],
 ): IsoDate | undefined {
   const candidates: IsoDate[] = [];
   if (c.status === 'submitted' && !c.acceptOverdueNotified)
     candidates.push(addCalendarDays(c.acceptDueDate, 1));
   for (const d of c.deficiencies) {
-    if (d.status === 'open') candidates.push(addCalendarDays(d.deadline, 1));
+    if (d.status !== 'open') continue;
+    candidates.push(addCalendarDays(d.deadline, 1));
+    const remind = d.remindedAt ? undefined : deficiencyReminderDate(cal, c, d);
+    if (remind) candidates.push(remind);
   }
   if (c.status === 'underReview') {
     for (const item of c.items) {
@@ -161,7 +169,17 @@ export function nextCheckDate(
         // red from the first working day after the due date, not the calendar day after it
         candidates.push(redFromDate(cal, item.startDate, item.promisedDays, item.clockStops, today));
       }
+      const escalation = nextEscalationDate(cal, item, today, ladder);
+      if (escalation) candidates.push(escalation);
     }
+  }
+  if (
+    (c.status === 'approved' || c.status === 'rejected') &&
+    c.feedbackRequestedAt &&
+    !c.feedback &&
+    !c.feedbackRemindedAt
+  ) {
+    candidates.push(feedbackReminderDate(cal, shanghaiDate(c.feedbackRequestedAt)));
   }
   // ISO dates order as strings; the earliest is the first after sorting
   return candidates.sort()[0];

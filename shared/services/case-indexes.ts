@@ -1,4 +1,5 @@
 import { shanghaiDate, type WorkingCalendar } from '../domain/calendar.js';
+import type { EscalationLevel } from '../domain/escalation.js';
 import type { LampThresholds } from '../domain/lamps.js';
 import type { IsoDate, StageCase } from '../domain/model.js';
 import { nextCheckDate } from '../domain/progress.js';
@@ -12,6 +13,8 @@ export function caseIndexes(
   c: StageCase,
   today: IsoDate,
   thresholds: LampThresholds,
+  /** the escalation ladder: an overdue item stays due until every level was told */
+  ladder: readonly EscalationLevel[] = [],
 ): IndexEntry[] {
   const entries: IndexEntry[] = [
     { index: 'applicant', key: `stageCase:${c.applicant.creditCode}`, sort: `${c.submittedAt}#${c.id}` },
@@ -61,10 +64,8 @@ export function caseIndexes(
       entries.push({ index: 'status', key: `stageCase:lamp:${worst}`, sort: `${c.submittedAt}#${c.id}` });
   }
   if (provisional) entries.push({ index: 'status', key: 'stageCase:provisional', sort: c.id });
-  const next =
-    isOpen(c) || c.deficiencies.some((d) => d.status === 'open')
-      ? nextCheckDate(cal, c, today, thresholds)
-      : undefined;
+  // closed cases too: open 容缺 commitments and an unanswered feedback request keep them due
+  const next = nextCheckDate(cal, c, today, thresholds, ladder);
   if (next) entries.push({ index: 'due', key: c.province, sort: `${next}#${c.id}` });
   return entries;
 }

@@ -646,7 +646,7 @@ export class CaseService {
       id: c.id,
       expectedVersion,
       value: c,
-      indexes: caseIndexes(cal, c, today(this.deps), this.deps.province.lamps),
+      indexes: caseIndexes(cal, c, today(this.deps), this.deps.province.lamps, this.deps.province.escalation),
       events,
     };
   }

@@ -2,8 +2,11 @@ import { authorize } from '../domain/authz.js';
 import { AuditService } from './audit.js';
 import { CalendarService } from './calendar.js';
 import { CaseService } from './cases.js';
+import { ComplaintService } from './complaints.js';
 import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
+import { ExitReviewService } from './exit-review.js';
+import { NotificationService } from './notifications.js';
 import { PartnerService } from './partners.js';
 import { ProjectService } from './projects.js';
 import { resumeOpenWorkflows } from './resume.js';
@@ -23,6 +26,9 @@ export function createServices(deps: Deps) {
     cases,
     audit: new AuditService(deps),
     partners,
+    exitReview: new ExitReviewService(deps, calendar),
+    complaints: new ComplaintService(deps),
+    notifications: new NotificationService(deps),
     /** publishes what the outbox holds (on a schedule; commits also kick it) */
     relayOutbox: () => relayOutbox(deps),
     workflowTasks: createWorkflowTasks(deps, cases),

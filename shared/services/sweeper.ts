@@ -1,11 +1,25 @@
+import { shanghaiDate, type WorkingCalendar } from '../domain/calendar.js';
 import { overdueCommitments } from '../domain/deficiency.js';
-import type { Lamp, StageCase } from '../domain/model.js';
+import { dueEscalations, escalationAddress, overdueWorkingDays } from '../domain/escalation.js';
+import type { EscalationRecord, Lamp, Notification, Organisation, StageCase } from '../domain/model.js';
+import {
+  deficiencyReminderDate,
+  deptAddress,
+  feedbackReminderDate,
+  noticeTexts,
+  orgAddress,
+  windowAddress,
+} from '../domain/notifications.js';
 import { itemProgress } from '../domain/progress.js';
+import { terminate } from '../domain/stage-case.js';
+import type { Change } from '../ports/store.js';
 import type { CalendarService } from './calendar.js';
 import type { CaseService } from './cases.js';
 import { SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
-import { today } from './unit-of-work.js';
+import { newNotification, notificationChange } from './notifications.js';
+import { nowIso, today } from './unit-of-work.js';
+import { WorkflowCallbacks } from './workflow-callbacks.js';
 
 export interface SweepReport {
   /** cases read from the due index */
@@ -14,23 +28,40 @@ export interface SweepReport {
   changed: number;
   terminated: number;
   lampChanges: { caseId: string; itemCode: string; lamp: Lamp }[];
+  /** escalation levels reached in this run (督办升级) */
+  escalations: { caseId: string; itemCode: string; level: number; address: string }[];
+  /** notifications written in this run */
+  notifications: number;
 }
 
 const SEVERITY: Record<Lamp, number> = { green: 0, yellow: 1, red: 2 };
 
+type EventOut = { type: string; data: Record<string, unknown> };
+
 /**
  * 时限巡检: reads only cases whose next check date has come (the `due` index), turns lamps,
- * announces missed acceptance deadlines and terminates cases whose 容缺 commitments lapsed.
- * Each announcement is recorded on the case, so a second run (or two at once) adds nothing.
+ * climbs the escalation ladder of overdue items, announces missed acceptance deadlines, reminds
+ * applicants of 容缺 deadlines and of the feedback they owe, and terminates cases whose 容缺
+ * commitments lapsed. Every announcement is recorded on the case and its notifications are written
+ * in the same commit, so a second run (or two at once) adds nothing: the loser of a race re-decides
+ * on fresh state and finds everything already recorded.
  */
 export async function runSweep(
   deps: Deps,
   cases: CaseService,
   calendar: CalendarService,
 ): Promise<SweepReport> {
-  const report: SweepReport = { examined: 0, changed: 0, terminated: 0, lampChanges: [] };
+  const report: SweepReport = {
+    examined: 0,
+    changed: 0,
+    terminated: 0,
+    lampChanges: [],
+    escalations: [],
+    notifications: 0,
+  };
   const day = today(deps);
   const cal = await calendar.current();
+  const callbacks = new WorkflowCallbacks(deps);
   let cursor: string | undefined;
   do {
     const page = await deps.store.query('due', deps.province.code, {
@@ -44,43 +75,196 @@ export async function runSweep(
       if (!found) continue;
       const lapsed = overdueCommitments(found.value.deficiencies, day);
       if (lapsed.length > 0 && found.value.status !== 'terminated') {
-        const reason = `容缺材料未在期限内补齐：${lapsed.map((d) => d.materialCode).join('、')}`;
-        await cases.terminate({ actor: SYSTEM_ACTOR }, hit.id, reason, true);
-        report.terminated += 1;
-        report.changed += 1;
+        const notes = await terminateLapsed(deps, cases, callbacks, hit.id, day);
+        if (notes !== undefined) {
+          report.terminated += 1;
+          report.changed += 1;
+          report.notifications += notes;
+        }
         continue;
       }
       // Rebuilt on each attempt: a lost race re-decides on fresh state and must not report twice.
-      let changes: SweepReport['lampChanges'] = [];
-      const result = await cases.mutate({ actor: SYSTEM_ACTOR }, hit.id, undefined, async (c) => {
-        changes = [];
-        const events: { type: string; data: Record<string, unknown> }[] = [];
-        let next = c;
-        if (c.status === 'submitted' && day > c.acceptDueDate && !c.acceptOverdueNotified) {
-          next = { ...next, acceptOverdueNotified: true };
-          events.push({ type: 'AcceptanceOverdue', data: { acceptDueDate: c.acceptDueDate } });
-        }
-        if (c.status === 'underReview') {
-          const items = c.items.map((item) => {
-            if (item.decision) return item;
-            const lamp = itemProgress(cal, item, day, deps.province.lamps).lamp;
-            if (SEVERITY[lamp] <= SEVERITY[item.lampNotified ?? 'green']) return item;
-            events.push({
-              type: lamp === 'red' ? 'ItemOverdue' : 'ItemAtRisk',
-              data: { itemCode: item.code, department: item.department, lamp },
-            });
-            changes.push({ caseId: c.id, itemCode: item.code, lamp });
-            return { ...item, lampNotified: lamp };
-          });
-          if (events.length > 0) next = { ...next, items };
-        }
-        // Even with nothing to announce the indexes are rewritten, moving the next check forward.
-        return { next: events.length > 0 ? next : { ...next }, events };
-      });
-      report.lampChanges.push(...changes);
+      let lampChanges: SweepReport['lampChanges'] = [];
+      let escalations: SweepReport['escalations'] = [];
+      let notes: Notification[] = [];
+      const result = await cases.mutate(
+        { actor: SYSTEM_ACTOR },
+        hit.id,
+        undefined,
+        async (c) => {
+          const decided = decide(deps, cal, c, day);
+          lampChanges = decided.lampChanges;
+          escalations = decided.escalations;
+          notes = decided.notes;
+          // Even with nothing to announce the indexes are rewritten, moving the next check forward.
+          return { next: decided.events.length > 0 ? decided.next : { ...c }, events: decided.events };
+        },
+        async () => notes.map((n) => notificationChange(n)),
+      );
+      report.lampChanges.push(...lampChanges);
+      report.escalations.push(...escalations);
+      report.notifications += notes.length;
       if (result.saved.value !== result.before) report.changed += 1;
     }
     cursor = page.cursor;
   } while (cursor);
   return report;
+}
+
+/** What the sweeper records on one case today, with the events and notices that go with it. */
+function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string) {
+  const province = deps.province;
+  const at = nowIso(deps);
+  const events: EventOut[] = [];
+  const notes: Notification[] = [];
+  const lampChanges: SweepReport['lampChanges'] = [];
+  const escalations: SweepReport['escalations'] = [];
+  const notify = (address: string, text: Parameters<typeof newNotification>[2], itemCode?: string) =>
+    notes.push(
+      newNotification(
+        deps,
+        address,
+        text,
+        { caseId: c.id, projectId: c.projectId, ...(itemCode ? { itemCode } : {}) },
+        at,
+      ),
+    );
+  let next: StageCase = c;
+
+  if (c.status === 'submitted' && day > c.acceptDueDate && !c.acceptOverdueNotified) {
+    next = { ...next, acceptOverdueNotified: true };
+    events.push({ type: 'AcceptanceOverdue', data: { acceptDueDate: c.acceptDueDate } });
+    notify(windowAddress(c, province.windowUnit), noticeTexts.acceptanceOverdue(c));
+  }
+
+  if (c.status === 'underReview') {
+    let itemsChanged = false;
+    const items = c.items.map((item) => {
+      if (item.decision) return item;
+      let updated = item;
+      const lamp = itemProgress(cal, item, day, province.lamps).lamp;
+      if (SEVERITY[lamp] > SEVERITY[item.lampNotified ?? 'green']) {
+        events.push({
+          type: lamp === 'red' ? 'ItemOverdue' : 'ItemAtRisk',
+          data: { itemCode: item.code, department: item.department, lamp },
+        });
+        lampChanges.push({ caseId: c.id, itemCode: item.code, lamp });
+        notify(
+          deptAddress(item.department),
+          lamp === 'red' ? noticeTexts.itemOverdue(c, item) : noticeTexts.itemAtRisk(c, item),
+          item.code,
+        );
+        updated = { ...updated, lampNotified: lamp };
+      }
+      if (lamp === 'red') {
+        const overdueDays = overdueWorkingDays(cal, item, day);
+        const due = dueEscalations(overdueDays, province.escalation, item.escalations ?? []);
+        if (due.length > 0) {
+          const leadTitle = province.departments.find((d) => d.code === item.department)?.leadTitle;
+          const records: EscalationRecord[] = due.map((level) => {
+            const address = escalationAddress(level.role, item, c);
+            events.push({
+              type: 'ItemEscalated',
+              data: { itemCode: item.code, level: level.level, role: level.role, address, overdueDays },
+            });
+            notify(address, noticeTexts.itemEscalated(c, item, level, overdueDays, leadTitle), item.code);
+            escalations.push({ caseId: c.id, itemCode: item.code, level: level.level, address });
+            return { level: level.level, role: level.role, nameZh: level.nameZh, address, at, overdueDays };
+          });
+          updated = { ...updated, escalations: [...(item.escalations ?? []), ...records] };
+        }
+      }
+      if (updated !== item) itemsChanged = true;
+      return updated;
+    });
+    if (itemsChanged) next = { ...next, items };
+  }
+
+  // 容缺: the applicant is reminded once, a few working days before the supplement deadline
+  let deficienciesChanged = false;
+  const deficiencies = c.deficiencies.map((d) => {
+    if (d.status !== 'open' || d.remindedAt || day > d.deadline) return d;
+    const remindOn = deficiencyReminderDate(cal, c, d);
+    if (!remindOn || day < remindOn) return d;
+    events.push({
+      type: 'DeficiencyReminded',
+      data: { materialCode: d.materialCode, itemCode: d.itemCode, deadline: d.deadline },
+    });
+    notify(orgAddress(c), noticeTexts.deficiencyReminder(c, d), d.itemCode);
+    deficienciesChanged = true;
+    return { ...d, remindedAt: at };
+  });
+  if (deficienciesChanged) next = { ...next, deficiencies };
+
+  // 满意度回访: one reminder when the applicant has not rated the stage a few working days later
+  if (c.feedbackRequestedAt && !c.feedback && !c.feedbackRemindedAt) {
+    if (day >= feedbackReminderDate(cal, shanghaiDate(c.feedbackRequestedAt))) {
+      next = { ...next, feedbackRemindedAt: at };
+      events.push({ type: 'FeedbackReminded', data: { requestedAt: c.feedbackRequestedAt } });
+      notify(orgAddress(c), noticeTexts.feedbackReminder(c));
+    }
+  }
+
+  return { next, events, notes, lampChanges, escalations };
+}
+
+/**
+ * 容缺 not supplemented in time: the acceptance is void, the case terminated, the applicant's credit
+ * marked, and the applicant and the window told, all in one commit. Returns how many notices were
+ * written, or undefined when another sweeper (or a supplement) got there first.
+ */
+async function terminateLapsed(
+  deps: Deps,
+  cases: CaseService,
+  callbacks: WorkflowCallbacks,
+  caseId: string,
+  day: string,
+): Promise<number | undefined> {
+  let notes: Notification[] = [];
+  let reason = '';
+  const result = await cases.mutate(
+    { actor: SYSTEM_ACTOR },
+    caseId,
+    undefined,
+    async (c) => {
+      notes = [];
+      const lapsed = overdueCommitments(c.deficiencies, day);
+      if (c.status === 'terminated' || lapsed.length === 0) return { next: c, events: [] };
+      reason = `容缺材料未在期限内补齐：${lapsed.map((d) => d.materialCode).join('、')}`;
+      const at = nowIso(deps);
+      const text = noticeTexts.caseTerminated(c, reason);
+      const refs = { caseId: c.id, projectId: c.projectId };
+      notes = [
+        newNotification(deps, orgAddress(c), text, refs, at),
+        newNotification(deps, windowAddress(c, deps.province.windowUnit), text, refs, at),
+      ];
+      return {
+        next: terminate(c, reason, at),
+        events: [{ type: 'CaseTerminated', data: { reason, creditMark: true } }],
+      };
+    },
+    async (c): Promise<Change[]> => {
+      const at = nowIso(deps);
+      const org = await deps.store.get<Organisation>('organisation', c.applicant.creditCode);
+      const value: Organisation = {
+        creditCode: c.applicant.creditCode,
+        name: c.applicant.name,
+        creditMarks: [...(org?.value.creditMarks ?? []), { at, caseId, reason }],
+      };
+      return [
+        {
+          kind: 'organisation',
+          id: value.creditCode,
+          expectedVersion: org?.version ?? 0,
+          value,
+          indexes: [],
+          events: [{ type: 'CreditMarked', actor: SYSTEM_ACTOR.id, at, data: { caseId, reason } }],
+        },
+        ...notes.map((n) => notificationChange(n)),
+      ];
+    },
+  );
+  if (result.saved.value === result.before) return undefined;
+  await callbacks.failAll(caseId, 'CaseTerminated', reason);
+  return notes.length;
 }

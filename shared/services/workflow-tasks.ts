@@ -1,8 +1,10 @@
-import type { StageCase } from '../domain/model.js';
+import type { Notification, StageCase } from '../domain/model.js';
+import { noticeTexts, orgAddress } from '../domain/notifications.js';
 import { stepOutcome, type WorkflowStep } from '../domain/stage-case.js';
 import type { WorkflowTaskHandler, WorkflowTaskRequest } from '../ports/workflow.js';
 import type { CaseService } from './cases.js';
 import type { Deps } from './deps.js';
+import { newNotification, notificationChange } from './notifications.js';
 import { nowIso } from './unit-of-work.js';
 import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
 
@@ -80,15 +82,36 @@ export function createWorkflowTasks(deps: Deps, cases: CaseService): WorkflowTas
     return found;
   }
 
-  /** 办结: results are out, the applicant is asked for feedback. Idempotent under replay. */
+  /**
+   * 办结: results are out, the applicant is asked for feedback (满意度回访) with a notice to their
+   * organisation, in the same commit. Idempotent under replay; the sweeper reminds once if silent.
+   */
   async function closeStage(caseId: string) {
+    let notes: Notification[] = [];
     await cases.mutate(
       { actor: { id: 'workflow', name: '流程引擎', role: 'admin' } },
       caseId,
       undefined,
       async (c) => {
+        notes = [];
         if (c.stageClosedAt) return { next: c, events: [] };
-        const next: StageCase = { ...c, stageClosedAt: nowIso(deps) };
+        const at = nowIso(deps);
+        const ask = !c.feedback && (c.status === 'approved' || c.status === 'rejected');
+        const next: StageCase = { ...c, stageClosedAt: at, ...(ask ? { feedbackRequestedAt: at } : {}) };
+        if (ask) {
+          notes = [
+            newNotification(
+              deps,
+              orgAddress(c),
+              noticeTexts.feedbackRequested(c),
+              {
+                caseId: c.id,
+                projectId: c.projectId,
+              },
+              at,
+            ),
+          ];
+        }
         return {
           next,
           events: [
@@ -99,12 +122,13 @@ export function createWorkflowTasks(deps: Deps, cases: CaseService): WorkflowTas
                 results: c.items
                   .filter((i) => i.decision?.resultNo && !i.decision.resultWithheld)
                   .map((i) => ({ itemCode: i.code, resultNo: i.decision?.resultNo })),
-                feedbackRequested: true,
+                feedbackRequested: ask,
               },
             },
           ],
         };
       },
+      async () => notes.map((n) => notificationChange(n, 'workflow')),
     );
     return { closed: true };
   }

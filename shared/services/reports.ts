@@ -1,0 +1,218 @@
+import { verifyChain } from '../domain/audit-chain.js';
+import { authorize } from '../domain/authz.js';
+import { isIsoDate } from '../domain/calendar.js';
+import { invalid } from '../domain/errors.js';
+import type { Complaint, IsoDate, Organisation, StageCase } from '../domain/model.js';
+import {
+  type AnnualEvaluationReport,
+  type MonthlyBulletinReport,
+  type RenderedReport,
+  type Report,
+  type ReportFormat,
+  renderReport,
+  type WeeklyDispatchReport,
+} from '../domain/report-render.js';
+import { activeInYear, annualEvaluation, monthlyBulletin, weeklyDispatch } from '../domain/reports.js';
+import type { AggregateKind, IndexName, QueryOptions } from '../ports/store.js';
+import type { CalendarService } from './calendar.js';
+import type { Ctx } from './context.js';
+import type { Deps } from './deps.js';
+import { nowIso, today } from './unit-of-work.js';
+
+const PAGE = 200;
+const BATCH = 100;
+/** audit streams verified at once */
+const VERIFY_PARALLEL = 10;
+/** months after the reported one whose closed cases may hold items decided in it */
+const LATER_MONTHS = 12;
+
+const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function addMonths(month: string, n: number): string {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7)) - 1 + n;
+  const year = y + Math.floor(m / 12);
+  return `${String(year).padStart(4, '0')}-${String((m % 12) + 1).padStart(2, '0')}`;
+}
+
+/** Months from `first` to `last` inclusive (empty when last < first). */
+function monthsBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let m = first; m <= last; m = addMonths(m, 1)) out.push(m);
+  return out;
+}
+
+/**
+ * 督办与通报: the weekly dispatch list, the monthly bulletin and the annual evaluation, computed from
+ * the store through the report index lists that every case keeps up to date (case-indexes.ts).
+ * Read-only for everyone; auditors may read it all.
+ */
+export class ReportService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly calendar: CalendarService,
+  ) {}
+
+  /** 周调度: overdue and at-risk items, and overdue acceptances, as of `asOf` (default today). */
+  async weeklyDispatch(ctx: Ctx, asOf?: IsoDate): Promise<WeeklyDispatchReport> {
+    authorize(ctx.actor, 'report.read');
+    if (asOf !== undefined && !isIsoDate(asOf)) {
+      throw invalid('DATE_INVALID', '日期格式无效，应为 YYYY-MM-DD', { asOf });
+    }
+    const day = asOf ?? today(this.deps);
+    const { province } = this.deps;
+    const ids = new Set<string>();
+    // the lamps the sweeper announced…
+    for (const lamp of ['red', 'yellow']) {
+      for (const id of await this.ids('status', `stageCase:lamp:${lamp}`)) ids.add(id);
+    }
+    // …and what is past due even if the sweeper has not been round yet
+    for (const id of await this.ids('acceptance', province.code, { to: day })) ids.add(id);
+    for (const d of province.departments) {
+      for (const id of await this.ids('inbox', d.code, { to: day })) ids.add(id);
+    }
+    const cases = await this.cases([...ids]);
+    const rows = weeklyDispatch(cases, day, await this.calendar.current(), province.lamps, {
+      departmentNames: Object.fromEntries(province.departments.map((d) => [d.code, d.name])),
+      windowUnit: province.windowUnit,
+    });
+    return {
+      kind: 'weeklyDispatch',
+      province: province.code,
+      provinceName: province.name,
+      asOf: day,
+      generatedAt: nowIso(this.deps),
+      red: rows.filter((r) => r.lamp === 'red').length,
+      yellow: rows.filter((r) => r.lamp === 'yellow').length,
+      rows,
+    };
+  }
+
+  /** 月通报 of the items decided in `month` (YYYY-MM). */
+  async monthlyBulletin(ctx: Ctx, month: string): Promise<MonthlyBulletinReport> {
+    authorize(ctx.actor, 'report.read');
+    if (!MONTH_RE.test(month)) {
+      throw invalid('MONTH_INVALID', '月份格式无效，应为 YYYY-MM', { month });
+    }
+    const current = today(this.deps).slice(0, 7);
+    const last = [addMonths(month, LATER_MONTHS), current].sort()[0]!;
+    // items decided in the month belong to cases closed then or later, or still under review
+    const keys = [
+      ...monthsBetween(month, last).map((m) => `stageCase:closedIn:${m}`),
+      'stageCase:underReview',
+    ];
+    const cases = await this.cases(await this.idsOfKeys(keys));
+    const { province } = this.deps;
+    return {
+      kind: 'monthlyBulletin',
+      province: province.code,
+      provinceName: province.name,
+      generatedAt: nowIso(this.deps),
+      ...monthlyBulletin(cases, month, await this.calendar.current(), province.departments, province.items),
+    };
+  }
+
+  /** 年度评估 for third-party auditors. */
+  async annualEvaluation(ctx: Ctx, year: number): Promise<AnnualEvaluationReport> {
+    authorize(ctx.actor, 'report.read');
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) {
+      throw invalid('YEAR_INVALID', '年度应为 2000–2100 之间的整数', { year });
+    }
+    const current = today(this.deps).slice(0, 7);
+    const first = `${year}-01`;
+    const last = [addMonths(first, 12 + LATER_MONTHS - 1), current].sort()[0]!;
+    const keys = [
+      ...monthsBetween(first, last).map((m) => `stageCase:closedIn:${m}`),
+      'stageCase:submitted',
+      'stageCase:correctionRequested',
+      'stageCase:underReview',
+    ];
+    const cases = (await this.cases(await this.idsOfKeys(keys))).filter((c) => activeInYear(c, year));
+
+    // every complaint (none when nobody has filed one); the evaluation keeps those filed in the year
+    const complaints = (
+      await this.load<Complaint>('complaint', await this.ids('status', 'complaint:all'))
+    ).map((v) => v.value);
+
+    const orgIds = new Set([
+      ...(await this.ids('status', 'organisation:marked')),
+      ...cases.map((c) => c.applicant.creditCode),
+    ]);
+    const orgs = await this.load<Organisation>('organisation', [...orgIds]);
+    const creditMarksByOrg = Object.fromEntries(
+      orgs.map((o) => [o.value.creditCode, { name: o.value.name, marks: o.value.creditMarks }]),
+    );
+
+    const auditVerifications: { caseId: string; valid: boolean; firstBrokenSeq?: number }[] = [];
+    for (let i = 0; i < cases.length; i += VERIFY_PARALLEL) {
+      const batch = cases.slice(i, i + VERIFY_PARALLEL);
+      const results = await Promise.all(
+        batch.map(async (c) => {
+          const v = verifyChain(await this.deps.store.audit(`stageCase/${c.id}`));
+          return {
+            caseId: c.id,
+            valid: v.valid,
+            ...(v.firstBrokenSeq !== undefined ? { firstBrokenSeq: v.firstBrokenSeq } : {}),
+          };
+        }),
+      );
+      auditVerifications.push(...results);
+    }
+
+    const { province } = this.deps;
+    return {
+      kind: 'annualEvaluation',
+      province: province.code,
+      provinceName: province.name,
+      generatedAt: nowIso(this.deps),
+      ...annualEvaluation({
+        year,
+        cases,
+        complaints,
+        creditMarksByOrg,
+        auditVerifications,
+        cal: await this.calendar.current(),
+      }),
+    };
+  }
+
+  /** A report as CSV (Excel-ready, UTF-8 with BOM) or a printable HTML page. */
+  render(report: Report, format: ReportFormat): RenderedReport {
+    return renderReport(report, format);
+  }
+
+  /** Every id under an index key, following the cursors. */
+  private async ids(index: IndexName, key: string, options: QueryOptions = {}): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.store.query(index, key, {
+        ...options,
+        limit: PAGE,
+        ...(cursor ? { cursor } : {}),
+      });
+      ids.push(...page.items.map((h) => h.id));
+      cursor = page.cursor;
+    } while (cursor);
+    return ids;
+  }
+
+  private async idsOfKeys(keys: string[]): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const key of keys) for (const id of await this.ids('status', key)) ids.add(id);
+    return [...ids];
+  }
+
+  private async load<T>(kind: AggregateKind, ids: string[]) {
+    const unique = [...new Set(ids)];
+    const out = [];
+    for (let i = 0; i < unique.length; i += BATCH) {
+      out.push(...(await this.deps.store.getMany<T>(kind, unique.slice(i, i + BATCH))));
+    }
+    return out;
+  }
+
+  private async cases(ids: string[]): Promise<StageCase[]> {
+    return (await this.load<StageCase>('stageCase', ids)).map((v) => v.value);
+  }
+}
