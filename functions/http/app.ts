@@ -12,6 +12,7 @@ import { mountNotificationRoutes } from './routes/notifications.js';
 import { mountOperationsRoutes } from './routes/operations.js';
 import { mountPartnerRoutes } from './routes/partners.js';
 import { mountProjectRoutes } from './routes/projects.js';
+import { mountReportRoutes } from './routes/reports.js';
 import { mountReviewRoutes } from './routes/review.js';
 
 export interface AppOptions {
@@ -50,5 +51,6 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   mountOperationsRoutes(kit);
   mountExitAndComplaintRoutes(app, services);
   mountNotificationRoutes(app, services);
+  mountReportRoutes(app, services);
   return app;
 }

@@ -9,6 +9,7 @@ import { ExitReviewService } from './exit-review.js';
 import { NotificationService } from './notifications.js';
 import { PartnerService } from './partners.js';
 import { ProjectService } from './projects.js';
+import { ReportService } from './reports.js';
 import { resumeOpenWorkflows } from './resume.js';
 import { runSweep } from './sweeper.js';
 import { relayOutbox } from './unit-of-work.js';
@@ -29,6 +30,7 @@ export function createServices(deps: Deps) {
     exitReview: new ExitReviewService(deps, calendar),
     complaints: new ComplaintService(deps),
     notifications: new NotificationService(deps),
+    reports: new ReportService(deps, calendar),
     /** publishes what the outbox holds (on a schedule; commits also kick it) */
     relayOutbox: () => relayOutbox(deps),
     workflowTasks: createWorkflowTasks(deps, cases),

@@ -5,12 +5,10 @@ import { type AppEnv, actorOf } from '../auth.js';
 import { op } from '../openapi-route.js';
 import * as s from '../schemas.js';
 
-const format = z
-  .enum(['json', 'csv', 'html'])
-  .default('json')
-  .openapi({
-    description: '输出格式：json（默认）；csv（Excel 可直接打开的 UTF-8 表格，作为附件下载）；html（可打印页面）',
-  });
+const format = z.enum(['json', 'csv', 'html']).default('json').openapi({
+  description:
+    '输出格式：json（默认）；csv（Excel 可直接打开的 UTF-8 表格，作为附件下载）；html（可打印页面）',
+});
 
 const weeklyQuery = z.object({
   format,
@@ -29,12 +27,7 @@ const monthlyQuery = z.object({
 });
 const annualQuery = z.object({
   format,
-  year: z.coerce
-    .number()
-    .int()
-    .min(2000)
-    .max(2100)
-    .openapi({ description: '评估年度', example: 2025 }),
+  year: z.coerce.number().int().min(2000).max(2100).openapi({ description: '评估年度', example: 2025 }),
 });
 
 /** The JSON answer is documented by op(); CSV and HTML are the same report for people. */
