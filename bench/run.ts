@@ -1,9 +1,10 @@
 /**
- * `npm run bench` runs every benchmark; `npm run bench -- latency` (or `full`, `store`, `cross`, `sweep`)
+ * `npm run bench` runs every benchmark; `npm run bench -- latency` (or `full`, `store`, `cross`, `sweep`, `bulletin`)
  * runs some.
  * Sizes come from environment variables (see README "Benchmarks" and each module); the benchmarks
  * print figures and never assert on time.
  */
+import { type BulletinResult, bulletinBench } from './bulletin.js';
 import { type CrossResult, crossPerApproval, crossProvince } from './cross-province.js';
 import { type FullCasesResult, fullCases } from './full-cases.js';
 import { type LatencyResult, latency } from './latency.js';
@@ -11,7 +12,9 @@ import { block, machineFacts, ms, num, table } from './lib.js';
 import { type StoreWritesResult, storeWrites } from './store-writes.js';
 import { type SweepResult, sweepBench } from './sweep.js';
 
-const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross' | 'sweep'> = {
+const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross' | 'sweep' | 'bulletin'> = {
+  bulletin: 'bulletin',
+  report: 'bulletin',
   cross: 'cross',
   'cross-province': 'cross',
   recognition: 'cross',
@@ -26,12 +29,13 @@ const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross' | 'sweep'> 
   sweeper: 'sweep',
 };
 
-const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep ...]
+const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin ...]
 env: BENCH_CASES=40 BENCH_CASE_CONCURRENCY=8 BENCH_POLL_MS=5 BENCH_ITEMS=15
      BENCH_CONCURRENCY=16 BENCH_READS=2000 BENCH_DECISIONS=600 BENCH_WARMUP_READS=200
      BENCH_WARMUP_DECISIONS=30 BENCH_LOADGEN=worker|inline BENCH_STORE_CASES=3
      BENCH_CROSS=100 BENCH_CROSS_CONCURRENCY=8 BENCH_CROSS_WARMUP=5
-     BENCH_SWEEP_OPEN=100000 BENCH_SWEEP_SMALL=10000 BENCH_SWEEP_DUE_SHARE=0.01 BENCH_SWEEP_BATCH=500`;
+     BENCH_SWEEP_OPEN=100000 BENCH_SWEEP_SMALL=10000 BENCH_SWEEP_DUE_SHARE=0.01 BENCH_SWEEP_BATCH=500
+     BENCH_BULLETIN_CASES=10000`;
 
 async function main() {
   const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -46,7 +50,9 @@ async function main() {
     return;
   }
   const chosen = new Set(
-    args.length > 0 ? args.map((a) => ALIASES[a]!) : ['full', 'latency', 'store', 'cross', 'sweep'],
+    args.length > 0
+      ? args.map((a) => ALIASES[a]!)
+      : ['full', 'latency', 'store', 'cross', 'sweep', 'bulletin'],
   );
 
   block(
@@ -59,11 +65,13 @@ async function main() {
   let store: StoreWritesResult | undefined;
   let cross: CrossResult | undefined;
   let sweep: SweepResult | undefined;
+  let bulletin: BulletinResult | undefined;
   if (chosen.has('full')) full = await fullCases();
   if (chosen.has('latency')) lat = await latency();
   if (chosen.has('store')) store = await storeWrites();
   if (chosen.has('cross')) cross = await crossProvince();
   if (chosen.has('sweep')) sweep = await sweepBench();
+  if (chosen.has('bulletin')) bulletin = await bulletinBench();
 
   console.log(`\n── Summary ${'─'.repeat(82)}`);
   const rows: string[][] = [];
@@ -127,6 +135,13 @@ async function main() {
           ? `; vs ${sweep.control.populated.due} due of ${sweep.control.populated.open} (same due): wall ${ratio(sweep.large.first.wallMs, sweep.control.first.wallMs)}, reads ${ratio(sweep.large.first.counts.readCalls, sweep.control.first.counts.readCalls)}`
           : ''
       }`,
+    ]);
+  }
+  if (bulletin) {
+    rows.push([
+      `monthly bulletin over ${bulletin.cases} cases`,
+      `cold ${ms(bulletin.coldMs)}, warm ${ms(bulletin.warmMedianMs)}`,
+      `${num(bulletin.reads.calls, 0)} reads, ${num(bulletin.reads.rows, 0)} rows; CSV ${ms(bulletin.csvMs)}, HTML ${ms(bulletin.htmlMs)}`,
     ]);
   }
   table(['benchmark', 'figure', 'detail'], rows);
