@@ -185,3 +185,17 @@ export const shareMaterialBody = z
   })
   .strict()
   .openapi('ShareMaterial');
+
+export const assignmentBody = z
+  .object({
+    assigneeId: z.string().min(1).max(100),
+    assigneeName: z.string().min(1).max(100),
+    reasonZh: z.string().min(1).max(2000),
+  })
+  .strict()
+  .openapi('Assignment');
+
+export const revocationBody = z
+  .object({ reasonZh: z.string().min(1).max(2000) })
+  .strict()
+  .openapi('Revocation');

@@ -32,6 +32,8 @@ export const ACTIONS = [
   'complaint.file',
   'complaint.read',
   'complaint.handle',
+  'item.assign',
+  'item.revoke',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -43,6 +45,8 @@ export interface ResourceScope {
   departments?: string[];
   /** the department of the single item acted on */
   itemDepartment?: string;
+  /** the reviewer currently holding that item, if one was named */
+  itemAssignee?: string;
 }
 
 type Rule = (actor: Actor, scope: ResourceScope) => boolean;
@@ -97,6 +101,9 @@ const RULES: Record<Action, Rule> = {
   'complaint.file': owner,
   'complaint.read': anyOf(owner, staffReader),
   'complaint.handle': role('supervisor'),
+  // 转办 within the department: by its lead, or handed on by the reviewer who holds the item
+  'item.assign': (a, s) => reviewerOfItem(a, s) && (a.lead === true || a.id === s.itemAssignee),
+  'item.revoke': role('supervisor'),
 };
 
 export function can(actor: Actor, action: Action, scope: ResourceScope = {}): boolean {
@@ -142,4 +149,6 @@ export const ACTION_NAMES_ZH: Record<Action, string> = {
   'complaint.file': '投诉',
   'complaint.read': '查看投诉',
   'complaint.handle': '办理投诉',
+  'item.assign': '转办审批事项',
+  'item.revoke': '撤销审批决定',
 };

@@ -51,6 +51,8 @@ export const EVENT_LABELS_ZH = {
   ItemEscalated: '督办升级',
   DeficiencyReminded: '提醒补齐容缺材料',
   FeedbackReminded: '提醒评价',
+  ItemReassigned: '转办',
+  DecisionRevoked: '撤销审批决定',
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS_ZH;

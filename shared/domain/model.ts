@@ -196,7 +196,13 @@ export interface CaseItem {
     resultWithheld?: boolean;
     /** 互认: where the recognised result came from (origin province, decision, signature, time) */
     recognition?: RecognitionProvenance;
+    /** 撤销 (行政许可法第六十九条): the approval was revoked later; the decision stays for the record */
+    revoked?: { by: string; at: Instant; reasonZh: string };
   };
+  /** 转办: the reviewer currently holding the item, when one was named */
+  assignee?: { id: string; name: string; since: Instant };
+  /** every hand-over of the item, for the integrity check of the annual evaluation */
+  assignments?: { from?: string; to: string; toName: string; by: string; at: Instant; reasonZh: string }[];
   /** the most severe lamp already announced by the sweeper, so it announces each change once */
   lampNotified?: Lamp;
   /** 督办升级: each level of the escalation ladder told about this overdue item, once */

@@ -310,8 +310,20 @@ function evaluationFacts(e: Evaluation): { sectionZh: string; facts: [string, st
       facts: [
         ['非工作时间作出的审批决定', String(r.decisionsOutsideWorkingHours.count)],
         ['多次容缺未补正的单位（信用记录≥2次）', String(r.repeatedDeficiencyWithoutSupplement.count)],
-        ['频繁改派', `未纳入统计：${r.frequentReassignment.explanationZh}`],
-        ['决定反转', `未纳入统计：${r.reversedDecisions.explanationZh}`],
+        [
+          `频繁转办（同一事项年内转办超过 ${r.frequentReassignment.threshold} 次）`,
+          r.frequentReassignment.items.length === 0
+            ? '0'
+            : r.frequentReassignment.items
+                .map((i) => `${i.caseId}/${i.itemCode}：${i.reassignments} 次`)
+                .join('；'),
+        ],
+        [
+          '撤销的审批决定（决定反转）',
+          r.reversedDecisions.decisions.length === 0
+            ? '0'
+            : r.reversedDecisions.decisions.map((d) => `${d.caseId}/${d.itemCode}：${d.reasonZh}`).join('；'),
+        ],
       ],
     },
     {

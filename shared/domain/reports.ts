@@ -355,8 +355,8 @@ export interface Evaluation {
   integrityRisk: {
     decisionsOutsideWorkingHours: { count: number; decisions: OffHoursDecision[] };
     repeatedDeficiencyWithoutSupplement: { count: number; organisations: CreditMarkedOrganisation[] };
-    frequentReassignment: NotTracked;
-    reversedDecisions: NotTracked;
+    frequentReassignment: { count: number; threshold: number; items: ReassignedItem[] };
+    reversedDecisions: { count: number; decisions: RevokedDecision[] };
   };
   auditTrail: {
     casesChecked: number;
@@ -412,16 +412,66 @@ export function activeInYear(c: StageCase, year: number): boolean {
   return !c.closedAt || shanghaiDate(c.closedAt).slice(0, 4) >= y;
 }
 
-export const NOT_TRACKED_REASSIGNMENT: NotTracked = {
-  status: 'notTracked',
-  explanationZh:
-    '系统目前没有改派（转办）操作，也不记录改派，无法统计频繁改派；此项不是“零次”，而是未纳入统计。',
-};
-export const NOT_TRACKED_REVERSAL: NotTracked = {
-  status: 'notTracked',
-  explanationZh:
-    '系统目前没有撤销或变更已作出审批决定的操作，决定一经作出即不可更改，无法统计决定反转；此项不是“零次”，而是未纳入统计。',
-};
+/** An item handed on more than this many times in a year is flagged (频繁转办). */
+export const FREQUENT_REASSIGNMENT_THRESHOLD = 2;
+
+export interface ReassignedItem {
+  caseId: string;
+  itemCode: string;
+  department: string;
+  /** hand-overs in the year */
+  reassignments: number;
+}
+
+export interface RevokedDecision {
+  caseId: string;
+  itemCode: string;
+  department: string;
+  decidedAt: Instant;
+  revokedAt: Instant;
+  revokedBy: string;
+  reasonZh: string;
+}
+
+/** Items handed on more than the threshold within the year; the first naming of a holder counts too. */
+export function frequentReassignments(cases: readonly StageCase[], year: number): ReassignedItem[] {
+  const y = String(year);
+  return cases
+    .flatMap((c) =>
+      c.items.map((item) => ({
+        caseId: c.id,
+        itemCode: item.code,
+        department: item.department,
+        reassignments: (item.assignments ?? []).filter((a) => shanghaiDate(a.at).startsWith(y)).length,
+      })),
+    )
+    .filter((r) => r.reassignments > FREQUENT_REASSIGNMENT_THRESHOLD)
+    .sort((a, b) => b.reassignments - a.reassignments || a.caseId.localeCompare(b.caseId));
+}
+
+/** Approvals revoked (撤销) within the year, with who revoked them and why. */
+export function revokedDecisions(cases: readonly StageCase[], year: number): RevokedDecision[] {
+  const y = String(year);
+  return cases
+    .flatMap((c) =>
+      c.items.flatMap((item) => {
+        const d = item.decision;
+        if (!d?.revoked || !shanghaiDate(d.revoked.at).startsWith(y)) return [];
+        return [
+          {
+            caseId: c.id,
+            itemCode: item.code,
+            department: item.department,
+            decidedAt: d.at,
+            revokedAt: d.revoked.at,
+            revokedBy: d.revoked.by,
+            reasonZh: d.revoked.reasonZh,
+          },
+        ];
+      }),
+    )
+    .sort((a, b) => a.revokedAt.localeCompare(b.revokedAt));
+}
 
 /** 年度评估 for third-party auditors: timeliness, service quality, integrity risk, audit trail. */
 export function annualEvaluation(input: EvaluationInput): Evaluation {
@@ -447,6 +497,8 @@ export function annualEvaluation(input: EvaluationInput): Evaluation {
   const complaints = input.complaints.filter((c) => shanghaiDate(c.filedAt).startsWith(y));
   const closedComplaints = complaints.filter((c) => c.status === 'closed' && c.closedAt);
 
+  const reassigned = frequentReassignments(cases, year);
+  const revoked = revokedDecisions(cases, year);
   const offHours = timed.flatMap((d): OffHoursDecision[] => {
     const decision = d.item.decision!;
     const reason = offHoursReason(decision.at, cal);
@@ -516,8 +568,12 @@ export function annualEvaluation(input: EvaluationInput): Evaluation {
     integrityRisk: {
       decisionsOutsideWorkingHours: { count: offHours.length, decisions: offHours },
       repeatedDeficiencyWithoutSupplement: { count: marked.length, organisations: marked },
-      frequentReassignment: NOT_TRACKED_REASSIGNMENT,
-      reversedDecisions: NOT_TRACKED_REVERSAL,
+      frequentReassignment: {
+        count: reassigned.length,
+        threshold: FREQUENT_REASSIGNMENT_THRESHOLD,
+        items: reassigned,
+      },
+      reversedDecisions: { count: revoked.length, decisions: revoked },
     },
     auditTrail: {
       casesChecked: input.auditVerifications.length,

@@ -388,6 +388,55 @@ function closeIfAllDecided(c: StageCase, now: Instant): StageCase {
   return { ...c, status: rejected ? 'rejected' : 'approved', closedAt: now };
 }
 
+/** 转办: the item is handed to a named reviewer of its department, with the reason on record. */
+export function assignItem(
+  c: StageCase,
+  itemCode: string,
+  input: { assignee: { id: string; name: string }; by: string; reasonZh: string; now: Instant },
+): StageCase {
+  const item = itemOf(c, itemCode);
+  requireReviewable(c, item);
+  if (!input.reasonZh.trim()) throw invalid('REASONS_REQUIRED', '转办须说明理由');
+  if (item.assignee?.id === input.assignee.id) throw conflict('ALREADY_ASSIGNED', '该事项已由此审查人员办理');
+  return replaceItem(c, {
+    ...item,
+    assignee: { ...input.assignee, since: input.now },
+    assignments: [
+      ...(item.assignments ?? []),
+      {
+        ...(item.assignee ? { from: item.assignee.id } : {}),
+        to: input.assignee.id,
+        toName: input.assignee.name,
+        by: input.by,
+        at: input.now,
+        reasonZh: input.reasonZh,
+      },
+    ],
+  });
+}
+
+/**
+ * 撤销: a supervisor revokes an issued approval of a closed stage (纠错). The original decision
+ * stays on the item with the revocation beside it; the workflow of the closed stage is not touched.
+ */
+export function revokeDecision(
+  c: StageCase,
+  itemCode: string,
+  input: { by: string; reasonZh: string; now: Instant },
+): StageCase {
+  const item = itemOf(c, itemCode);
+  if (isOpen(c)) throw conflict('CASE_NOT_CLOSED', '办件办结后方可撤销已作出的审批决定');
+  const decision = item.decision;
+  if (decision?.outcome !== 'approve') throw conflict('NOTHING_TO_REVOKE', '该事项没有可撤销的批准决定');
+  if (decision.recognition) throw conflict('RECOGNISED_RESULT', '互认的合作省份审批结果须由原审批省份撤销');
+  if (decision.revoked) throw conflict('ALREADY_REVOKED', '该审批决定已被撤销');
+  if (!input.reasonZh.trim()) throw invalid('REASONS_REQUIRED', '撤销审批决定须说明理由');
+  return replaceItem(c, {
+    ...item,
+    decision: { ...decision, revoked: { by: input.by, at: input.now, reasonZh: input.reasonZh } },
+  });
+}
+
 /**
  * 互认: a partner's verified result counts for this item. It is not reviewed again and its time
  * counts as zero; the provenance stays on the decision for anyone to check.

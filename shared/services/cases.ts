@@ -19,6 +19,7 @@ import { type CaseProgress, caseProgress } from '../domain/progress.js';
 import {
   type AcceptanceDecision,
   accept,
+  assignItem,
   createStageCase,
   decideItem,
   endSpecialProcedure,
@@ -27,6 +28,7 @@ import {
   recogniseItem,
   requestItemCorrection,
   resubmit,
+  revokeDecision,
   selectItems,
   startSpecialProcedure,
   supplement,
@@ -466,6 +468,66 @@ export class CaseService {
         }
         const next = endSpecialProcedure(c, itemCode, today(this.deps));
         return { next, events: [{ type: 'SpecialProcedureEnded', data: { itemCode } }] };
+      })
+    ).saved;
+  }
+
+  /** 转办: the department lead (or the reviewer holding the item) hands it to a colleague. */
+  async assignItem(
+    ctx: Ctx,
+    caseId: string,
+    itemCode: string,
+    expectedVersion: number | undefined,
+    input: { assigneeId: string; assigneeName: string; reasonZh: string },
+  ) {
+    return (
+      await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+        const item = c.items.find((i) => i.code === itemCode);
+        authorize(ctx.actor, 'item.assign', {
+          itemDepartment: item?.department ?? '\u0000',
+          ...(item?.assignee ? { itemAssignee: item.assignee.id } : {}),
+        });
+        const next = assignItem(c, itemCode, {
+          assignee: { id: input.assigneeId, name: input.assigneeName },
+          by: ctx.actor.id,
+          reasonZh: input.reasonZh,
+          now: nowIso(this.deps),
+        });
+        return {
+          next,
+          events: [
+            {
+              type: 'ItemReassigned',
+              data: {
+                itemCode,
+                to: input.assigneeId,
+                ...(item?.assignee ? { from: item.assignee.id } : {}),
+                reason: input.reasonZh,
+              },
+            },
+          ],
+        };
+      })
+    ).saved;
+  }
+
+  /** 撤销 (纠错): a supervisor revokes an approval issued in a closed stage, with reasons. */
+  async revokeDecision(
+    ctx: Ctx,
+    caseId: string,
+    itemCode: string,
+    expectedVersion: number | undefined,
+    input: { reasonZh: string },
+  ) {
+    authorize(ctx.actor, 'item.revoke');
+    return (
+      await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+        const next = revokeDecision(c, itemCode, {
+          by: ctx.actor.id,
+          reasonZh: input.reasonZh,
+          now: nowIso(this.deps),
+        });
+        return { next, events: [{ type: 'DecisionRevoked', data: { itemCode, reason: input.reasonZh } }] };
       })
     ).saved;
   }

@@ -240,7 +240,7 @@ describe('monthly bulletin (月通报) and annual evaluation (年度评估), aft
     expect(e.integrityRisk.repeatedDeficiencyWithoutSupplement.organisations).toEqual([
       expect.objectContaining({ creditCode: ORG_B.creditCode, marks: 2, marksInYear: 2 }),
     ]);
-    expect(e.integrityRisk.frequentReassignment.status).toBe('notTracked');
+    expect(e.integrityRisk.frequentReassignment.count).toBe(0);
     expect(e.auditTrail).toEqual({ casesChecked: 6, valid: 6, broken: [] });
   });
 

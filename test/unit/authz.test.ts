@@ -78,6 +78,9 @@ const MATRIX: Record<Action, boolean[]> = {
   'complaint.file': /*      */ [Y, N, N, N, N, N, N, N, N, N],
   'complaint.read': /*      */ [Y, N, Y, N, N, N, Y, Y, Y, N],
   'complaint.handle': /*    */ [N, N, N, N, N, N, Y, N, N, N],
+  // none of the columns is a department lead or the item's assignee: see the 转办 tests below
+  'item.assign': /*         */ [N, N, N, N, N, N, N, N, N, N],
+  'item.revoke': /*         */ [N, N, N, N, N, N, Y, N, N, N],
 };
 
 const READ_ACTIONS = new Set<Action>(ACTIONS.filter((a) => a.endsWith('.read')));
@@ -200,6 +203,8 @@ describe('authorisation invariants (property)', () => {
       'exitReview.decide': ['supervisor'],
       'complaint.file': ['applicant'],
       'complaint.handle': ['supervisor'],
+      'item.assign': ['reviewer'],
+      'item.revoke': ['supervisor'],
     };
     expect(Object.keys(writers).sort()).toEqual([...WRITE_ACTIONS].sort());
     fc.assert(
@@ -219,6 +224,34 @@ describe('authorisation invariants (property)', () => {
           expect(can(r, action, { ...s, itemDepartment: item })).toBe(expected);
         }
       }),
+    );
+  });
+});
+
+describe('转办 (item.assign)', () => {
+  const item = { itemDepartment: 'nrp', itemAssignee: 'rev-1' };
+  it('the department lead may hand the item on, a lead of another department may not', () => {
+    expect(
+      can(
+        { id: 'lead-nrp', name: '处长', role: 'reviewer', department: 'nrp', lead: true },
+        'item.assign',
+        item,
+      ),
+    ).toBe(true);
+    expect(
+      can(
+        { id: 'lead-eco', name: '处长', role: 'reviewer', department: 'eco', lead: true },
+        'item.assign',
+        item,
+      ),
+    ).toBe(false);
+  });
+  it('the reviewer holding the item may hand it on, a colleague who does not hold it may not', () => {
+    expect(
+      can({ id: 'rev-1', name: '承办人', role: 'reviewer', department: 'nrp' }, 'item.assign', item),
+    ).toBe(true);
+    expect(can({ id: 'rev-9', name: '同事', role: 'reviewer', department: 'nrp' }, 'item.assign', item)).toBe(
+      false,
     );
   });
 });

@@ -536,10 +536,9 @@ describe('annualEvaluation (年度评估) of 2025', () => {
       count: 1,
       organisations: [{ creditCode: 'X', name: '甲公司', marks: 2, marksInYear: 1, caseIds: ['X1', 'X2'] }],
     });
-    expect(e.integrityRisk.frequentReassignment.status).toBe('notTracked');
-    expect(e.integrityRisk.frequentReassignment.explanationZh).toMatch(/改派/);
-    expect(e.integrityRisk.reversedDecisions).toMatchObject({ status: 'notTracked' });
-    expect(e.integrityRisk.reversedDecisions.explanationZh).toMatch(/未纳入统计/);
+    // nothing in these fixtures was handed on or revoked
+    expect(e.integrityRisk.frequentReassignment).toMatchObject({ count: 0, items: [] });
+    expect(e.integrityRisk.reversedDecisions).toEqual({ count: 0, decisions: [] });
   });
 
   it('summarises the audit-trail verification', () => {
@@ -637,7 +636,7 @@ describe('report rendering', () => {
       'html',
     );
     expect(page.fileName).toBe('annual-evaluation-js-2025.html');
-    expect(page.body).toContain('未纳入统计');
+    expect(page.body).toContain('频繁转办');
     expect(page.body).toContain('2025-10-14 19:00');
     expect(/^[\x20-\x7e]+$/.test(page.fileName)).toBe(true);
   });

@@ -82,4 +82,42 @@ export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
       )) as never;
     },
   );
+  app.openapi(
+    op(
+      'post',
+      '/cases/{caseId}/items/{itemCode}/assignment',
+      '审查',
+      '转办：部门负责人或当前承办人将事项交由本部门另一名审查人员办理',
+      { params: s.itemParams, body: { ...json(s.assignmentBody), required: true } },
+      { status: 200, schema: s.stageCaseResponse, description: '已转办' },
+      ['Idempotency-Key', 'If-Match?'],
+    ),
+    async (c) => {
+      const { caseId, itemCode } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const expected = optionalExpectedVersionFrom(c);
+      return (await idem(c, body, (x) =>
+        services.cases.assignItem(x, caseId, itemCode, expected, body),
+      )) as never;
+    },
+  );
+  app.openapi(
+    op(
+      'post',
+      '/cases/{caseId}/items/{itemCode}/revocation',
+      '审查',
+      '撤销已办结阶段中的批准决定（专项工作组纠错，须说明理由）',
+      { params: s.itemParams, body: { ...json(s.revocationBody), required: true } },
+      { status: 200, schema: s.stageCaseResponse, description: '已撤销' },
+      ['Idempotency-Key', 'If-Match?'],
+    ),
+    async (c) => {
+      const { caseId, itemCode } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const expected = optionalExpectedVersionFrom(c);
+      return (await idem(c, body, (x) =>
+        services.cases.revokeDecision(x, caseId, itemCode, expected, body),
+      )) as never;
+    },
+  );
 }
