@@ -728,9 +728,14 @@ export class CaseService {
       signed?: AuditEventDraft[];
     }>,
     extra?: (c: StageCase) => Promise<Change[]>,
+    /** the case as the caller just read it: the first attempt starts from it instead of reading again */
+    preloaded?: Versioned<StageCase>,
   ): Promise<{ before: StageCase; saved: Versioned<StageCase> }> {
     for (let attempt = 0; ; attempt++) {
-      const { value: c, version } = await load<StageCase>(this.deps, 'stageCase', caseId, '办件');
+      const { value: c, version } =
+        attempt === 0 && preloaded
+          ? preloaded
+          : await load<StageCase>(this.deps, 'stageCase', caseId, '办件');
       if (expectedVersion !== undefined && expectedVersion !== version) {
         // Authorisation first: a stranger learns nothing about the case from a version conflict.
         authorize(ctx.actor, 'case.read', scopeOf(c));

@@ -1,7 +1,14 @@
 import { shanghaiDate, type WorkingCalendar } from '../domain/calendar.js';
 import { overdueCommitments } from '../domain/deficiency.js';
 import { dueEscalations, escalationAddress, overdueWorkingDays } from '../domain/escalation.js';
-import type { EscalationRecord, Lamp, Notification, Organisation, StageCase } from '../domain/model.js';
+import type {
+  EscalationRecord,
+  Lamp,
+  Notification,
+  Organisation,
+  StageCase,
+  Versioned,
+} from '../domain/model.js';
 import {
   deficiencyReminderDate,
   deptAddress,
@@ -75,7 +82,7 @@ export async function runSweep(
       if (!found) continue;
       const lapsed = overdueCommitments(found.value.deficiencies, day);
       if (lapsed.length > 0 && found.value.status !== 'terminated') {
-        const notes = await terminateLapsed(deps, cases, callbacks, hit.id, day);
+        const notes = await terminateLapsed(deps, cases, callbacks, found, day);
         if (notes !== undefined) {
           report.terminated += 1;
           report.changed += 1;
@@ -100,6 +107,7 @@ export async function runSweep(
           return { next: decided.events.length > 0 ? decided.next : { ...c }, events: decided.events };
         },
         async () => notes.map((n) => notificationChange(n)),
+        found,
       );
       report.lampChanges.push(...lampChanges);
       report.escalations.push(...escalations);
@@ -217,9 +225,10 @@ async function terminateLapsed(
   deps: Deps,
   cases: CaseService,
   callbacks: WorkflowCallbacks,
-  caseId: string,
+  found: Versioned<StageCase>,
   day: string,
 ): Promise<number | undefined> {
+  const caseId = found.value.id;
   let notes: Notification[] = [];
   let reason = '';
   const result = await cases.mutate(
@@ -263,6 +272,7 @@ async function terminateLapsed(
         ...notes.map((n) => notificationChange(n)),
       ];
     },
+    found,
   );
   if (result.saved.value === result.before) return undefined;
   await callbacks.failAll(caseId, 'CaseTerminated', reason);
