@@ -170,8 +170,8 @@ export interface Store {
 
   /** outbox messages due at `now` (nextAttemptAt <= now), oldest first */
   dueOutbox(now: Instant, limit: number): Promise<OutboxMessage[]>;
-  /** the bus accepted the message: remove it (removing an absent message is a no-op) */
-  deleteOutbox(id: string): Promise<void>;
+  /** the bus accepted these messages: remove them, in one go (removing an absent message is a no-op) */
+  deleteOutbox(ids: string[]): Promise<void>;
   /** publication failed: keep it for a later attempt */
   rescheduleOutbox(id: string, attempts: number, nextAttemptAt: Instant, lastError: string): Promise<void>;
 

@@ -111,10 +111,11 @@ export async function relayOutbox(deps: Deps, limit = 100): Promise<{ published:
   const due = await deps.store.dueOutbox(nowIso(deps), limit);
   let published = 0;
   let failed = 0;
+  const delivered: string[] = [];
   const publishOne = async (message: OutboxMessage) => {
     try {
       await deps.events.publish([message.event as DomainEvent]);
-      await deps.store.deleteOutbox(message.id);
+      delivered.push(message.id);
       published += 1;
     } catch (err) {
       failed += 1;
@@ -135,5 +136,7 @@ export async function relayOutbox(deps: Deps, limit = 100): Promise<{ published:
     while (next < due.length) await publishOne(due[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(RELAY_CONCURRENCY, due.length) }, worker));
+  // Removed together: a crash before this line only means these go out again (at least once).
+  if (delivered.length > 0) await deps.store.deleteOutbox(delivered);
   return { published, failed };
 }

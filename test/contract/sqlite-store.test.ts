@@ -75,7 +75,7 @@ describe('SqliteStore durability', () => {
       { id: 'e3', event: null, createdAt: 'T3', attempts: 0, nextAttemptAt: 'T3' },
     ]);
     await first.rescheduleOutbox('e2', 1, 'T5', 'bus down');
-    await first.deleteOutbox('e3');
+    await first.deleteOutbox(['e3']);
     await first.close();
 
     const second = SqliteStore.open(file);

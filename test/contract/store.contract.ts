@@ -548,7 +548,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
         expect(await store.getIdempotency('s', 'fresh')).toBeUndefined();
 
         // only ids still waiting are refused: once published and deleted, the id is free again
-        await store.deleteOutbox('e0');
+        await store.deleteOutbox(['e0']);
         await store.commit([change('stageCase', 'c1', 1, { v: 2 })], undefined, [message('e0', T(5))]);
         expect(ids(await store.dueOutbox(T(59), 10))).toEqual(['e0']);
       });
@@ -595,19 +595,38 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
           message('e1', T(0), { attempts: 2, nextAttemptAt: T(0), lastError: 'throttled' }),
         ]);
         // rescheduling a message already deleted does not bring it back
-        await store.deleteOutbox('e2');
+        await store.deleteOutbox(['e2']);
         await store.rescheduleOutbox('e2', 1, T(20), 'late failure report');
         expect(ids(await store.dueOutbox(T(59), 10))).toEqual(['e1']);
       });
 
       it('delete removes a message and is idempotent', async () => {
         await store.commit([], undefined, [message('e1', T(0)), message('e2', T(1))]);
-        await store.deleteOutbox('e1');
-        await store.deleteOutbox('e1');
-        await store.deleteOutbox('never-there');
+        await store.deleteOutbox(['e1']);
+        await store.deleteOutbox(['e1']);
+        await store.deleteOutbox(['never-there']);
         expect(ids(await store.dueOutbox(T(59), 10))).toEqual(['e2']);
-        await store.deleteOutbox('e2');
+        await store.deleteOutbox(['e2']);
         expect(await store.dueOutbox(T(59), 10)).toEqual([]);
+      });
+
+      it('deletes many messages at once, more than one batch of the store, leaving the others', async () => {
+        const all = Array.from({ length: 60 }, (_, i) =>
+          message(`m${String(i).padStart(2, '0')}`, T(i % 50)),
+        );
+        await store.commit([], undefined, all.slice(0, 30));
+        await store.commit([], undefined, all.slice(30));
+        const gone = all.filter((_, i) => i % 3 !== 0).map((m) => m.id);
+        await store.deleteOutbox([...gone, 'never-there']);
+        const left = ids(await store.dueOutbox(T(59), 100)).sort();
+        expect(left).toEqual(
+          all
+            .filter((_, i) => i % 3 === 0)
+            .map((m) => m.id)
+            .sort(),
+        );
+        await store.deleteOutbox([]);
+        expect(ids(await store.dueOutbox(T(59), 100))).toHaveLength(20);
       });
     });
 

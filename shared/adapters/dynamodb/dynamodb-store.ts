@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   BatchGetItemCommand,
+  BatchWriteItemCommand,
   type CreateTableCommandInput,
-  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -756,8 +756,21 @@ export class DynamoDbStore implements Store {
     return messages;
   }
 
-  async deleteOutbox(id: string): Promise<void> {
-    await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: outboxKey(id) }));
+  async deleteOutbox(ids: string[]): Promise<void> {
+    // BatchWriteItem takes 25 requests; what DynamoDB leaves unprocessed is sent again.
+    for (let i = 0; i < ids.length; i += 25) {
+      let requests = ids.slice(i, i + 25).map((id) => ({ DeleteRequest: { Key: outboxKey(id) } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt >= 5) throw new Error(`outbox deletes still unprocessed after ${attempt} attempts`);
+        const out = await this.client.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }),
+        );
+        requests = (out.UnprocessedItems?.[this.table] ?? []).flatMap((r) =>
+          r.DeleteRequest?.Key ? [{ DeleteRequest: { Key: r.DeleteRequest.Key } }] : [],
+        );
+        if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
   }
 
   async rescheduleOutbox(

@@ -430,8 +430,11 @@ export class SqliteStore implements Store {
     return this.statements.dueOutbox.all(now, limit).map(toOutboxMessage);
   }
 
-  async deleteOutbox(id: string): Promise<void> {
-    this.statements.deleteOutbox.run(id);
+  async deleteOutbox(ids: string[]): Promise<void> {
+    // one transaction, so one sync for the whole batch
+    this.db.transaction((batch: string[]) => {
+      for (const id of batch) this.statements.deleteOutbox.run(id);
+    })(ids);
   }
 
   async rescheduleOutbox(
