@@ -280,7 +280,13 @@ export function monthlyBulletin(
   const itemName = new Map(items.map((i) => [i.code, i.name]));
   const group = (key: (d: DecidedItem) => string) => {
     const groups = new Map<string, DecidedItem[]>();
-    for (const d of decided) groups.set(key(d), [...(groups.get(key(d)) ?? []), d]);
+    // push onto the group's list: copying it per item made grouping quadratic in the group size
+    for (const d of decided) {
+      const k = key(d);
+      const list = groups.get(k);
+      if (list) list.push(d);
+      else groups.set(k, [d]);
+    }
     return groups;
   };
   const byDepartment = [...group((d) => d.item.department)].map(
