@@ -308,11 +308,6 @@ export function monthlyBulletin(
 // ------------------------------------------------------------------------------------------------
 // 年度评估 annual third-party evaluation
 
-export interface NotTracked {
-  status: 'notTracked';
-  explanationZh: string;
-}
-
 export interface OffHoursDecision {
   caseId: string;
   itemCode: string;
@@ -361,7 +356,12 @@ export interface Evaluation {
   integrityRisk: {
     decisionsOutsideWorkingHours: { count: number; decisions: OffHoursDecision[] };
     repeatedDeficiencyWithoutSupplement: { count: number; organisations: CreditMarkedOrganisation[] };
+    /**
+     * 频繁转办: items handed on (转办, each `assignItem`, the first naming of a holder included) more
+     * than `threshold` times within the year (Shanghai time), most handed-on first
+     */
     frequentReassignment: { count: number; threshold: number; items: ReassignedItem[] };
+    /** 决定反转: approvals revoked (撤销) within the year, whatever year the case closed, oldest first */
     reversedDecisions: { count: number; decisions: RevokedDecision[] };
   };
   auditTrail: {
@@ -373,6 +373,10 @@ export interface Evaluation {
 
 export interface EvaluationInput {
   year: number;
+  /**
+   * the cases active in the year, plus any closed earlier whose approval was revoked in the year
+   * (only those count for the revocations; the other figures keep to the active cases)
+   */
   cases: readonly StageCase[];
   complaints: readonly Complaint[];
   /** credit code → the organisation's credit marks (容缺 not supplemented) */
@@ -504,7 +508,9 @@ export function annualEvaluation(input: EvaluationInput): Evaluation {
   const closedComplaints = complaints.filter((c) => c.status === 'closed' && c.closedAt);
 
   const reassigned = frequentReassignments(cases, year);
-  const revoked = revokedDecisions(cases, year);
+  // a revocation comes after the close, often in a later year: look at every case given, not only
+  // those active in the year
+  const revoked = revokedDecisions(dedupe(input.cases), year);
   const offHours = timed.flatMap((d): OffHoursDecision[] => {
     const decision = d.item.decision!;
     const reason = offHoursReason(decision.at, cal);

@@ -45,6 +45,12 @@ export function caseIndexes(
     key: `stageCase:submittedIn:${shanghaiDate(c.submittedAt).slice(0, 7)}`,
     sort: `${c.submittedAt}#${c.id}`,
   });
+  // 撤销 often comes in a later year than the case closed: the annual evaluation finds it by month
+  for (const month of new Set(
+    c.items.flatMap((i) => (i.decision?.revoked ? [shanghaiDate(i.decision.revoked.at).slice(0, 7)] : [])),
+  )) {
+    entries.push({ index: 'status', key: `stageCase:revokedIn:${month}`, sort: `${c.submittedAt}#${c.id}` });
+  }
   if (c.closedAt) {
     entries.push({
       index: 'status',

@@ -127,7 +127,12 @@ export class ReportService {
       'stageCase:correctionRequested',
       'stageCase:underReview',
     ];
-    const cases = (await this.cases(await this.idsOfKeys(keys))).filter((c) => activeInYear(c, year));
+    const active = (await this.cases(await this.idsOfKeys(keys))).filter((c) => activeInYear(c, year));
+    // cases closed earlier whose approvals were revoked in the year count for the reversal flag
+    const revokedKeys = monthsBetween(first, `${year}-12`).map((m) => `stageCase:revokedIn:${m}`);
+    const revoked = await this.cases(await this.idsOfKeys(revokedKeys));
+    const seen = new Set(active.map((c) => c.id));
+    const cases = [...active, ...revoked.filter((c) => !seen.has(c.id))];
 
     // every complaint (none when nobody has filed one); the evaluation keeps those filed in the year
     const complaints = (

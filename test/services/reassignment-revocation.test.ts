@@ -76,7 +76,15 @@ describe('转办 (reassignment)', () => {
       ['rev-nrp-1', 'rev-nrp-2', 'rev-nrp-1'],
     ]);
     const trail = await h.store.audit(`stageCase/${c.value.id}`);
-    expect(trail.filter((e) => e.type === 'ItemReassigned')).toHaveLength(2);
+    expect(
+      trail.filter((e) => e.type === 'ItemReassigned').map((e) => ({ actor: e.actor, data: e.data })),
+    ).toEqual([
+      { actor: `lead-${dept}`, data: { itemCode: item.code, to: 'rev-nrp-1', reason: '按分工由专人承办' } },
+      {
+        actor: 'rev-nrp-1',
+        data: { itemCode: item.code, to: 'rev-nrp-2', from: 'rev-nrp-1', reason: '承办人出差' },
+      },
+    ]);
     // a decided item is not handed on
     await h.services.cases.decideItem(reviewer(dept), c.value.id, item.code, undefined, {
       outcome: 'approve',
@@ -143,9 +151,21 @@ describe('撤销 (revocation)', () => {
     await expect(
       h.services.cases.revokeDecision(supervisor, c.value.id, first!.code, undefined, { reasonZh: '  ' }),
     ).rejects.toMatchObject({ code: 'REASONS_REQUIRED' });
-    await h.services.cases.revokeDecision(supervisor, c.value.id, first!.code, undefined, {
-      reasonZh: '申请人以虚假材料取得许可，依法撤销',
-    });
+    const closed = await h.services.cases.get(supervisor, c.value.id);
+    const revokedCase = await h.services.cases.revokeDecision(
+      supervisor,
+      c.value.id,
+      first!.code,
+      undefined,
+      {
+        reasonZh: '申请人以虚假材料取得许可，依法撤销',
+      },
+    );
+    // the closed stage stays closed: no status change, no new workflow, same close times
+    expect(revokedCase.value.status).toBe(closed.value.status);
+    expect(revokedCase.value.closedAt).toBe(closed.value.closedAt);
+    expect(revokedCase.value.stageClosedAt).toBe(closed.value.stageClosedAt);
+    expect(await h.store.pendingTaskTokens(c.value.id)).toEqual([]);
     await expect(
       h.services.cases.revokeDecision(supervisor, c.value.id, first!.code, undefined, {
         reasonZh: '再次撤销',
@@ -164,6 +184,38 @@ describe('撤销 (revocation)', () => {
     const evaluation = await h.services.reports.annualEvaluation(supervisor, 2025);
     expect(evaluation.integrityRisk.reversedDecisions.count).toBe(1);
     const trail = await h.store.audit(`stageCase/${c.value.id}`);
-    expect(trail.at(-1)?.type).toBe('DecisionRevoked');
+    expect(trail.at(-1)).toMatchObject({
+      type: 'DecisionRevoked',
+      actor: supervisor.actor.id,
+      data: { itemCode: first!.code, reason: '申请人以虚假材料取得许可，依法撤销' },
+    });
+  });
+});
+
+describe('撤销 across years', () => {
+  it('an approval closed in 2024 and revoked in 2025 counts in the 2025 evaluation, not in 2024', async () => {
+    const clock = new TestClock('2024-11-04');
+    const h = makeHarness({ clock });
+    harnesses.push(h);
+    const c = await underReview(h);
+    for (const item of c.value.items) {
+      await h.services.cases.decideItem(reviewer(item.department), c.value.id, item.code, undefined, {
+        outcome: 'approve',
+      });
+    }
+    await vi.waitFor(async () => {
+      expect((await h.services.cases.get(supervisor, c.value.id)).value.stageClosedAt).toBeDefined();
+    });
+    clock.setDate('2025-03-10');
+    await h.services.cases.revokeDecision(supervisor, c.value.id, c.value.items[0]!.code, undefined, {
+      reasonZh: '发现申请材料虚假，依法撤销',
+    });
+    const in2025 = await h.services.reports.annualEvaluation(supervisor, 2025);
+    expect(in2025.integrityRisk.reversedDecisions.decisions).toEqual([
+      expect.objectContaining({ caseId: c.value.id, itemCode: c.value.items[0]!.code }),
+    ]);
+    clock.setDate('2026-02-02');
+    const in2024 = await h.services.reports.annualEvaluation(supervisor, 2024);
+    expect(in2024.integrityRisk.reversedDecisions.count).toBe(0);
   });
 });

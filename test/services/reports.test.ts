@@ -240,7 +240,9 @@ describe('monthly bulletin (月通报) and annual evaluation (年度评估), aft
     expect(e.integrityRisk.repeatedDeficiencyWithoutSupplement.organisations).toEqual([
       expect.objectContaining({ creditCode: ORG_B.creditCode, marks: 2, marksInYear: 2 }),
     ]);
-    expect(e.integrityRisk.frequentReassignment.count).toBe(0);
+    // no 转办 or 撤销 in this scenario: real zeros now, no longer 'notTracked'
+    expect(e.integrityRisk.frequentReassignment).toEqual({ count: 0, threshold: 2, items: [] });
+    expect(e.integrityRisk.reversedDecisions).toEqual({ count: 0, decisions: [] });
     expect(e.auditTrail).toEqual({ casesChecked: 6, valid: 6, broken: [] });
   });
 

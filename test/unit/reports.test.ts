@@ -11,6 +11,7 @@ import type {
 import { csvField, escapeHtml, renderReport, toCsv, toHtml } from '../../shared/domain/report-render.js';
 import {
   annualEvaluation,
+  FREQUENT_REASSIGNMENT_THRESHOLD,
   monthlyBulletin,
   offHoursReason,
   weeklyDispatch,
@@ -505,7 +506,7 @@ describe('annualEvaluation (年度评估) of 2025', () => {
     });
   });
 
-  it('integrity risk: off-hours decisions, repeated credit marks, and what is not tracked', () => {
+  it('integrity risk: off-hours decisions, repeated credit marks, no hand-overs or revocations', () => {
     // 08:30 and 17:30 are inside office hours; the 调休 Sunday 09-28 is a working day; recognised
     // results are the partner's decisions. Flagged: B 19:00 and C on the National Day holiday.
     expect(e.integrityRisk.decisionsOutsideWorkingHours).toEqual({
@@ -536,8 +537,12 @@ describe('annualEvaluation (年度评估) of 2025', () => {
       count: 1,
       organisations: [{ creditCode: 'X', name: '甲公司', marks: 2, marksInYear: 1, caseIds: ['X1', 'X2'] }],
     });
-    // nothing in these fixtures was handed on or revoked
-    expect(e.integrityRisk.frequentReassignment).toMatchObject({ count: 0, items: [] });
+    // nothing in these fixtures was handed on or revoked (see the 频繁转办 block below)
+    expect(e.integrityRisk.frequentReassignment).toEqual({
+      count: 0,
+      threshold: FREQUENT_REASSIGNMENT_THRESHOLD,
+      items: [],
+    });
     expect(e.integrityRisk.reversedDecisions).toEqual({ count: 0, decisions: [] });
   });
 
@@ -551,6 +556,166 @@ describe('annualEvaluation (年度评估) of 2025', () => {
     expect(offHoursReason(new Date('2025-10-10T17:30:01+08:00').toISOString(), cal)).toBe('outsideHours');
     expect(offHoursReason(sh('2025-10-11', '10:00'), cal)).toBeUndefined(); // 调休 Saturday
     expect(offHoursReason(sh('2025-10-12', '10:00'), cal)).toBe('nonWorkingDay');
+  });
+});
+
+describe('annualEvaluation (年度评估): 频繁转办 and 决定反转, hand-counted', () => {
+  type Assignment = NonNullable<CaseItem['assignments']>[number];
+  const handOver = (n: number, when: Instant): Assignment => ({
+    ...(n > 1 ? { from: `rev-${n - 1}` } : {}),
+    to: `rev-${n}`,
+    toName: `审查员${n}`,
+    by: 'lead-nrp',
+    at: when,
+    reasonZh: '调整分工',
+  });
+  const handed = (base: CaseItem, times: Instant[]): CaseItem => ({
+    ...base,
+    assignments: times.map((t, i) => handOver(i + 1, t)),
+  });
+  const revoked = (base: CaseItem, when: Instant, reasonZh: string): CaseItem => ({
+    ...base,
+    decision: { ...base.decision!, revoked: { by: 'sup-1', at: when, reasonZh } },
+  });
+
+  // R1: 用地预审 handed on 3 times in 2025 → flagged; 用地规划许可 twice → at the threshold, not flagged.
+  const R1 = stageCase('R1', {
+    submitted: '2025-10-13',
+    status: 'underReview',
+    items: [
+      handed(item('landPreExaminationSiting', '2025-10-14'), [
+        sh('2025-10-14'),
+        sh('2025-10-15'),
+        sh('2025-10-16'),
+      ]),
+      handed(item('landUsePlanningPermit', '2025-10-14'), [sh('2025-10-14'), sh('2025-10-20')]),
+    ],
+  });
+  // R2: submitted in 2024 and still open. Five hand-overs: two in 2024 Shanghai time (the second at
+  //     2024-12-31 23:30), three in 2025 (the first at 2025-01-01 00:30, still 2024 in UTC) → 2025: 3,
+  //     flagged; 2024: 2, not flagged. 可研审批 handed 4 times in 2025 → flagged first (most hand-overs).
+  const R2 = stageCase('R2', {
+    submitted: '2024-12-16',
+    status: 'underReview',
+    items: [
+      handed(item('landPreExaminationSiting', '2024-12-17'), [
+        sh('2024-12-20'),
+        sh('2024-12-31', '23:30'),
+        sh('2025-01-01', '00:30'),
+        sh('2025-01-06'),
+        sh('2025-01-07'),
+      ]),
+      handed(item('investmentApproval', '2024-12-17'), [
+        sh('2025-01-02'),
+        sh('2025-01-03'),
+        sh('2025-01-06'),
+        sh('2025-01-07'),
+      ]),
+    ],
+  });
+  // V1: closed in 2024, 用地规划许可 revoked on 2025-03-10: counted in 2025 although the case is not
+  //     otherwise in the year's scope.
+  const V1 = stageCase('V1', {
+    submitted: '2024-06-03',
+    status: 'approved',
+    closedAt: sh('2024-06-12'),
+    items: [
+      revoked(
+        item('landUsePlanningPermit', '2024-06-04', { decidedAt: sh('2024-06-12') }),
+        sh('2025-03-10'),
+        '申请人以欺骗手段取得许可',
+      ),
+    ],
+  });
+  // V2: closed 2025-10; 可研审批 revoked 2025-12-31 23:30 Shanghai → 2025; 用地预审 revoked
+  //     2026-01-01 00:30 Shanghai (still 2025 in UTC) → 2026. Only the first counts for 2025.
+  const V2 = stageCase('V2', {
+    submitted: '2025-09-29',
+    status: 'approved',
+    closedAt: sh('2025-10-15'),
+    items: [
+      revoked(
+        item('investmentApproval', '2025-09-30', { decidedAt: sh('2025-10-14') }),
+        sh('2025-12-31', '23:30'),
+        '超越法定职权作出',
+      ),
+      revoked(
+        item('landPreExaminationSiting', '2025-09-30', { decidedAt: sh('2025-10-15') }),
+        sh('2026-01-01', '00:30'),
+        '违反法定程序',
+      ),
+    ],
+  });
+  // V3: revoked in 2024 → not in 2025.
+  const V3 = stageCase('V3', {
+    submitted: '2024-03-04',
+    status: 'approved',
+    closedAt: sh('2024-03-15'),
+    items: [
+      revoked(
+        item('eiaReportFormApproval', '2024-03-05', { decidedAt: sh('2024-03-15') }),
+        sh('2024-04-01'),
+        '材料虚假',
+      ),
+    ],
+  });
+  const evaluate = (year: number) =>
+    annualEvaluation({
+      year,
+      cases: [R1, R2, V1, V2, V3, A],
+      complaints: [],
+      creditMarksByOrg: {},
+      auditVerifications: [],
+      cal,
+    });
+
+  it('flags items handed on more than twice in the year, counted in Shanghai time', () => {
+    expect(evaluate(2025).integrityRisk.frequentReassignment).toEqual({
+      count: 3,
+      threshold: 2,
+      items: [
+        { caseId: 'R2', itemCode: 'investmentApproval', department: 'ndrc', reassignments: 4 },
+        { caseId: 'R1', itemCode: 'landPreExaminationSiting', department: 'nrp', reassignments: 3 },
+        { caseId: 'R2', itemCode: 'landPreExaminationSiting', department: 'nrp', reassignments: 3 },
+      ],
+    });
+    expect(evaluate(2024).integrityRisk.frequentReassignment).toMatchObject({ count: 0, items: [] });
+  });
+
+  it('lists the revocations of the year with department, reasons and who revoked, oldest first', () => {
+    expect(evaluate(2025).integrityRisk.reversedDecisions).toEqual({
+      count: 2,
+      decisions: [
+        {
+          caseId: 'V1',
+          itemCode: 'landUsePlanningPermit',
+          department: 'nrp',
+          decidedAt: sh('2024-06-12'),
+          revokedAt: sh('2025-03-10'),
+          revokedBy: 'sup-1',
+          reasonZh: '申请人以欺骗手段取得许可',
+        },
+        {
+          caseId: 'V2',
+          itemCode: 'investmentApproval',
+          department: 'ndrc',
+          decidedAt: sh('2025-10-14'),
+          revokedAt: sh('2025-12-31', '23:30'),
+          revokedBy: 'sup-1',
+          reasonZh: '超越法定职权作出',
+        },
+      ],
+    });
+    expect(evaluate(2024).integrityRisk.reversedDecisions.decisions.map((d) => d.caseId)).toEqual(['V3']);
+    expect(evaluate(2026).integrityRisk.reversedDecisions.decisions.map((d) => d.itemCode)).toEqual([
+      'landPreExaminationSiting',
+    ]);
+  });
+
+  it('a revoked case from an earlier year does not enter the other figures of the year', () => {
+    const e2025 = evaluate(2025);
+    // V1 and V3 closed in 2024: out of scope; R1, R2, V2 and A are
+    expect(e2025.scope).toEqual({ cases: 4, closedCases: 2 });
   });
 });
 
