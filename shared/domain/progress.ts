@@ -1,7 +1,7 @@
 import type { WorkingCalendar } from './calendar.js';
 import { addCalendarDays, shanghaiDate } from './calendar.js';
 import { type EscalationLevel, nextEscalationDate } from './escalation.js';
-import { type LampThresholds, lampFor, redFromDate, yellowFromDate } from './lamps.js';
+import { LAMP_SEVERITY, type LampThresholds, lampFor, redFromDate, yellowFromDate } from './lamps.js';
 import type { CaseItem, IsoDate, Lamp, StageCase, Step } from './model.js';
 import { STEPS } from './model.js';
 import { deficiencyReminderDate, feedbackReminderDate } from './notifications.js';
@@ -28,9 +28,8 @@ export interface ItemProgress {
   stoppedDays: number;
 }
 
-const SEVERITY: Record<Lamp, number> = { green: 0, yellow: 1, red: 2 };
 export const worstLamp = (lamps: Lamp[]): Lamp =>
-  lamps.reduce<Lamp>((w, l) => (SEVERITY[l] > SEVERITY[w] ? l : w), 'green');
+  lamps.reduce<Lamp>((w, l) => (LAMP_SEVERITY[l] > LAMP_SEVERITY[w] ? l : w), 'green');
 
 /** The clock of an item on `today`: a decided item's clock ended on its decision day. */
 export function itemProgress(

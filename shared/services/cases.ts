@@ -1,7 +1,6 @@
 import { canonicalJson, sha256Hex } from '../domain/audit-chain.js';
 import { authorize } from '../domain/authz.js';
 import { shanghaiDate } from '../domain/calendar.js';
-import { type PartnerProject, partnerProjectId } from '../domain/cross-province.js';
 import { deficiencyDeadline } from '../domain/deficiency.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
 import { eventLabelZh } from '../domain/events.js';
@@ -39,6 +38,7 @@ import type { CalendarService } from './calendar.js';
 import { caseIndexes } from './case-indexes.js';
 import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
+import { partnerViewsOf } from './partners.js';
 import { pageOpts } from './projects.js';
 import { signedEventDraft } from './signed-events.js';
 import { commit, load, nowIso, today } from './unit-of-work.js';
@@ -655,7 +655,7 @@ export class CaseService {
   async applyRecognitions(caseId: string): Promise<Versioned<StageCase> | undefined> {
     const found = await this.deps.store.get<StageCase>('stageCase', caseId);
     if (found?.value.status !== 'underReview') return undefined;
-    const views = await this.partnerViews(found.value.projectCode);
+    const views = await partnerViewsOf(this.deps, found.value.projectCode);
     if (views.length === 0) return undefined;
     const recognised: string[] = [];
     const result = await this.mutate({ actor: SYSTEM_ACTOR }, caseId, undefined, async (c) => {
@@ -692,12 +692,6 @@ export class CaseService {
   async applyRecognitionsForProject(projectCode: string): Promise<void> {
     const hits = await this.deps.store.query('projectCases', projectCode);
     for (const hit of hits.items) await this.applyRecognitions(hit.id);
-  }
-
-  private async partnerViews(projectCode: string): Promise<PartnerProject[]> {
-    const ids = this.deps.province.partners.map((p) => partnerProjectId(p.code, projectCode));
-    if (ids.length === 0) return [];
-    return (await this.deps.store.getMany<PartnerProject>('partnerProject', ids)).map((v) => v.value);
   }
 
   /** Builds the store change of a case: value, derived indexes and audit events. */

@@ -189,8 +189,7 @@ export class PartnerService {
   }
 
   async views(projectCode: string): Promise<PartnerProject[]> {
-    const ids = this.deps.province.partners.map((p) => partnerProjectId(p.code, projectCode));
-    return (await this.deps.store.getMany<PartnerProject>('partnerProject', ids)).map((v) => v.value);
+    return partnerViewsOf(this.deps, projectCode);
   }
 
   async list(ctx: Ctx, options: { cursor?: string; limit?: number }): Promise<Page<PartnerProject>> {
@@ -323,4 +322,11 @@ export class PartnerService {
     }
     return { ...content, materialName: material.materialName };
   }
+}
+
+/** What each configured partner told this province about one project code. */
+export async function partnerViewsOf(deps: Deps, projectCode: string): Promise<PartnerProject[]> {
+  const ids = deps.province.partners.map((p) => partnerProjectId(p.code, projectCode));
+  if (ids.length === 0) return [];
+  return (await deps.store.getMany<PartnerProject>('partnerProject', ids)).map((v) => v.value);
 }

@@ -1,6 +1,7 @@
 import { shanghaiDate, type WorkingCalendar } from '../domain/calendar.js';
 import { overdueCommitments } from '../domain/deficiency.js';
 import { dueEscalations, escalationAddress, overdueWorkingDays } from '../domain/escalation.js';
+import { LAMP_SEVERITY } from '../domain/lamps.js';
 import type {
   EscalationRecord,
   Lamp,
@@ -40,8 +41,6 @@ export interface SweepReport {
   /** notifications written in this run */
   notifications: number;
 }
-
-const SEVERITY: Record<Lamp, number> = { green: 0, yellow: 1, red: 2 };
 
 type EventOut = { type: string; data: Record<string, unknown> };
 
@@ -151,7 +150,7 @@ function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string) {
       if (item.decision) return item;
       let updated = item;
       const lamp = itemProgress(cal, item, day, province.lamps).lamp;
-      if (SEVERITY[lamp] > SEVERITY[item.lampNotified ?? 'green']) {
+      if (LAMP_SEVERITY[lamp] > LAMP_SEVERITY[item.lampNotified ?? 'green']) {
         events.push({
           type: lamp === 'red' ? 'ItemOverdue' : 'ItemAtRisk',
           data: { itemCode: item.code, department: item.department, lamp },
