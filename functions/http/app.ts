@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from '../../shared/services/index.js';
 import { type AppEnv, authMiddleware, requestIdMiddleware, type TokenVerifier } from './auth.js';
+import { CONSOLE_PUBLIC_PATHS, type ConsoleOptions, mountConsole } from './console.js';
 import { mountDocs } from './docs.js';
 import { errorHandler, notFoundHandler, validationHook } from './problem.js';
 import { idempotent, type RouteKit } from './route-kit.js';
@@ -18,6 +19,8 @@ import { mountReviewRoutes } from './routes/review.js';
 export interface AppOptions {
   /** verifies bearer tokens: the local signing key locally, the province's JWKS on AWS */
   verifier: TokenVerifier;
+  /** serves the console at `/` (its files, sign-in configuration and, locally, the demo users) */
+  console?: ConsoleOptions;
 }
 
 /** Province-to-province endpoints authenticate by signature (payload or request), not by bearer token. */
@@ -33,7 +36,12 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   app.onError(errorHandler);
   app.notFound(notFoundHandler);
   app.use('*', requestIdMiddleware());
-  app.use('*', authMiddleware(options.verifier, { publicPaths: PUBLIC_PATHS }));
+  app.use(
+    '*',
+    authMiddleware(options.verifier, {
+      publicPaths: options.console ? [...PUBLIC_PATHS, ...CONSOLE_PUBLIC_PATHS] : PUBLIC_PATHS,
+    }),
+  );
   mountDocs(app, {
     title: `工程绿色通道 API（${deps.province.name}）`,
     version: '1.0.0',
@@ -52,5 +60,6 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   mountExitAndComplaintRoutes(app, services);
   mountNotificationRoutes(app, services);
   mountReportRoutes(app, services);
+  if (options.console) mountConsole(app, deps.province, options.console);
   return app;
 }

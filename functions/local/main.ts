@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultProvinces, loadProvince } from '../../shared/config/provinces/index.js';
+import { ensureConsoleBuilt } from './console-build.js';
 
 const USAGE = `用法: npm start -- [--wipe] [--data 目录] [--port 起始端口] [--provinces JS,ZJ,SH]
   --wipe        删除数据目录后重新开始（重新生成演示数据）
@@ -44,6 +45,7 @@ async function main() {
     .map((c) => c.trim().toUpperCase())
     .filter(Boolean);
   for (const code of codes) loadProvince(code); // fail fast on an unknown or invalid province
+  await ensureConsoleBuilt();
 
   const children = new Map<string, ChildProcess>();
   let stopping = false;

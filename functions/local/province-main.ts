@@ -3,11 +3,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../../shared/adapters/local-workflow/promise-with-resolvers.js';
 import { loadProvince } from '../../shared/config/provinces/index.js';
-import { demoActors } from './demo-actors.js';
 import { type ProvinceRuntime, startProvince } from './province-runtime.js';
 import { seedProvince } from './seed.js';
-
-const TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
  * One province as its own process (started by main.ts, one per province, so that one province's
@@ -42,12 +39,8 @@ async function main() {
     console.log(`[${province.code}] 已恢复 ${resumed} 个办理中的流程`);
   }
   const tokens: Record<string, { name: string; role: string; token: string }> = {};
-  for (const actor of demoActors(province)) {
-    tokens[actor.id] = {
-      name: actor.name,
-      role: actor.role,
-      token: await runtime.tokens.sign(actor, TOKEN_TTL_SECONDS),
-    };
+  for (const user of await runtime.demoUsers()) {
+    tokens[user.id] = { name: user.name, role: user.role, token: user.token };
   }
   const tokenFile = join(dataDir, 'tokens.json');
   writeFileSync(tokenFile, `${JSON.stringify(tokens, null, 2)}\n`);
@@ -77,6 +70,7 @@ function printProvince(
   const lines = [
     `=== ${province.name}（${province.code}）===`,
     `  API:       ${url}`,
+    `  控制台:    ${url}/  （浏览器打开，选择演示用户一键登录）`,
     `  接口文档:  ${url}/docs`,
     `  OpenAPI:   ${url}/openapi.json`,
     `  登录令牌（Authorization: Bearer <令牌>），全部令牌见 ${tokenFile}：`,

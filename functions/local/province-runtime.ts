@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { FileBlobStore } from '../../shared/adapters/blobs/file-blob-store.js';
+import { FileConsoleAssets } from '../../shared/adapters/console/file-console-assets.js';
 import { LocalEventBus } from '../../shared/adapters/local-bus/local-event-bus.js';
 import { LocalWorkflowEngine } from '../../shared/adapters/local-workflow/local-workflow.js';
 import {
@@ -24,6 +25,9 @@ import { createServices, type Services } from '../../shared/services/index.js';
 import { kickRelay, relayIdle } from '../../shared/services/unit-of-work.js';
 import { createApp } from '../http/app.js';
 import { createLocalSigner } from '../http/auth.js';
+import type { DemoUser } from '../http/console.js';
+import { CONSOLE_DIST } from './console-build.js';
+import { demoActors } from './demo-actors.js';
 
 export interface ProvinceRuntimeOptions {
   province: ProvinceConfig;
@@ -39,6 +43,8 @@ export interface ProvinceRuntimeOptions {
   sweepEveryMs?: number;
   /** how often the outbox relay retries what could not be published at once */
   relayEveryMs?: number;
+  /** the built console to serve at `/` (default web/dist) */
+  consoleDir?: string;
   /** overrides how partners are found (tests); defaults to the peers folder */
   peerResolver?: PeerResolver;
 }
@@ -54,12 +60,16 @@ export interface ProvinceRuntime {
   tokens: Awaited<ReturnType<typeof createLocalSigner>>;
   /** signs what the province sends to partners */
   resultSigner: Signer;
+  /** the demo users with their sign-in tokens (the console's sign-in page lists the same) */
+  demoUsers(): Promise<DemoUser[]>;
   /** re-enters the workflow of every case that has not finished it */
   resume(): Promise<number>;
   stop(): Promise<void>;
 }
 
 export const TOKEN_AUDIENCE = 'green-channel';
+/** Demo tokens last a month, so a demo left running overnight still signs in. */
+const DEMO_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 export const tokenIssuer = (code: string) => `green-channel-local-${code}`;
 
 /**
@@ -116,7 +126,30 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     issuer: tokenIssuer(province.code),
     audience: TOKEN_AUDIENCE,
   });
-  const app = createApp(services, { verifier: tokens.verifier() });
+  let signed: Promise<DemoUser[]> | undefined;
+  const demoUsers = () => {
+    signed ??= Promise.all(
+      demoActors(province).map(async (a) => ({
+        id: a.id,
+        name: a.name,
+        role: a.role,
+        ...(a.unit ? { unit: a.unit } : {}),
+        ...(a.department ? { department: a.department } : {}),
+        ...(a.lead ? { lead: a.lead } : {}),
+        ...(a.creditCode ? { creditCode: a.creditCode } : {}),
+        token: await tokens.sign(a, DEMO_TOKEN_TTL_SECONDS),
+      })),
+    );
+    return signed;
+  };
+  const app = createApp(services, {
+    verifier: tokens.verifier(),
+    console: {
+      assets: new FileConsoleAssets(options.consoleDir ?? CONSOLE_DIST),
+      signIn: { mode: 'demo' },
+      demoUsers,
+    },
+  });
 
   const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host ?? '127.0.0.1' });
   await new Promise<void>((resolve, reject) => {
@@ -153,6 +186,7 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     bus,
     tokens,
     resultSigner,
+    demoUsers,
     resume: () => services!.resumeWorkflows(),
     async stop() {
       for (const timer of timers) clearInterval(timer);

@@ -51,6 +51,8 @@ export interface StartServerOptions {
   extraArgs?: string[];
   /** province whose tokens are read (default JS) */
   province?: string;
+  /** extra environment variables for the server process */
+  env?: Record<string, string>;
 }
 
 /** Every child still alive, so a crashed test (or worker) never leaves a server behind. */
@@ -106,7 +108,7 @@ async function startOnce(options: StartServerOptions, port: number): Promise<Ser
   ];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);

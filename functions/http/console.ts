@@ -1,0 +1,162 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { ProvinceConfig } from '../../shared/config/province-config.js';
+import { ROLES } from '../../shared/domain/model.js';
+import type { ConsoleAssets } from '../../shared/ports/console-assets.js';
+import type { AppEnv } from './auth.js';
+import { json } from './openapi-route.js';
+
+/**
+ * The console (web/, a Vite single-page app) served at the province's `/`: its static files, the
+ * sign-in configuration it starts from, and, on one machine only, the demo users to sign in as.
+ */
+
+/** How people sign in: demo users on one machine, OpenID Connect (code + PKCE) on AWS. */
+export type SignInConfig =
+  | { mode: 'demo' }
+  | {
+      mode: 'oidc';
+      /** the identity provider's issuer; its discovery document names the endpoints */
+      issuer: string;
+      clientId: string;
+      scope: string;
+    };
+
+/** A person the local demo lets you sign in as, with the same token `npm start` prints. */
+export interface DemoUser {
+  id: string;
+  name: string;
+  role: (typeof ROLES)[number];
+  unit?: string;
+  department?: string;
+  lead?: boolean;
+  creditCode?: string;
+  token: string;
+}
+
+export interface ConsoleOptions {
+  assets: ConsoleAssets;
+  signIn: SignInConfig;
+  /** only the local runtime passes this; on AWS the route does not exist */
+  demoUsers?: () => Promise<DemoUser[]>;
+}
+
+/** Paths the console needs before anyone has signed in. */
+export const CONSOLE_PUBLIC_PATHS = ['/', '/index.html', '/assets/*', '/favicon.ico', '/console/*'];
+
+const consoleConfigSchema = z
+  .object({
+    province: z.object({ code: z.string(), name: z.string() }),
+    signIn: z.discriminatedUnion('mode', [
+      z.object({ mode: z.literal('demo') }),
+      z.object({
+        mode: z.literal('oidc'),
+        issuer: z.string(),
+        clientId: z.string(),
+        scope: z.string(),
+      }),
+    ]),
+  })
+  .openapi('ConsoleConfig');
+
+const demoUserSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    unit: z.string().optional(),
+    department: z.string().optional(),
+    departmentName: z.string().optional(),
+    lead: z.boolean().optional(),
+    creditCode: z.string().optional(),
+    token: z.string().openapi({ description: '演示登录令牌（仅本地模式提供）' }),
+  })
+  .openapi('DemoUser');
+
+/** Only plain file names under assets/: no traversal, no hidden files, nothing but the build output. */
+const ASSET_PATH = /^assets\/[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
+
+export function mountConsole(app: OpenAPIHono<AppEnv>, province: ProvinceConfig, options: ConsoleOptions) {
+  const { assets } = options;
+  const security = (extra: Record<string, string>) => ({
+    'Content-Security-Policy': [
+      "default-src 'self'",
+      "script-src 'self'",
+      // Element Plus positions popovers with style attributes
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      `connect-src 'self'${options.signIn.mode === 'oidc' ? ` ${new URL(options.signIn.issuer).origin}` : ''}`,
+      "font-src 'self' data:",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    ...extra,
+  });
+
+  const page = async () => {
+    const index = await assets.get('index.html');
+    if (!index) {
+      return new Response('控制台尚未构建：请运行 npm start（会自动构建）或 npm run build:web', {
+        status: 503,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+    }
+    return new Response(index.bytes, {
+      status: 200,
+      headers: security({ 'content-type': index.contentType, 'cache-control': 'no-cache' }),
+    });
+  };
+  app.get('/', page);
+  app.get('/index.html', page);
+  app.get('/assets/:file', async (c) => {
+    const path = `assets/${c.req.param('file')}`;
+    const found = ASSET_PATH.test(path) ? await assets.get(path) : undefined;
+    if (!found) return c.notFound();
+    // file names carry a content hash, so a file never changes under its name
+    return new Response(found.bytes, {
+      status: 200,
+      headers: security({
+        'content-type': found.contentType,
+        'cache-control': 'public, max-age=31536000, immutable',
+      }),
+    });
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/console/config',
+      tags: ['运维'],
+      summary: '控制台启动配置：省份与登录方式（无需登录）',
+      security: [],
+      responses: { 200: { ...json(consoleConfigSchema), description: '配置' } },
+    }),
+    (c) => c.json({ province: { code: province.code, name: province.name }, signIn: options.signIn }, 200),
+  );
+
+  const { demoUsers } = options;
+  if (demoUsers) {
+    const departments = new Map(province.departments.map((d) => [d.code, d.name]));
+    app.openapi(
+      createRoute({
+        method: 'get',
+        path: '/console/demo-users',
+        tags: ['运维'],
+        summary: '本地演示用户及其登录令牌（仅本地模式，无需登录）',
+        security: [],
+        responses: {
+          200: { ...json(z.object({ users: z.array(demoUserSchema) })), description: '演示用户' },
+        },
+      }),
+      async (c) => {
+        const users = (await demoUsers()).map((u) => ({
+          ...u,
+          ...(u.department ? { departmentName: departments.get(u.department) ?? u.department } : {}),
+        }));
+        return c.json({ users }, 200);
+      },
+    );
+  }
+}

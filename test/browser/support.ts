@@ -1,0 +1,124 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { type ServerProcess, startServer } from '../support/server-process.js';
+
+/**
+ * Browser journeys: Debian's Chromium driven by playwright-core against `npm start`'s real server
+ * (every province process, a throwaway data folder, responses checked against the OpenAPI).
+ */
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = resolve('test-results/screenshots');
+
+export const DESKTOP = { width: 1366, height: 768 };
+export const PHONE = { width: 390, height: 844 };
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+export interface ConsoleServer {
+  server: ServerProcess;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** `npm start` in a throwaway data folder; every JSON answer is checked against its OpenAPI schema. */
+export async function startConsoleServer(provinces = 'JS'): Promise<ConsoleServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gc-browser-'));
+  const server = await startServer({
+    dataDir,
+    extraArgs: ['--provinces', provinces],
+    env: { GC_CHECK_RESPONSES: '1' },
+  });
+  return {
+    server,
+    dataDir,
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A page that records what a user would never want to see: console errors and failed scripts. */
+export interface WatchedPage {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = DESKTOP,
+): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
+  page.setDefaultTimeout(15_000);
+  return { page, context, errors, close: () => context.close() };
+}
+
+/** Signs in with one click on the demo user, as a person would, and waits for their first page. */
+export async function signInAs(page: Page, baseUrl: string, userId: string): Promise<void> {
+  await page.goto(`${baseUrl}/#/sign-in`);
+  await page.locator(`[data-user="${userId}"]`).click();
+  await page.waitForURL((url) => !url.hash.startsWith('#/sign-in'));
+  await page.locator('main .page-title').first().waitFor();
+}
+
+/** A full-page screenshot under test-results/screenshots/ for review. */
+export async function snap(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** axe-core on the page as it is now: no serious or critical violation. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
+  expect(bad, `accessibility of ${name}`).toEqual([]);
+}
+
+/** Screenshot plus accessibility check: what every journey does on every page it reaches. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await snap(page, name);
+  await expectAccessible(page, name);
+}
+
+export function expectNoConsoleErrors(watched: WatchedPage): void {
+  expect(watched.errors).toEqual([]);
+}
