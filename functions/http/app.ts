@@ -8,6 +8,7 @@ import { idempotent, type RouteKit } from './route-kit.js';
 import { mountAcceptanceRoutes } from './routes/acceptance.js';
 import { mountAuditRoutes } from './routes/audit.js';
 import { mountCaseRoutes } from './routes/cases.js';
+import { mountCoordinationRoutes } from './routes/coordination.js';
 import { mountExitAndComplaintRoutes } from './routes/exit-and-complaints.js';
 import { mountNotificationRoutes } from './routes/notifications.js';
 import { mountOperationsRoutes } from './routes/operations.js';
@@ -54,6 +55,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   mountCaseRoutes(kit);
   mountAcceptanceRoutes(kit);
   mountReviewRoutes(kit);
+  mountCoordinationRoutes(kit);
   mountAuditRoutes(kit);
   mountPartnerRoutes(kit);
   mountOperationsRoutes(kit);

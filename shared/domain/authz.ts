@@ -34,6 +34,8 @@ export const ACTIONS = [
   'complaint.handle',
   'item.assign',
   'item.revoke',
+  'caseMaterial.read',
+  'coordination.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -104,6 +106,10 @@ const RULES: Record<Action, Rule> = {
   // 转办 within the department: by its lead, or handed on by the reviewer who holds the item
   'item.assign': (a, s) => reviewerOfItem(a, s) && (a.lead === true || a.id === s.itemAssignee),
   'item.revoke': role('supervisor'),
+  // the content of a case's materials: its applicant, the window that checks them, its reviewers, supervisors
+  'caseMaterial.read': anyOf(owner, role('windowOfficer', 'supervisor'), reviewerOfCase),
+  // 首接负责 and the 容缺 ledger are the window unit's own cases; an officer without a unit has none
+  'coordination.read': (a) => a.role === 'windowOfficer' && !!a.unit,
 };
 
 export function can(actor: Actor, action: Action, scope: ResourceScope = {}): boolean {
@@ -151,4 +157,6 @@ export const ACTION_NAMES_ZH: Record<Action, string> = {
   'complaint.handle': '办理投诉',
   'item.assign': '转办审批事项',
   'item.revoke': '撤销审批决定',
+  'caseMaterial.read': '查看办件材料',
+  'coordination.read': '查看首接负责办件',
 };

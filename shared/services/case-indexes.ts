@@ -21,6 +21,14 @@ export function caseIndexes(
     { index: 'projectCases', key: c.projectId, sort: `${c.stage}#${c.submittedAt}#${c.id}` },
     { index: 'status', key: `stageCase:${c.status}`, sort: `${c.submittedAt}#${c.id}` },
   ];
+  // 首接负责: the accepting unit follows its cases to the end (and the 容缺 ledger reads them)
+  if (c.firstReceiver) {
+    entries.push({
+      index: 'status',
+      key: `stageCase:firstReceiver:${c.firstReceiver.unit}`,
+      sort: `${c.submittedAt}#${c.id}`,
+    });
+  }
   if (c.status === 'submitted') {
     entries.push({ index: 'acceptance', key: c.province, sort: `${c.acceptDueDate}#${c.id}` });
   }

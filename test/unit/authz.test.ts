@@ -81,6 +81,8 @@ const MATRIX: Record<Action, boolean[]> = {
   // none of the columns is a department lead or the item's assignee: see the 转办 tests below
   'item.assign': /*         */ [N, N, N, N, N, N, N, N, N, N],
   'item.revoke': /*         */ [N, N, N, N, N, N, Y, N, N, N],
+  'caseMaterial.read': /*  */ [Y, N, Y, Y, Y, N, Y, N, N, N],
+  'coordination.read': /*  */ [N, N, Y, N, N, N, N, N, N, N],
 };
 
 const READ_ACTIONS = new Set<Action>(ACTIONS.filter((a) => a.endsWith('.read')));
