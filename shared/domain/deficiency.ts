@@ -4,7 +4,7 @@
  */
 import type { WorkingCalendar } from './calendar.js';
 import { invalid } from './errors.js';
-import type { DeficiencyCommitment, IsoDate } from './model.js';
+import type { CommitmentLetter, DeficiencyCommitment, IsoDate } from './model.js';
 
 /** The supplement deadline: `requestedDays` working days after acceptance. */
 export function deficiencyDeadline(
@@ -43,4 +43,16 @@ export function mayBeDeficient(
   materialCode: string,
 ): boolean {
   return item.deficiencyAllowed.includes(materialCode) && !(item.coreMaterials ?? []).includes(materialCode);
+}
+
+/** Whether the applicant's letter promises every material the window lists as 容缺. */
+export function letterCovers(
+  letter:
+    | { materials: Pick<CommitmentLetter['materials'][number], 'itemCode' | 'materialCode'>[] }
+    | undefined,
+  deficiencies: { itemCode: string; materialCode: string }[],
+): boolean {
+  if (!letter) return false;
+  const promised = new Set(letter.materials.map((m) => `${m.itemCode}/${m.materialCode}`));
+  return deficiencies.every((d) => promised.has(`${d.itemCode}/${d.materialCode}`));
 }

@@ -12,6 +12,7 @@ export const EVENT_LABELS_ZH = {
   CaseSubmitted: '提交申请',
   CaseAccepted: '受理',
   CaseAcceptedWithDeficiencies: '容缺受理',
+  CommitmentLetterSigned: '申请人签署容缺受理承诺书',
   CorrectionRequested: '一次性告知补正',
   CaseRefused: '不予受理',
   CaseResubmitted: '补正后重新提交',

@@ -364,3 +364,23 @@ export interface Versioned<T> {
   value: T;
   version: number;
 }
+
+/**
+ * 容缺受理承诺书: the applicant's own signed promise, before acceptance, to supplement the listed
+ * secondary materials within the days it names. The window relies on it for 容缺受理 (the window
+ * still grants the days; the letter stands in for a paper signature at the counter).
+ */
+export interface CommitmentLetter {
+  caseId: string;
+  projectCode: string;
+  creditCode: string;
+  /** what the applicant promises to supplement, and within how many working days after acceptance */
+  materials: { itemCode: string; materialCode: string; materialName: string; days: number }[];
+  /** the exact text the applicant read and signed */
+  textZh: string;
+  /** sha256 of the canonical signed content (materials and text), for later verification */
+  contentHash: string;
+  signedBy: string;
+  signerName: string;
+  signedAt: Instant;
+}

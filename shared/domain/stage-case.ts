@@ -1,6 +1,6 @@
 import type { ProvinceConfig } from '../config/province-config.js';
 import type { WorkingCalendar } from './calendar.js';
-import { deficiencyDeadline, mayBeDeficient } from './deficiency.js';
+import { deficiencyDeadline, letterCovers, mayBeDeficient } from './deficiency.js';
 import { conflict, invalid } from './errors.js';
 import type {
   AcceptanceOutcome,
@@ -183,6 +183,8 @@ export interface AcceptanceContext {
   cal: WorkingCalendar;
   /** credit marks of the applicant organisation: bad credit bars 容缺 */
   applicantCreditMarks: number;
+  /** the 容缺受理承诺书 the applicant signed online, if any: it counts as the signature it covers */
+  commitmentLetter?: { materials: { itemCode: string; materialCode: string }[] };
 }
 
 /** 受理: the four outcomes of the window. */
@@ -239,7 +241,8 @@ export function accept(c: StageCase, decision: AcceptanceDecision, ctx: Acceptan
       }
       return startReview(base, ctx, []);
     case 'acceptWithDeficiencies': {
-      if (!decision.commitmentSigned) {
+      // signed at the counter (the window ticks it), or online by the applicant for every listed material
+      if (!decision.commitmentSigned && !letterCovers(ctx.commitmentLetter, decision.deficiencies)) {
         throw invalid('COMMITMENT_NOT_SIGNED', '容缺受理须由申请人签署容缺受理承诺书');
       }
       if (ctx.applicantCreditMarks >= ctx.province.deficiency.barredAfterCreditMarks) {

@@ -11,7 +11,9 @@ export type AggregateKind =
   /** an inbound event that was refused (forged, altered, unknown sender, unauthorised), kept for audit */
   | 'rejectedEvent'
   | 'notification'
-  | 'complaint';
+  | 'complaint'
+  /** 容缺受理承诺书 signed by the applicant, one per case (id = case id) */
+  | 'commitmentLetter';
 
 /**
  * Secondary indexes. Each aggregate declares its full set of entries on every change; the store

@@ -5,6 +5,7 @@ import { deficiencyDeadline } from '../domain/deficiency.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
 import { eventLabelZh } from '../domain/events.js';
 import type {
+  CommitmentLetter,
   MaterialRef,
   Organisation,
   PreReviewFinding,
@@ -261,6 +262,7 @@ export class CaseService {
     const cal = await this.calendar.current();
     const result = await this.mutate(ctx, caseId, expectedVersion, async (c) => {
       const org = await this.deps.store.get<Organisation>('organisation', c.applicant.creditCode);
+      const letter = await this.deps.store.get<CommitmentLetter>('commitmentLetter', caseId);
       const next = accept(c, decision, {
         province: this.deps.province,
         officer: {
@@ -272,6 +274,7 @@ export class CaseService {
         today: today(this.deps),
         cal,
         applicantCreditMarks: org?.value.creditMarks.length ?? 0,
+        ...(letter ? { commitmentLetter: letter.value } : {}),
       });
       const type = {
         accept: 'CaseAccepted',
@@ -287,7 +290,12 @@ export class CaseService {
             data: {
               round: c.round,
               ...(decision.outcome === 'acceptWithDeficiencies'
-                ? { deficiencies: next.deficiencies.map((d) => ({ ...d })) }
+                ? {
+                    deficiencies: next.deficiencies.map((d) => ({ ...d })),
+                    // where the applicant's signature came from: the counter, or the letter signed online
+                    commitment: decision.commitmentSigned ? 'counter' : 'online',
+                    ...(letter ? { commitmentLetterHash: letter.value.contentHash } : {}),
+                  }
                 : {}),
               ...(decision.outcome === 'correction'
                 ? { missing: decision.missing, reason: decision.reason }

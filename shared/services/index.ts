@@ -2,6 +2,7 @@ import { authorize } from '../domain/authz.js';
 import { AuditService } from './audit.js';
 import { CalendarService } from './calendar.js';
 import { CaseService } from './cases.js';
+import { CommitmentLetterService } from './commitment-letters.js';
 import { ComplaintService } from './complaints.js';
 import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
@@ -25,6 +26,7 @@ export function createServices(deps: Deps) {
     calendar,
     projects: new ProjectService(deps),
     cases,
+    commitmentLetters: new CommitmentLetterService(deps, cases, calendar),
     audit: new AuditService(deps),
     partners,
     exitReview: new ExitReviewService(deps, calendar),
