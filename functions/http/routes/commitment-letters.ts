@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_LETTER_TEXT } from '../../../shared/domain/commitment-letter.js';
 import { actorOf } from '../auth.js';
 import { json, op } from '../openapi-route.js';
 import { type RouteKit, versioned } from '../route-kit.js';
@@ -21,7 +20,7 @@ export const commitmentLetterBody = z
       )
       .min(1)
       .max(50),
-    textZh: z.string().min(1).max(MAX_LETTER_TEXT).openapi({ description: '申请人阅读并签署的承诺书全文' }),
+    textZh: z.string().min(1).max(4000).openapi({ description: '申请人阅读并签署的承诺书全文' }),
   })
   .strict()
   .openapi('CommitmentLetterSigning');
