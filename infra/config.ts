@@ -51,6 +51,26 @@ const identitySchema = z.strictObject({
   audience: z.string().min(1),
 });
 
+/**
+ * The console: how people sign in (the identity provider's OIDC client for the console, code + PKCE)
+ * and how it is served. CloudFront in the China regions needs an ICP filing of the domain it serves.
+ */
+const consoleSchema = z
+  .strictObject({
+    hosting: z.enum(['api', 'cloudfront']).default('api'),
+    oidcClientId: z.string().min(1).default('green-channel-console'),
+    oidcScope: z.string().min(1).default('openid'),
+    /**
+     * CloudFront: the alternate domain name (required in aws-cn) and its certificate: an ACM
+     * certificate ARN (us-east-1) in aws, an IAM server certificate id in aws-cn (no ACM there)
+     */
+    domainName: z.string().min(1).optional(),
+    certificate: z.string().min(1).optional(),
+    /** CloudFront in aws-cn: the ICP filing number of domainName (e.g. 苏ICP备12345678号) */
+    icpFiling: z.string().min(1).optional(),
+  })
+  .prefault({});
+
 export const provinceDeploymentSchema = z
   .strictObject({
     province: provinceCode,
@@ -60,10 +80,22 @@ export const provinceDeploymentSchema = z
     identity: identitySchema,
     partners: z.array(partnerSchema).default([]),
     alarmEmail: z.email().optional(),
+    console: consoleSchema,
   })
   .superRefine((d, ctx) => {
     const problem = (path: (string | number)[], message: string) =>
       ctx.addIssue({ code: 'custom', path, message });
+    if (d.console.hosting === 'cloudfront') {
+      if ((d.partition ?? partitionOf(d.region)) === 'aws-cn') {
+        // China regions: CloudFront serves only ICP-filed domains, with a certificate of their own.
+        for (const field of ['icpFiling', 'domainName', 'certificate'] as const) {
+          if (!d.console[field])
+            problem(['console', field], `console.hosting cloudfront in aws-cn needs console.${field}`);
+        }
+      } else if (Boolean(d.console.domainName) !== Boolean(d.console.certificate)) {
+        problem(['console', 'domainName'], 'console.domainName and console.certificate go together');
+      }
+    }
     if (d.partition && d.partition !== partitionOf(d.region)) {
       problem(
         ['partition'],

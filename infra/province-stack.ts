@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { type ProvinceDeployment, partnersEnvironment } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
+import { ConsoleSite } from './constructs/console-site.js';
 import { DataTable } from './constructs/data-table.js';
 import { Events } from './constructs/events.js';
 import { MaterialBucket } from './constructs/material-bucket.js';
@@ -33,6 +34,7 @@ export class ProvinceStack extends Stack {
   readonly signing: SigningKey;
   readonly materials: MaterialBucket;
   readonly relay: OutboxRelay;
+  readonly console: ConsoleSite;
   /** only when partners are configured */
   readonly receiver: PartnerReceiver | undefined;
 
@@ -58,7 +60,20 @@ export class ProvinceStack extends Stack {
     this.workflow = new Workflow(this, 'Workflow', { province, environment });
     const wired = { ...environment, STATE_MACHINE_ARN: this.workflow.stateMachineArn };
 
-    this.api = new Api(this, 'Api', { province, identity: deployment.identity, environment: wired });
+    this.api = new Api(this, 'Api', {
+      province,
+      identity: deployment.identity,
+      console: deployment.console,
+      environment: wired,
+    });
+    this.console = new ConsoleSite(this, 'Console', {
+      province,
+      partition: deployment.partition,
+      console: deployment.console,
+      api: this.api.httpApi,
+    });
+    this.api.fn.addEnvironment('CONSOLE_BUCKET', this.console.bucket.bucketName);
+    this.console.grantServe(this.api.handler);
     this.sweeper = new Sweeper(this, 'Sweeper', { province, environment: wired });
     this.relay = new OutboxRelay(this, 'OutboxRelay', { province, environment: wired });
     this.receiver =

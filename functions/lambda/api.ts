@@ -1,10 +1,19 @@
 /** Lambda entry of the HTTP API: the very same Hono app as locally, behind API Gateway. */
+import { S3Client } from '@aws-sdk/client-s3';
 import { handle } from 'hono/aws-lambda';
+import { S3ConsoleAssets } from '../../shared/adapters/console/s3-console-assets.js';
 import { awsServices, requireEnv } from '../aws/compose.js';
 import { createApp } from '../http/app.js';
 import { createJwksVerifier } from '../http/auth.js';
 
-const identity = requireEnv(process.env, ['JWKS_URL', 'TOKEN_ISSUER', 'TOKEN_AUDIENCE']);
+const identity = requireEnv(process.env, [
+  'JWKS_URL',
+  'TOKEN_ISSUER',
+  'TOKEN_AUDIENCE',
+  'CONSOLE_BUCKET',
+  'CONSOLE_OIDC_CLIENT_ID',
+  'CONSOLE_OIDC_SCOPE',
+]);
 
 // Built at cold start; the verifier caches the province's signing keys between invocations.
 export const handler = handle(
@@ -14,5 +23,15 @@ export const handler = handle(
       issuer: identity.TOKEN_ISSUER,
       audience: identity.TOKEN_AUDIENCE,
     }),
+    // The console at `/`: its files from the console bucket; people sign in with OIDC code + PKCE.
+    console: {
+      assets: new S3ConsoleAssets({ client: new S3Client({}), bucket: identity.CONSOLE_BUCKET }),
+      signIn: {
+        mode: 'oidc',
+        issuer: identity.TOKEN_ISSUER,
+        clientId: identity.CONSOLE_OIDC_CLIENT_ID,
+        scope: identity.CONSOLE_OIDC_SCOPE,
+      },
+    },
   }),
 );

@@ -2,6 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ProvinceDeployment } from '../config.js';
@@ -10,6 +11,7 @@ import { AppFunction } from './lambda.js';
 export interface ApiProps {
   province: string;
   identity: ProvinceDeployment['identity'];
+  console: ProvinceDeployment['console'];
   environment: Record<string, string>;
 }
 
@@ -19,6 +21,8 @@ export interface ApiProps {
  */
 export class Api extends Construct {
   readonly handler: IFunction;
+  /** the same function, for settings added once the rest of the stack exists */
+  readonly fn: NodejsFunction;
   readonly httpApi: HttpApi;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
@@ -31,12 +35,16 @@ export class Api extends Construct {
         JWKS_URL: props.identity.jwksUrl,
         TOKEN_ISSUER: props.identity.issuer,
         TOKEN_AUDIENCE: props.identity.audience,
+        // the console signs in against the same identity provider (OIDC code + PKCE)
+        CONSOLE_OIDC_CLIENT_ID: props.console.oidcClientId,
+        CONSOLE_OIDC_SCOPE: props.console.oidcScope,
       },
       // API Gateway gives up after 30 s; a longer Lambda timeout would only burn money.
       timeout: Duration.seconds(29),
       memorySize: 1024,
     });
     this.handler = fn.fn;
+    this.fn = fn.fn;
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.SIX_MONTHS,

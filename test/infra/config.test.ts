@@ -186,4 +186,28 @@ describe('deployment config', () => {
       }),
     ).toThrow(/partner GD is in partition aws/);
   });
+
+  it('serves the console through the API by default, signing in with the OIDC client of the console', () => {
+    expect(parseDeployment(base).console).toEqual({
+      hosting: 'api',
+      oidcClientId: 'green-channel-console',
+      oidcScope: 'openid',
+    });
+  });
+
+  it('refuses CloudFront for the console in a China region without an ICP-filed domain and certificate', () => {
+    expect(() => parseDeployment({ ...base, console: { hosting: 'cloudfront' } })).toThrow(
+      /console\.icpFiling[\s\S]*console\.domainName[\s\S]*console\.certificate/,
+    );
+    const filed = parseDeployment({
+      ...base,
+      console: {
+        hosting: 'cloudfront',
+        icpFiling: '苏ICP备12345678号',
+        domainName: 'gc.jiangsu.example.cn',
+        certificate: 'ASCAEXAMPLEIAMCERTID',
+      },
+    });
+    expect(filed.console.hosting).toBe('cloudfront');
+  });
 });

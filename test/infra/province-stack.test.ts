@@ -34,8 +34,13 @@ let synthMs = 0;
 
 const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 
+/** The application's own functions (Node.js); the console deployment's CDK-provided handler is not one. */
 const functionsOf = (t: Template) =>
-  Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, Resource>);
+  Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter(([, r]) =>
+    String(r.Properties.Runtime).startsWith('nodejs'),
+  );
+const allFunctionsOf = (t: Template) =>
+  Object.values(t.findResources('AWS::Lambda::Function') as Record<string, Resource>);
 
 const logicalIdOfFunction = (t: Template, description: RegExp): string => {
   const fns = functionsOf(t).filter(([, r]) => description.test(String(r.Properties.Description ?? '')));
@@ -209,10 +214,13 @@ describe('ProvinceStack', () => {
     expect(functionsOf(solo)).toHaveLength(4);
     const all = [...templates, alarmed, solo];
     for (const t of all) {
-      // No custom resource: it would bring a CDK-managed Lambda on a runtime we do not control.
-      for (const r of Object.values(t.toJSON().Resources as Record<string, Resource>)) {
-        expect(r.Type).not.toMatch(/^Custom::|^AWS::CloudFormation::CustomResource$/);
-      }
+      // One custom resource only, the console's BucketDeployment (its handler's runtime is CDK's):
+      // anything else would bring another CDK-managed Lambda on a runtime we do not control.
+      const custom = Object.values(t.toJSON().Resources as Record<string, Resource>).filter((r) =>
+        /^Custom::|^AWS::CloudFormation::CustomResource$/.test(r.Type),
+      );
+      expect(custom.map((r) => r.Type)).toEqual(['Custom::CDKBucketDeployment']);
+      expect(allFunctionsOf(t).length - functionsOf(t).length).toBe(1);
       for (const [, fn] of functionsOf(t)) {
         const runtime = String(fn.Properties.Runtime);
         expect(runtime).not.toBe('nodejs20.x');
@@ -250,6 +258,9 @@ describe('ProvinceStack', () => {
       JWKS_URL: 'https://idp.js.green-channel.example/.well-known/jwks.json',
       TOKEN_ISSUER: 'https://idp.js.green-channel.example/',
       TOKEN_AUDIENCE: 'green-channel-JS',
+      CONSOLE_OIDC_CLIENT_ID: 'green-channel-console',
+      CONSOLE_OIDC_SCOPE: 'openid',
+      CONSOLE_BUCKET: { Ref: expect.stringMatching(/^ConsoleBucket/) },
     });
   });
 
@@ -314,7 +325,8 @@ describe('ProvinceStack', () => {
 
   it('stores material content in a private, encrypted, versioned, retained bucket that demands TLS', () => {
     for (const t of templates) {
-      t.resourceCountIs('AWS::S3::Bucket', 1);
+      // the material bucket and the console's
+      t.resourceCountIs('AWS::S3::Bucket', 2);
       t.hasResource('AWS::S3::Bucket', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
@@ -508,6 +520,53 @@ describe('ProvinceStack', () => {
       alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'),
     ).toHaveLength(2);
     for (const t of templates) t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  it('deploys the built console to a private bucket the API serves, with no CloudFront by default', () => {
+    for (const t of templates) {
+      t.hasResourceProperties('Custom::CDKBucketDeployment', {
+        DestinationBucketName: { Ref: Match.stringLikeRegexp('^ConsoleBucket') },
+        Prune: false,
+      });
+      t.hasResourceProperties('AWS::S3::Bucket', {
+        PublicAccessBlockConfiguration: Match.objectLike({
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        }),
+      });
+      t.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    }
+    const apiFn = logicalIdOfFunction(template, /HTTP API/);
+    expect(actionsOf(template, apiFn)).toEqual(expect.arrayContaining(['s3:GetObject*']));
+    // the console stays up on the API's own address
+    expect(JSON.stringify(template.findOutputs('*'))).toContain('console (served by the HTTP API)');
+  });
+
+  it('serves the console through CloudFront when chosen: assets from the bucket, the rest from the API', () => {
+    const cdn = parseDeployment({
+      province: 'AH',
+      account: '333333333333',
+      region: 'ap-east-1',
+      identity: {
+        jwksUrl: 'https://idp.ah.example/jwks.json',
+        issuer: 'https://idp.ah.example/',
+        audience: 'gc',
+      },
+      console: { hosting: 'cloudfront' },
+    });
+    const t = Template.fromStack(
+      new ProvinceStack(noBundling(), 'green-channel-AH-cdn', {
+        deployment: cdn,
+        env: { account: cdn.account, region: cdn.region },
+      }),
+    );
+    t.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    t.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    t.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        CacheBehaviors: [Match.objectLike({ PathPattern: '/assets/*' })],
+      }),
+    });
   });
 
   it('synthesizes for the China partition with no warnings or errors', () => {
