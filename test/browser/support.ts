@@ -77,6 +77,11 @@ export async function openPage(
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
+  // Chromium logs a failed fetch as a bare "Failed to load resource"; name the request beside it.
+  page.on('response', (res) => {
+    if (res.status() >= 400)
+      errors.push(`http ${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
+  });
   page.setDefaultTimeout(15_000);
   return { page, context, errors, close: () => context.close() };
 }
