@@ -142,3 +142,30 @@ export function zh(table: Record<string, string>, code: string | undefined): str
   if (!code) return '—';
   return table[code] ?? code;
 }
+
+// supervision and audit pages
+
+export const ESCALATION_ROLE_ZH: Record<string, string> = {
+  reviewer: '审查人员',
+  departmentLead: '部门负责人',
+  firstReceiver: '首接负责人',
+  workingGroup: '专项工作组',
+  chairLeader: '分管领导',
+};
+
+export const CHAIN_BREAK_ZH: Record<string, string> = {
+  hashMismatch: '事件内容与哈希不符（记录被改动）',
+  prevHashMismatch: '与前一事件的哈希链接断开',
+  seqGap: '事件序号不连续（记录缺失）',
+};
+
+export const OFF_HOURS_ZH: Record<string, string> = {
+  nonWorkingDay: '非工作日作出决定',
+  outsideHours: '工作时间（8:30–17:30）以外作出决定',
+};
+
+/** A figure that may be missing (null: nothing to average), with up to two decimals. */
+export function numberZh(n: number | undefined | null, unit = ''): string {
+  if (n === undefined || n === null) return '—';
+  return `${new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 2 }).format(n)}${unit}`;
+}
