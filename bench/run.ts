@@ -5,6 +5,7 @@
  * print figures and never assert on time.
  */
 import { type BulletinResult, bulletinBench } from './bulletin.js';
+import { type ConsoleResult, consoleBench } from './console.js';
 import { type CrossResult, crossPerApproval, crossProvince } from './cross-province.js';
 import { type FullCasesResult, fullCases } from './full-cases.js';
 import { type LatencyResult, latency } from './latency.js';
@@ -12,8 +13,11 @@ import { block, machineFacts, ms, num, table } from './lib.js';
 import { type StoreWritesResult, storeWrites } from './store-writes.js';
 import { type SweepResult, sweepBench } from './sweep.js';
 
-const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross' | 'sweep' | 'bulletin'> = {
+const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross' | 'sweep' | 'bulletin' | 'console'> = {
   bulletin: 'bulletin',
+  console: 'console',
+  web: 'console',
+  ui: 'console',
   report: 'bulletin',
   cross: 'cross',
   'cross-province': 'cross',
@@ -29,13 +33,13 @@ const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross' | 'sweep' |
   sweeper: 'sweep',
 };
 
-const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin ...]
+const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin|console ...]
 env: BENCH_CASES=40 BENCH_CASE_CONCURRENCY=8 BENCH_POLL_MS=5 BENCH_ITEMS=15
      BENCH_CONCURRENCY=16 BENCH_READS=2000 BENCH_DECISIONS=600 BENCH_WARMUP_READS=200
      BENCH_WARMUP_DECISIONS=30 BENCH_LOADGEN=worker|inline BENCH_STORE_CASES=3
      BENCH_CROSS=100 BENCH_CROSS_CONCURRENCY=8 BENCH_CROSS_WARMUP=5
      BENCH_SWEEP_OPEN=100000 BENCH_SWEEP_SMALL=10000 BENCH_SWEEP_DUE_SHARE=0.01 BENCH_SWEEP_BATCH=500
-     BENCH_BULLETIN_CASES=10000`;
+     BENCH_BULLETIN_CASES=10000 BENCH_CONSOLE_RUNS=15`;
 
 async function main() {
   const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -52,7 +56,7 @@ async function main() {
   const chosen = new Set(
     args.length > 0
       ? args.map((a) => ALIASES[a]!)
-      : ['full', 'latency', 'store', 'cross', 'sweep', 'bulletin'],
+      : ['full', 'latency', 'store', 'cross', 'sweep', 'bulletin', 'console'],
   );
 
   block(
@@ -66,12 +70,14 @@ async function main() {
   let cross: CrossResult | undefined;
   let sweep: SweepResult | undefined;
   let bulletin: BulletinResult | undefined;
+  let web: ConsoleResult | undefined;
   if (chosen.has('full')) full = await fullCases();
   if (chosen.has('latency')) lat = await latency();
   if (chosen.has('store')) store = await storeWrites();
   if (chosen.has('cross')) cross = await crossProvince();
   if (chosen.has('sweep')) sweep = await sweepBench();
   if (chosen.has('bulletin')) bulletin = await bulletinBench();
+  if (chosen.has('console')) web = await consoleBench();
 
   console.log(`\n── Summary ${'─'.repeat(82)}`);
   const rows: string[][] = [];
@@ -152,6 +158,36 @@ async function main() {
       `weekly dispatch over the same store`,
       `cold ${ms(bulletin.dispatch.coldMs)}, warm ${ms(bulletin.dispatch.warmMedianMs)}`,
       `${num(bulletin.dispatch.reads.calls, 0)} reads, ${num(bulletin.dispatch.reads.rows, 0)} rows; ${bulletin.dispatch.rows} dispatch rows`,
+    ]);
+  }
+  if (web) {
+    const kb = (b: number) => `${num(b / 1024, 1)} KiB`;
+    for (const [label, size] of [
+      ['console first page (sign-in) bundles', web.firstPage],
+      ['console applicant first page bundles', web.applicantPage],
+      ['console whole build', web.build],
+    ] as const) {
+      rows.push([
+        label,
+        `JS ${kb(size.jsGzip)} gzip, CSS ${kb(size.cssGzip)} gzip`,
+        `raw JS ${kb(size.js)}, CSS ${kb(size.css)}; ${size.files} files`,
+      ]);
+    }
+    const t = (s: ConsoleResult['signInUsable']) => `p50 ${ms(s.p50)}, max ${ms(s.max)}`;
+    rows.push([
+      'console sign-in page usable (fresh visit)',
+      t(web.signInUsable),
+      `${web.runs} runs, demo data`,
+    ]);
+    rows.push([
+      'console applicant projects usable after click',
+      t(web.applicantUsable),
+      'sign-in click → table',
+    ]);
+    rows.push([
+      'reference: /docs usable (same server, interleaved)',
+      t(web.docsUsable),
+      'self-contained page',
     ]);
   }
   table(['benchmark', 'figure', 'detail'], rows);
