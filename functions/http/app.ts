@@ -1,9 +1,11 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from '../../shared/services/index.js';
 import { type AppEnv, authMiddleware, requestIdMiddleware, type TokenVerifier } from './auth.js';
 import { CONSOLE_PUBLIC_PATHS, type ConsoleOptions, mountConsole } from './console.js';
 import { mountDocs } from './docs.js';
 import { errorHandler, notFoundHandler, validationHook } from './problem.js';
+import { responseCheck } from './response-check.js';
+import { healthSchema } from './response-schemas.js';
 import { idempotent, type RouteKit } from './route-kit.js';
 import { mountAcceptanceRoutes } from './routes/acceptance.js';
 import { mountAuditRoutes } from './routes/audit.js';
@@ -23,7 +25,22 @@ export interface AppOptions {
   verifier: TokenVerifier;
   /** serves the console at `/` (its files, sign-in configuration and, locally, the demo users) */
   console?: ConsoleOptions;
+  /**
+   * Parse every JSON answer against its documented response schema and answer 500
+   * RESPONSE_SCHEMA_MISMATCH when it does not match (response-check.ts). For tests and local runs;
+   * when not given, on if the environment has GC_CHECK_RESPONSES=1.
+   */
+  checkResponses?: boolean;
 }
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['运维'],
+  summary: '健康检查（无需登录）',
+  security: [],
+  responses: { 200: { content: { 'application/json': { schema: healthSchema } }, description: '服务正常' } },
+});
 
 /** Province-to-province endpoints authenticate by signature (payload or request), not by bearer token. */
 const PUBLIC_PATHS = ['/health', '/openapi.json', '/docs', '/partner/*'];
@@ -44,6 +61,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
       publicPaths: options.console ? [...PUBLIC_PATHS, ...CONSOLE_PUBLIC_PATHS] : PUBLIC_PATHS,
     }),
   );
+  if (options.checkResponses ?? process.env.GC_CHECK_RESPONSES === '1') app.use('*', responseCheck(app));
   mountDocs(app, {
     title: `工程绿色通道 API（${deps.province.name}）`,
     version: '1.0.0',
@@ -51,7 +69,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   });
 
   const kit: RouteKit = { app, services, idem: idempotent(deps) };
-  app.get('/health', (c) => c.json({ status: 'ok', province: deps.province.code }));
+  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, province: deps.province.code }, 200));
   mountProjectRoutes(kit);
   mountCaseRoutes(kit);
   mountCommitmentLetterRoutes(kit);

@@ -15,6 +15,8 @@ export interface DocsInfo {
 }
 
 export const BEARER_SCHEME = 'bearerAuth';
+/** Province-to-province calls: signed by the calling province's key, no bearer token. */
+export const PARTNER_SCHEME = 'partnerSignature';
 
 export function mountDocs<E extends Env>(app: OpenAPIHono<E>, info: DocsInfo): void {
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER_SCHEME, {
@@ -22,6 +24,18 @@ export function mountDocs<E extends Env>(app: OpenAPIHono<E>, info: DocsInfo): v
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: '省级统一身份认证签发的 JWT；本地模式使用启动时打印的演示令牌',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', PARTNER_SCHEME, {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-GC-Signature',
+    description: [
+      '合作省份之间的调用，不使用登录令牌，而以请求方省份的私钥（ECDSA P-256 / SHA-256，DER，base64）签名，本省用其配置的公钥验证。',
+      '取得共享材料（GET /partner/materials/…）：请求头 X-GC-Province（请求方省份代码）、X-GC-Timestamp（ISO 8601 时间，与本省时钟相差不超过 5 分钟）、',
+      'X-GC-Signature（对 “方法\\n路径\\n时间\\n省份代码” 的签名）。',
+      '事件（POST /partner/events）：签名不在请求头，而在事件的签名信封 detail.data.envelope 中（对 green-channel.envelope.v1:<contentHash> 的签名）；',
+      '验证不通过的事件被拒收并记录。',
+    ].join(''),
   });
 
   // Not app.doc31: it answers a generator failure with the raw error object as JSON; thrown here it

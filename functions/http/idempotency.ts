@@ -1,12 +1,13 @@
-import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Context, TypedResponse } from 'hono';
+import type { StatusCode } from 'hono/utils/http-status';
+import type { JSONParsed } from 'hono/utils/types';
 import { canonicalJson, sha256Hex } from '../../shared/domain/audit-chain.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import type { IdempotencyRecord, Store } from '../../shared/ports/store.js';
 import type { IdempotencyIntent } from '../../shared/services/context.js';
 import { type AppEnv, actorOf } from './auth.js';
 import { setVersionHeader } from './etag.js';
-import { problemResponse } from './problem.js';
+import { HttpProblem } from './problem.js';
 
 /**
  * `Idempotency-Key` on POSTs that create or decide: a retried request gets the first answer back
@@ -17,10 +18,8 @@ import { problemResponse } from './problem.js';
 /** What the service needs to write the record with its change (it adds status, body and time). */
 export type { IdempotencyIntent };
 
-export interface IdempotentResult {
-  status: number;
-  body: unknown;
-}
+/** A JSON answer typed with its body and status, as `c.json(body, status)` returns it. */
+export type JsonResponse<T, S extends StatusCode> = Response & TypedResponse<JSONParsed<T>, S, 'json'>;
 
 const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{1,128}$/;
 export const REPLAY_HEADER = 'Idempotent-Replayed';
@@ -38,20 +37,30 @@ export function idempotencyScope(actorId: string, method: string, path: string):
   return `${actorId} ${method.toUpperCase()} ${path}`;
 }
 
-export async function withIdempotency(
+/**
+ * Runs `run` under the request's Idempotency-Key and answers `status` with its body; a repeat of the
+ * same request answers the stored body again. Typed: the answer carries `B` and `S`, so a route's
+ * handler that returns it is checked against the route's response schema. Refusals (a malformed key,
+ * a key reused for another request) are thrown as problems, not returned.
+ */
+export async function withIdempotency<B extends object, S extends 200 | 201>(
   c: Context<AppEnv>,
   deps: { store: Pick<Store, 'getIdempotency'> },
   body: unknown,
-  run: (intent?: IdempotencyIntent) => Promise<IdempotentResult>,
-): Promise<Response> {
+  status: S,
+  run: (intent?: IdempotencyIntent) => Promise<B>,
+): Promise<JsonResponse<B, S>> {
   const key = c.req.header('idempotency-key');
-  if (key === undefined) return answer(c, await run(undefined));
+  if (key === undefined) {
+    const answer: B = await run(undefined);
+    return c.json(answer, status);
+  }
   if (!KEY_PATTERN.test(key)) {
-    return problemResponse(c, {
-      status: 400,
-      code: 'IDEMPOTENCY_KEY_INVALID',
-      title: '幂等键格式不正确：应为 1–128 个字母、数字或 _ - : . 字符',
-    });
+    throw new HttpProblem(
+      400,
+      'IDEMPOTENCY_KEY_INVALID',
+      '幂等键格式不正确：应为 1–128 个字母、数字或 _ - : . 字符',
+    );
   }
   const intent: IdempotencyIntent = {
     scope: idempotencyScope(actorOf(c).id, c.req.method, c.req.path),
@@ -60,35 +69,36 @@ export async function withIdempotency(
   };
 
   const earlier = await deps.store.getIdempotency(intent.scope, key);
-  if (earlier) return replayOrRefuse(c, earlier, intent);
+  if (earlier) return replay<B, S>(c, earlier, intent, status);
 
   try {
-    return answer(c, await run(intent));
+    const answer: B = await run(intent);
+    return c.json(answer, status);
   } catch (err) {
     if (!(err instanceof DomainError && err.code === 'IDEMPOTENCY_KEY_USED')) throw err;
     // A concurrent duplicate committed first; nothing of ours was written. Answer as it did.
     const winner = await deps.store.getIdempotency(intent.scope, key);
-    if (winner) return replayOrRefuse(c, winner, intent);
+    if (winner) return replay<B, S>(c, winner, intent, status);
     throw new DomainError('conflict', 'IDEMPOTENCY_KEY_IN_PROGRESS', '相同幂等键的请求正在处理，请稍后重试');
   }
 }
 
-function replayOrRefuse(c: Context<AppEnv>, record: IdempotencyRecord, intent: IdempotencyIntent): Response {
+function replay<B extends object, S extends 200 | 201>(
+  c: Context<AppEnv>,
+  record: IdempotencyRecord,
+  intent: IdempotencyIntent,
+  status: S,
+): JsonResponse<B, S> {
   if (record.requestHash !== intent.requestHash) {
     // The same key for a different request is a client bug; acting on it or replaying would both be wrong.
-    return problemResponse(c, {
-      status: 422,
-      code: 'IDEMPOTENCY_KEY_REUSED',
-      title: '幂等键已用于不同的请求',
-    });
+    throw new HttpProblem(422, 'IDEMPOTENCY_KEY_REUSED', '幂等键已用于不同的请求');
   }
   c.header(REPLAY_HEADER, 'true');
   // A replay answers exactly like the original, version header included.
   const version = (record.body as { version?: unknown } | null)?.version;
   if (typeof version === 'number') setVersionHeader(c, version);
-  return answer(c, record);
-}
-
-function answer(c: Context<AppEnv>, result: IdempotentResult): Response {
-  return c.json(result.body as object, result.status as ContentfulStatusCode);
+  // The store keeps bodies untyped; this record holds the answer the same operation (same caller,
+  // method and path) gave the first time, so it has the operation's body type. The status is the
+  // operation's too (services record the status their route answers).
+  return c.json(record.body as B, status);
 }

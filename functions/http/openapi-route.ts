@@ -17,19 +17,38 @@ export type Tag =
   | '投诉与退出';
 
 export const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-const ok = (schema: z.ZodType, description: string) => ({ ...json(schema), description });
+
+/** The success answer of an operation: its JSON schema under its status code. */
+export type JsonSuccess<Status extends 200 | 201, Schema extends z.ZodType> = {
+  [K in Status]: { content: { 'application/json': { schema: Schema } }; description: string };
+};
+
+function success<Status extends 200 | 201, Schema extends z.ZodType>(
+  status: Status,
+  schema: Schema,
+  description: string,
+): JsonSuccess<Status, Schema> {
+  // A computed key widens to an index signature; the object has exactly the one key `status`.
+  return { [status]: { ...json(schema), description } } as JsonSuccess<Status, Schema>;
+}
 
 /**
  * One documented operation: bearer auth, the given request parts, its success response and every
- * problem+json answer; headers name the Idempotency-Key and If-Match it takes.
+ * problem+json answer; headers name the Idempotency-Key and If-Match it takes. The route's type
+ * keeps the success schema, so `app.openapi` checks the handler's `c.json(body, status)` against it.
  */
-export function op<Req extends NonNullable<RouteConfig['request']>>(
+export function op<
+  Req extends NonNullable<RouteConfig['request']>,
+  Path extends string,
+  Status extends 200 | 201,
+  Schema extends z.ZodType,
+>(
   method: 'get' | 'post' | 'put',
-  path: string,
+  path: Path,
   tag: Tag,
   summary: string,
   request: Req,
-  response: { status: 200 | 201; schema: z.ZodType; description: string },
+  response: { status: Status; schema: Schema; description: string },
   headers: ('Idempotency-Key' | 'If-Match' | 'If-Match?')[] = [],
 ) {
   const headerParams = headers.length
@@ -57,6 +76,9 @@ export function op<Req extends NonNullable<RouteConfig['request']>>(
     summary,
     security: [{ bearerAuth: [] }],
     request: { ...request, ...(headerParams ? { headers: headerParams } : {}) } as Req,
-    responses: { [response.status]: ok(response.schema, response.description), ...problemResponses },
+    responses: {
+      ...success(response.status, response.schema, response.description),
+      ...problemResponses,
+    },
   });
 }

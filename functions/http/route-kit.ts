@@ -5,7 +5,7 @@ import type { Deps } from '../../shared/services/deps.js';
 import type { Services } from '../../shared/services/index.js';
 import { type AppEnv, actorOf } from './auth.js';
 import { setVersionHeader } from './etag.js';
-import { withIdempotency } from './idempotency.js';
+import { type JsonResponse, withIdempotency } from './idempotency.js';
 
 /** What every route module gets: the app to mount on, the services, and the idempotency wrapper. */
 export interface RouteKit {
@@ -18,30 +18,30 @@ export interface RouteKit {
 export function versioned<T extends object>(
   c: Context<AppEnv>,
   v: { value: T; version: number },
-  status: 200 | 201 = 200,
-) {
+): JsonResponse<T & { version: number }, 200> {
   setVersionHeader(c, v.version);
-  return c.json({ ...v.value, version: v.version }, status);
+  return c.json({ ...v.value, version: v.version }, 200);
 }
 
 /**
  * Runs a creating or deciding request under its Idempotency-Key: the service stores the answer with
- * its change, and a repeat of the same request replays it.
+ * its change, and a repeat of the same request replays it. The answer is typed with the service's
+ * document (and its version) and the status, so the route's handler is checked against its schema.
  */
 export function idempotent(deps: Deps) {
-  return (
+  return <T extends object, S extends 200 | 201>(
     c: Context<AppEnv>,
     body: unknown,
+    status: S,
     run: (ctx: {
       actor: Actor;
       idempotency?: { scope: string; key: string; requestHash: string };
-    }) => Promise<{ value: object; version: number }>,
-    status: 200 | 201 = 200,
-  ) =>
-    withIdempotency(c, deps, body, async (intent) => {
+    }) => Promise<{ value: T; version: number }>,
+  ): Promise<JsonResponse<T & { version: number }, S>> =>
+    withIdempotency(c, deps, body, status, async (intent) => {
       const saved = await run({ actor: actorOf(c), ...(intent ? { idempotency: intent } : {}) });
       setVersionHeader(c, saved.version);
-      return { status, body: { ...saved.value, version: saved.version } };
+      return { ...saved.value, version: saved.version };
     });
 }
 
@@ -51,4 +51,9 @@ export function pageBody<T>(page: { items: { value: T; version: number }[]; curs
     items: page.items.map((v) => ({ ...v.value, version: v.version })),
     ...(page.cursor ? { nextCursor: page.cursor } : {}),
   };
+}
+
+/** A page of plain items as the API lists them. */
+export function plainPage<T>(page: { items: T[]; cursor?: string }) {
+  return { items: page.items, ...(page.cursor ? { nextCursor: page.cursor } : {}) };
 }

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { PROJECT_CATEGORIES, SPECIAL_PROCEDURE_TYPES, STAGES } from '../../shared/domain/model.js';
 
-/** Request and response shapes of the API; requests are strict, so unknown fields are refused. */
+/** Request shapes of the API; requests are strict, so unknown fields are refused (responses: response-schemas.ts). */
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 
@@ -149,34 +149,6 @@ export const itemParams = z.object({
   itemCode: z.string().min(1).max(64),
 });
 export const projectIdParam = z.object({ projectId: z.string().min(1).max(64) });
-
-/** Responses: documented loosely; the domain model in shared/domain/model.ts is the full shape. */
-export const projectResponse = z
-  .object({
-    id: z.string(),
-    projectCode: z.string(),
-    name: z.string(),
-    category: z.enum(PROJECT_CATEGORIES),
-    admission: z.object({ status: z.string() }).passthrough(),
-    version: z.number().int(),
-  })
-  .passthrough()
-  .openapi('Project');
-
-export const stageCaseResponse = z
-  .object({
-    id: z.string(),
-    projectCode: z.string(),
-    stage: z.enum(STAGES),
-    status: z.string(),
-    round: z.number().int(),
-    items: z.array(z.object({ code: z.string(), department: z.string(), status: z.string() }).passthrough()),
-    version: z.number().int(),
-  })
-  .passthrough()
-  .openapi('StageCase');
-
-export const looseObject = z.object({}).passthrough();
 
 export const shareMaterialBody = z
   .object({

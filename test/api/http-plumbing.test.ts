@@ -114,16 +114,16 @@ async function buildApp() {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      return (await withIdempotency(c, { store }, body, async (intent) => {
+      return withIdempotency(c, { store }, body, 201, async (intent) => {
         calls.create += 1;
-        const response = { status: 201, body: { id: `T-${calls.create}`, ...body, by: actorOf(c).id } };
+        const answer = { id: `T-${calls.create}`, ...body, by: actorOf(c).id };
         if (intent) {
           hooks.beforeCommit?.(intent);
-          store.insert({ ...intent, ...response, at: '2026-01-05T00:00:00.000Z' });
+          store.insert({ ...intent, status: 201, body: answer, at: '2026-01-05T00:00:00.000Z' });
         }
         setVersionHeader(c, 1);
-        return response;
-      })) as never;
+        return answer;
+      });
     },
   );
 

@@ -55,7 +55,7 @@ export class ApiClient {
   static async create(options: Parameters<typeof makeHarness>[0] = {}): Promise<ApiClient> {
     const h = makeHarness(options);
     const signer = await createLocalSigner({ issuer: ISSUER, audience: AUDIENCE });
-    const app = createApp(h.services, { verifier: signer.verifier() });
+    const app = createApp(h.services, { verifier: signer.verifier(), checkResponses: true });
     return new ApiClient(h, app, signer);
   }
 

@@ -1,5 +1,6 @@
 import { actorOf } from '../auth.js';
 import { op } from '../openapi-route.js';
+import * as r from '../response-schemas.js';
 import type { RouteKit } from '../route-kit.js';
 import * as s from '../schemas.js';
 
@@ -16,15 +17,11 @@ export function mountAuditRoutes({ app, services }: RouteKit): void {
         '审计',
         '审计记录（哈希链，只增不改）',
         { params },
-        {
-          status: 200,
-          schema: s.looseObject,
-          description: '审计记录',
-        },
+        { status: 200, schema: r.auditTrailSchema, description: '审计记录' },
       ),
       async (c) => {
         const events = await services.audit.trail({ actor: actorOf(c) }, kind, idOf(c.req.valid('param')));
-        return c.json({ events }, 200) as never;
+        return c.json({ events }, 200);
       },
     );
     app.openapi(
@@ -34,17 +31,10 @@ export function mountAuditRoutes({ app, services }: RouteKit): void {
         '审计',
         '校验审计哈希链，报告第一个断裂处',
         { params },
-        {
-          status: 200,
-          schema: s.looseObject,
-          description: '校验结果',
-        },
+        { status: 200, schema: r.chainVerificationSchema, description: '校验结果' },
       ),
       async (c) =>
-        c.json(
-          await services.audit.verify({ actor: actorOf(c) }, kind, idOf(c.req.valid('param'))),
-          200,
-        ) as never,
+        c.json(await services.audit.verify({ actor: actorOf(c) }, kind, idOf(c.req.valid('param'))), 200),
     );
   }
 }

@@ -3,6 +3,7 @@ import { actorOf } from '../auth.js';
 import { setVersionHeader } from '../etag.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
+import * as r from '../response-schemas.js';
 import { pageBody, type RouteKit, versioned } from '../route-kit.js';
 import * as s from '../schemas.js';
 
@@ -17,10 +18,9 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
       {
         body: { ...json(s.submitCaseBody), required: true },
       },
-      { status: 200, schema: s.looseObject, description: '预审结果' },
+      { status: 200, schema: r.preReviewResultSchema, description: '预审结果' },
     ),
-    async (c) =>
-      c.json(await services.cases.preReview({ actor: actorOf(c) }, c.req.valid('json')), 200) as never,
+    async (c) => c.json(await services.cases.preReview({ actor: actorOf(c) }, c.req.valid('json')), 200),
   );
   app.openapi(
     op(
@@ -29,12 +29,12 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
       '办件',
       '提交阶段申请（返回预审意见）',
       { body: { ...json(s.submitCaseBody), required: true } },
-      { status: 201, schema: s.stageCaseResponse, description: '已提交' },
+      { status: 201, schema: r.stageCaseResponse, description: '已提交' },
       ['Idempotency-Key'],
     ),
     async (c) => {
       const body = c.req.valid('json');
-      return (await idem(c, body, (x) => services.cases.submit(x, body), 201)) as never;
+      return idem(c, body, 201, (x) => services.cases.submit(x, body));
     },
   );
   app.openapi(
@@ -58,10 +58,10 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
             .optional(),
         }),
       },
-      { status: 200, schema: s.looseObject, description: '分页列表' },
+      { status: 200, schema: r.stageCasePage, description: '分页列表' },
     ),
     async (c) =>
-      c.json(pageBody(await services.cases.list({ actor: actorOf(c) }, c.req.valid('query'))), 200) as never,
+      c.json(pageBody(await services.cases.list({ actor: actorOf(c) }, c.req.valid('query'))), 200),
   );
   app.openapi(
     op(
@@ -70,14 +70,9 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
       '办件',
       '查看办件',
       { params: s.caseIdParam },
-      {
-        status: 200,
-        schema: s.stageCaseResponse,
-        description: '办件',
-      },
+      { status: 200, schema: r.stageCaseResponse, description: '办件' },
     ),
-    async (c) =>
-      versioned(c, await services.cases.get({ actor: actorOf(c) }, c.req.valid('param').caseId)) as never,
+    async (c) => versioned(c, await services.cases.get({ actor: actorOf(c) }, c.req.valid('param').caseId)),
   );
   app.openapi(
     op(
@@ -86,16 +81,12 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
       '办件',
       '办理进度：六步进度、各事项时限、亮灯与时间线',
       { params: s.caseIdParam },
-      {
-        status: 200,
-        schema: s.looseObject,
-        description: '进度',
-      },
+      { status: 200, schema: r.caseProgressViewSchema, description: '进度' },
     ),
     async (c) => {
       const p = await services.cases.progress({ actor: actorOf(c) }, c.req.valid('param').caseId);
       setVersionHeader(c, p.version);
-      return c.json(p, 200) as never;
+      return c.json(p, 200);
     },
   );
 
@@ -107,13 +98,13 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
       '办件',
       '补交容缺或补正材料',
       { params: s.caseIdParam, body: { ...json(s.materialsBody), required: true } },
-      { status: 200, schema: s.stageCaseResponse, description: '已补交' },
+      { status: 200, schema: r.stageCaseResponse, description: '已补交' },
       ['Idempotency-Key'],
     ),
     async (c) => {
       const { caseId } = c.req.valid('param');
       const body = c.req.valid('json');
-      return (await idem(c, body, (x) => services.cases.supplement(x, caseId, body.materials))) as never;
+      return idem(c, body, 200, (x) => services.cases.supplement(x, caseId, body.materials));
     },
   );
   app.openapi(
@@ -123,13 +114,13 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
       '办件',
       '服务评价（满意度 1–5 分）',
       { params: s.caseIdParam, body: { ...json(s.feedbackBody), required: true } },
-      { status: 200, schema: s.stageCaseResponse, description: '已评价' },
+      { status: 200, schema: r.stageCaseResponse, description: '已评价' },
       ['Idempotency-Key'],
     ),
     async (c) => {
       const { caseId } = c.req.valid('param');
       const body = c.req.valid('json');
-      return (await idem(c, body, (x) => services.cases.feedback(x, caseId, body))) as never;
+      return idem(c, body, 200, (x) => services.cases.feedback(x, caseId, body));
     },
   );
   app.openapi(
@@ -139,15 +130,13 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
       '办件',
       '终止办件（专项工作组）',
       { params: s.caseIdParam, body: { ...json(s.terminationBody), required: true } },
-      { status: 200, schema: s.stageCaseResponse, description: '已终止' },
+      { status: 200, schema: r.stageCaseResponse, description: '已终止' },
       ['Idempotency-Key'],
     ),
     async (c) => {
       const { caseId } = c.req.valid('param');
       const body = c.req.valid('json');
-      return (await idem(c, body, (x) =>
-        services.cases.terminate(x, caseId, body.reason, body.creditMark),
-      )) as never;
+      return idem(c, body, 200, (x) => services.cases.terminate(x, caseId, body.reason, body.creditMark));
     },
   );
 }

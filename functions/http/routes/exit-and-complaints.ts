@@ -6,6 +6,7 @@ import { type AppEnv, actorOf } from '../auth.js';
 import { expectedVersionFrom } from '../etag.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
+import * as r from '../response-schemas.js';
 import { idempotent, pageBody, versioned } from '../route-kit.js';
 import * as s from '../schemas.js';
 
@@ -45,16 +46,6 @@ const yearParam = z.object({
 });
 const complaintIdParam = z.object({ id: z.string().min(1).max(80) });
 
-const complaintResponse = z
-  .object({
-    id: z.string(),
-    caseId: z.string(),
-    status: z.enum(['open', 'handling', 'closed']),
-    version: z.number().int(),
-  })
-  .passthrough()
-  .openapi('Complaint');
-
 /** 投诉与退出: the yearly review, exit / 容错 decisions, and complaints tracked to closure. */
 export function mountExitAndComplaintRoutes(
   app: OpenAPIHono<AppEnv>,
@@ -69,11 +60,11 @@ export function mountExitAndComplaintRoutes(
       '投诉与退出',
       '运行年度准入复核（连续两年未按承诺完成的项目提出退出建议；同一年度重复运行不重复记录）',
       { params: yearParam },
-      { status: 200, schema: s.looseObject, description: '复核结果' },
+      { status: 200, schema: r.yearlyRunResultSchema, description: '复核结果' },
     ),
     async (c) => {
       const { year } = c.req.valid('param');
-      return c.json(await services.exitReview.runYearly({ actor: actorOf(c) }, year), 200) as never;
+      return c.json(await services.exitReview.runYearly({ actor: actorOf(c) }, year), 200);
     },
   );
 
@@ -84,14 +75,14 @@ export function mountExitAndComplaintRoutes(
       '投诉与退出',
       '对退出建议作出决定：退出绿色通道，或容错纠错（须提供证明材料）',
       { params: s.projectIdParam, body: { ...json(exitDecisionBody), required: true } },
-      { status: 200, schema: s.projectResponse, description: '已决定' },
+      { status: 200, schema: r.projectResponse, description: '已决定' },
       ['If-Match', 'Idempotency-Key'],
     ),
     async (c) => {
       const { projectId } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = expectedVersionFrom(c);
-      return (await idem(c, body, (x) => services.exitReview.decide(x, projectId, expected, body))) as never;
+      return idem(c, body, 200, (x) => services.exitReview.decide(x, projectId, expected, body));
     },
   );
 
@@ -102,13 +93,13 @@ export function mountExitAndComplaintRoutes(
       '投诉与退出',
       '申请单位对办件投诉',
       { params: s.caseIdParam, body: { ...json(complaintBody), required: true } },
-      { status: 201, schema: complaintResponse, description: '已受理投诉' },
+      { status: 201, schema: r.complaintResponse, description: '已受理投诉' },
       ['Idempotency-Key'],
     ),
     async (c) => {
       const { caseId } = c.req.valid('param');
       const body = c.req.valid('json');
-      return (await idem(c, body, (x) => services.complaints.file(x, caseId, body), 201)) as never;
+      return idem(c, body, 201, (x) => services.complaints.file(x, caseId, body));
     },
   );
 
@@ -123,11 +114,11 @@ export function mountExitAndComplaintRoutes(
           status: z.enum(['open', 'handling', 'closed']).optional(),
         }),
       },
-      { status: 200, schema: s.looseObject, description: '分页列表' },
+      { status: 200, schema: r.complaintPage, description: '分页列表' },
     ),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json(pageBody(await services.complaints.list({ actor: actorOf(c) }, q)), 200) as never;
+      return c.json(pageBody(await services.complaints.list({ actor: actorOf(c) }, q)), 200);
     },
   );
 
@@ -138,10 +129,9 @@ export function mountExitAndComplaintRoutes(
       '投诉与退出',
       '查看投诉',
       { params: complaintIdParam },
-      { status: 200, schema: complaintResponse, description: '投诉' },
+      { status: 200, schema: r.complaintResponse, description: '投诉' },
     ),
-    async (c) =>
-      versioned(c, await services.complaints.get({ actor: actorOf(c) }, c.req.valid('param').id)) as never,
+    async (c) => versioned(c, await services.complaints.get({ actor: actorOf(c) }, c.req.valid('param').id)),
   );
 
   app.openapi(
@@ -151,14 +141,14 @@ export function mountExitAndComplaintRoutes(
       '投诉与退出',
       '办理投诉（记录办理意见）',
       { params: complaintIdParam, body: { ...json(complaintHandlingBody), required: true } },
-      { status: 200, schema: complaintResponse, description: '已记录' },
+      { status: 200, schema: r.complaintResponse, description: '已记录' },
       ['If-Match', 'Idempotency-Key'],
     ),
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = expectedVersionFrom(c);
-      return (await idem(c, body, (x) => services.complaints.handle(x, id, expected, body))) as never;
+      return idem(c, body, 200, (x) => services.complaints.handle(x, id, expected, body));
     },
   );
 
@@ -169,14 +159,14 @@ export function mountExitAndComplaintRoutes(
       '投诉与退出',
       '投诉办结（须说明办理结果）',
       { params: complaintIdParam, body: { ...json(complaintClosureBody), required: true } },
-      { status: 200, schema: complaintResponse, description: '已办结' },
+      { status: 200, schema: r.complaintResponse, description: '已办结' },
       ['If-Match', 'Idempotency-Key'],
     ),
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = expectedVersionFrom(c);
-      return (await idem(c, body, (x) => services.complaints.close(x, id, expected, body))) as never;
+      return idem(c, body, 200, (x) => services.complaints.close(x, id, expected, body));
     },
   );
 }

@@ -2,21 +2,7 @@ import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { NotificationService } from '../../../shared/services/notifications.js';
 import { type AppEnv, actorOf } from '../auth.js';
 import { op } from '../openapi-route.js';
-
-const notificationSchema = z
-  .object({
-    id: z.string(),
-    address: z.string().openapi({ description: '收件地址，如 dept:nrp、org:<统一社会信用代码>' }),
-    type: z.string(),
-    titleZh: z.string(),
-    bodyZh: z.string(),
-    caseId: z.string().optional(),
-    projectId: z.string().optional(),
-    itemCode: z.string().optional(),
-    createdAt: z.string(),
-    readAt: z.string().optional(),
-  })
-  .openapi('Notification');
+import * as r from '../response-schemas.js';
 
 const inboxQuery = z.object({
   limit: z.coerce
@@ -34,12 +20,6 @@ const inboxQuery = z.object({
     .openapi({ description: '上一页返回的 nextBefore，用于取更早的通知' }),
 });
 
-const inboxResponse = z.object({
-  items: z.array(notificationSchema),
-  unread: z.number().int().openapi({ description: '未读通知数' }),
-  nextBefore: z.string().optional().openapi({ description: '存在时表示可能还有更早的通知' }),
-});
-
 /** 通知: the signed-in person's notices (own, role, department, lead, unit, organisation). */
 export function mountNotificationRoutes(
   app: OpenAPIHono<AppEnv>,
@@ -52,7 +32,7 @@ export function mountNotificationRoutes(
       '通知',
       '我的通知（按时间倒序，含所在部门、单位、角色与本单位的通知）',
       { query: inboxQuery },
-      { status: 200, schema: inboxResponse, description: '通知列表与未读数' },
+      { status: 200, schema: r.notificationInbox, description: '通知列表与未读数' },
     ),
     async (c) => {
       const { limit, before } = c.req.valid('query');
@@ -69,7 +49,7 @@ export function mountNotificationRoutes(
           ...(last && items.length === limit ? { nextBefore: `${last.createdAt}#${last.id}` } : {}),
         },
         200,
-      ) as never;
+      );
     },
   );
 
@@ -80,11 +60,11 @@ export function mountNotificationRoutes(
       '通知',
       '标记通知为已读（仅收件人；重复标记无副作用）',
       { params: z.object({ id: z.string().min(1).max(80) }) },
-      { status: 200, schema: notificationSchema, description: '已读的通知' },
+      { status: 200, schema: r.notificationSchema, description: '已读的通知' },
     ),
     async (c) => {
       const { id } = c.req.valid('param');
-      return c.json(await services.notifications.markRead({ actor: actorOf(c) }, id), 200) as never;
+      return c.json(await services.notifications.markRead({ actor: actorOf(c) }, id), 200);
     },
   );
 }

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { actorOf } from '../auth.js';
 import { json, op } from '../openapi-route.js';
+import * as r from '../response-schemas.js';
 import type { RouteKit } from '../route-kit.js';
 import * as s from '../schemas.js';
 
@@ -13,9 +14,9 @@ export function mountOperationsRoutes({ app, services }: RouteKit): void {
       '运维',
       '当前登录用户',
       {},
-      { status: 200, schema: s.looseObject, description: '当前用户' },
+      { status: 200, schema: r.actorSchema, description: '当前用户' },
     ),
-    async (c) => c.json(actorOf(c), 200) as never,
+    async (c) => c.json(actorOf(c), 200),
   );
 
   // 日历
@@ -26,13 +27,9 @@ export function mountOperationsRoutes({ app, services }: RouteKit): void {
       '日历',
       '工作日历覆盖的年份与已加载的节假日安排',
       {},
-      {
-        status: 200,
-        schema: s.looseObject,
-        description: '覆盖情况',
-      },
+      { status: 200, schema: r.calendarCoverageSchema, description: '覆盖情况' },
     ),
-    async (c) => c.json(await services.calendar.coverage(), 200) as never,
+    async (c) => c.json(await services.calendar.coverage(), 200),
   );
   app.openapi(
     op(
@@ -44,14 +41,14 @@ export function mountOperationsRoutes({ app, services }: RouteKit): void {
         params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
         body: { ...json(s.calendarYearBody), required: true },
       },
-      { status: 200, schema: s.looseObject, description: '已加载' },
+      { status: 200, schema: r.calendarLoadResultSchema, description: '已加载' },
     ),
     async (c) => {
       const { year } = c.req.valid('param');
       const body = c.req.valid('json');
       const loaded = await services.calendar.loadYear({ actor: actorOf(c) }, { year, ...body });
       const recomputed = await services.cases.recomputeProvisional();
-      return c.json({ ...loaded, recomputedCases: recomputed }, 200) as never;
+      return c.json({ ...loaded, recomputedCases: recomputed }, 200);
     },
   );
 
@@ -63,14 +60,8 @@ export function mountOperationsRoutes({ app, services }: RouteKit): void {
       '运维',
       '立即运行时限巡检（亮灯、容缺到期终止）',
       {},
-      {
-        status: 200,
-        schema: s.looseObject,
-        description: '巡检结果',
-      },
+      { status: 200, schema: r.sweepReportSchema, description: '巡检结果' },
     ),
-    async (c) => {
-      return c.json(await services.sweep({ actor: actorOf(c) }), 200) as never;
-    },
+    async (c) => c.json(await services.sweep({ actor: actorOf(c) }), 200),
   );
 }

@@ -1,49 +1,158 @@
-import { z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { invalid } from '../../../shared/domain/errors.js';
 import { actorOf } from '../auth.js';
+import { BEARER_SCHEME, PARTNER_SCHEME } from '../docs.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
-import type { RouteKit } from '../route-kit.js';
+import { PROBLEM_CONTENT_TYPE, problemResponses, problemSchema } from '../problem.js';
+import * as r from '../response-schemas.js';
+import { plainPage, type RouteKit } from '../route-kit.js';
 import * as s from '../schemas.js';
 
 /** Material uploads are capped so one request cannot exhaust memory. */
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
+const binary = z.string().openapi({ type: 'string', format: 'binary', description: '文件内容（原始字节）' });
+const binaryContent = (description: string) => ({
+  content: { 'application/octet-stream': { schema: binary }, '*/*': { schema: binary } },
+  description,
+});
+const problem = (description: string) => ({
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
+  description,
+});
+
+/**
+ * Path parameters of the raw routes are documented, not constrained: the service decides (a
+ * malformed hash is simply not found or refused), exactly as before they were documented.
+ */
+const text = (description: string) => z.string().openapi({ description });
+
+/** POST /partner/events: the body is documented, but read raw (a malformed event is recorded, not refused). */
+const partnerEventsRoute = createRoute({
+  method: 'post',
+  path: '/partner/events',
+  tags: ['区域协同'],
+  summary: '接收合作省份的事件（签名信封；伪造、篡改、非发给本省的事件被拒收并记录）',
+  security: [{ [PARTNER_SCHEME]: [] }],
+  request: {
+    body: { content: { 'application/json': { schema: r.partnerBusEventSchema } }, required: true },
+  },
+  responses: {
+    202: { ...json(r.partnerEventOutcomeSchema), description: '已处理：接收、重复或拒收（拒收已记录）' },
+    500: problem('处理失败，发送方应重试'),
+  },
+});
+
+/** A refused event as stored: only the fields it was recorded with, each when present. */
+function rejectedEvent(v: Record<string, unknown>) {
+  const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+  const eventId = str(v.eventId);
+  const source = str(v.source);
+  const type = str(v.type);
+  return {
+    ...(eventId !== undefined ? { eventId } : {}),
+    ...(source !== undefined ? { source } : {}),
+    ...(type !== undefined ? { type } : {}),
+    reason: str(v.reason) ?? '',
+    at: str(v.at) ?? '',
+  };
+}
+
 /** Routes of 区域协同 (cross-province): inbound partner events, shared material content, partner projects. */
 export function mountPartnerRoutes({ app, services, idem }: RouteKit): void {
-  app.post('/partner/events', async (c) => {
-    // An event that arrived is acknowledged even when refused: the refusal is recorded here, and a
-    // retry by the sender would be refused again. Only a failure to process it asks for a retry.
-    const event = await c.req.json().catch(() => null);
-    const outcome = await services.partners.receive(event);
-    return c.json(outcome, 202);
-  });
-  app.get('/partner/materials/:projectCode/:sha256', async (c) => {
-    const blob = await services.partners.serveToPartner({
-      requester: c.req.header('x-gc-province') ?? '',
-      timestamp: c.req.header('x-gc-timestamp') ?? '',
-      signature: c.req.header('x-gc-signature') ?? '',
-      method: 'GET',
-      path: c.req.path,
-      projectCode: c.req.param('projectCode'),
-      sha256: c.req.param('sha256'),
-    });
-    return c.body(new Uint8Array(blob.bytes).buffer as ArrayBuffer, 200, {
-      'content-type': blob.contentType,
-    });
-  });
-  app.post('/materials', async (c) => {
-    const length = Number(c.req.header('content-length') ?? '0');
-    if (length > MAX_UPLOAD_BYTES) throw invalid('CONTENT_TOO_LARGE', '材料文件超过 20 MB');
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
-    if (bytes.length > MAX_UPLOAD_BYTES) throw invalid('CONTENT_TOO_LARGE', '材料文件超过 20 MB');
-    const stored = await services.partners.uploadMaterial(
-      { actor: actorOf(c) },
-      bytes,
-      c.req.header('content-type') ?? 'application/octet-stream',
-    );
-    return c.json(stored, 201);
-  });
+  // Documented with its envelope body; served by a route without body validation (hidden from the
+  // generator, so the operation appears once).
+  app.openAPIRegistry.registerPath(partnerEventsRoute);
+  app.openapi(
+    {
+      method: partnerEventsRoute.method,
+      path: partnerEventsRoute.path,
+      responses: partnerEventsRoute.responses,
+      hide: true,
+    },
+    async (c) => {
+      // An event that arrived is acknowledged even when refused: the refusal is recorded here, and a
+      // retry by the sender would be refused again. Only a failure to process it asks for a retry.
+      const event = await c.req.json().catch(() => null);
+      const outcome = await services.partners.receive(event);
+      return c.json(outcome, 202);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/partner/materials/{projectCode}/{sha256}',
+      tags: ['区域协同'],
+      summary: '合作省份取得本省共享材料的内容（签名请求）',
+      security: [{ [PARTNER_SCHEME]: [] }],
+      request: {
+        params: z.object({
+          projectCode: text('投资项目统一代码'),
+          sha256: text('材料内容的 SHA-256（小写十六进制）'),
+        }),
+        headers: z.object({
+          'x-gc-province': z.string().optional().openapi({ description: '请求方省份代码，如 ZJ' }),
+          'x-gc-timestamp': z
+            .string()
+            .optional()
+            .openapi({ description: '签名时间（ISO 8601），与本省时钟相差不得超过 5 分钟' }),
+        }),
+      },
+      responses: {
+        200: binaryContent('材料内容（Content-Type 为上传时的类型）'),
+        403: problem('签名无效、过期，请求方不是该项目的合作省份，或材料未共享（PARTNER_REQUEST_REFUSED）'),
+        404: problem('材料内容不存在（CONTENT_NOT_FOUND）'),
+        500: problem('服务器内部错误'),
+      },
+    }),
+    async (c) => {
+      const blob = await services.partners.serveToPartner({
+        requester: c.req.header('x-gc-province') ?? '',
+        timestamp: c.req.header('x-gc-timestamp') ?? '',
+        signature: c.req.header('x-gc-signature') ?? '',
+        method: 'GET',
+        path: c.req.path,
+        projectCode: c.req.param('projectCode'),
+        sha256: c.req.param('sha256'),
+      });
+      return c.body(new Uint8Array(blob.bytes), 200, { 'content-type': blob.contentType });
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/materials',
+      tags: ['区域协同'],
+      summary: '上传材料文件（原始字节，最大 20 MB；按内容寻址，返回 SHA-256 供提交或共享材料时引用）',
+      security: [{ [BEARER_SCHEME]: [] }],
+      request: {
+        body: {
+          content: { 'application/octet-stream': { schema: binary }, '*/*': { schema: binary } },
+          required: true,
+          description: '文件内容；Content-Type 随内容保存（缺省为 application/octet-stream）',
+        },
+      },
+      responses: {
+        201: { ...json(r.uploadedMaterialSchema), description: '已保存' },
+        ...problemResponses,
+        413: problem('请求体超过网关或服务器的上限（PAYLOAD_TOO_LARGE）'),
+        422: problem('材料文件超过 20 MB（CONTENT_TOO_LARGE）或内容为空（EMPTY_CONTENT）'),
+      },
+    }),
+    async (c) => {
+      const length = Number(c.req.header('content-length') ?? '0');
+      if (length > MAX_UPLOAD_BYTES) throw invalid('CONTENT_TOO_LARGE', '材料文件超过 20 MB');
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (bytes.length > MAX_UPLOAD_BYTES) throw invalid('CONTENT_TOO_LARGE', '材料文件超过 20 MB');
+      const stored = await services.partners.uploadMaterial(
+        { actor: actorOf(c) },
+        bytes,
+        c.req.header('content-type') ?? 'application/octet-stream',
+      );
+      return c.json(stored, 201);
+    },
+  );
   app.openapi(
     op(
       'post',
@@ -51,13 +160,13 @@ export function mountPartnerRoutes({ app, services, idem }: RouteKit): void {
       '区域协同',
       '向合作省份共享材料（先通过 POST /materials 上传内容）',
       { params: s.projectIdParam, body: { ...json(s.shareMaterialBody), required: true } },
-      { status: 200, schema: s.projectResponse, description: '已共享' },
+      { status: 200, schema: r.projectResponse, description: '已共享' },
       ['Idempotency-Key'],
     ),
     async (c) => {
       const { projectId } = c.req.valid('param');
       const body = c.req.valid('json');
-      return (await idem(c, body, (x) => services.partners.shareMaterial(x, projectId, body))) as never;
+      return idem(c, body, 200, (x) => services.partners.shareMaterial(x, projectId, body));
     },
   );
   app.openapi(
@@ -67,16 +176,10 @@ export function mountPartnerRoutes({ app, services, idem }: RouteKit): void {
       '区域协同',
       '合作省份共享的跨省项目',
       { query: paginationQuerySchema },
-      {
-        status: 200,
-        schema: s.looseObject,
-        description: '分页列表',
-      },
+      { status: 200, schema: r.partnerProjectPage, description: '分页列表' },
     ),
-    async (c) => {
-      const page = await services.partners.list({ actor: actorOf(c) }, c.req.valid('query'));
-      return c.json({ items: page.items, ...(page.cursor ? { nextCursor: page.cursor } : {}) }, 200) as never;
-    },
+    async (c) =>
+      c.json(plainPage(await services.partners.list({ actor: actorOf(c) }, c.req.valid('query'))), 200),
   );
   app.openapi(
     op(
@@ -85,38 +188,54 @@ export function mountPartnerRoutes({ app, services, idem }: RouteKit): void {
       '区域协同',
       '跨省项目在合作省份的只读摘要、已互认的审批结果与共享材料',
       { params: z.object({ projectCode: z.string().min(1).max(64) }) },
-      { status: 200, schema: s.looseObject, description: '合作省份视图' },
+      { status: 200, schema: r.partnerViewsSchema, description: '合作省份视图' },
     ),
     async (c) => {
       const views = await services.partners.viewsOf({ actor: actorOf(c) }, c.req.valid('param').projectCode);
-      return c.json({ views }, 200) as never;
+      return c.json({ views }, 200);
     },
   );
-  app.get('/partner-projects/:projectCode/materials/:origin/:sha256', async (c) => {
-    const content = await services.partners.fetchPartnerMaterial(
-      { actor: actorOf(c) },
-      c.req.param('origin'),
-      c.req.param('projectCode'),
-      c.req.param('sha256'),
-    );
-    return c.body(new Uint8Array(content.bytes).buffer as ArrayBuffer, 200, {
-      'content-type': content.contentType,
-    });
-  });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/partner-projects/{projectCode}/materials/{origin}/{sha256}',
+      tags: ['区域协同'],
+      summary: '审查人员查看合作省份共享材料的内容（从来源省份取得并核对签名摘要）',
+      security: [{ [BEARER_SCHEME]: [] }],
+      request: {
+        params: z.object({
+          projectCode: text('投资项目统一代码'),
+          origin: text('来源省份代码，如 JS'),
+          sha256: text('材料内容的 SHA-256（小写十六进制）'),
+        }),
+      },
+      responses: {
+        200: binaryContent('材料内容（Content-Type 为来源省份保存的类型）'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const content = await services.partners.fetchPartnerMaterial(
+        { actor: actorOf(c) },
+        c.req.param('origin'),
+        c.req.param('projectCode'),
+        c.req.param('sha256'),
+      );
+      return c.body(new Uint8Array(content.bytes), 200, { 'content-type': content.contentType });
+    },
+  );
   app.openapi(
     op(
       'get',
       '/partner-events/rejected',
       '区域协同',
       '被拒收的合作省份事件（伪造、篡改、未授权等）',
-      {
-        query: paginationQuerySchema,
-      },
-      { status: 200, schema: s.looseObject, description: '分页列表' },
+      { query: paginationQuerySchema },
+      { status: 200, schema: r.rejectedEventPage, description: '分页列表' },
     ),
     async (c) => {
       const page = await services.partners.rejected({ actor: actorOf(c) }, c.req.valid('query'));
-      return c.json({ items: page.items, ...(page.cursor ? { nextCursor: page.cursor } : {}) }, 200) as never;
+      return c.json(plainPage({ ...page, items: page.items.map(rejectedEvent) }), 200);
     },
   );
 }

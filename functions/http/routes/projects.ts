@@ -3,6 +3,7 @@ import { actorOf } from '../auth.js';
 import { expectedVersionFrom } from '../etag.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
+import * as r from '../response-schemas.js';
 import { pageBody, type RouteKit, versioned } from '../route-kit.js';
 import * as s from '../schemas.js';
 
@@ -16,11 +17,7 @@ export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
       '项目',
       '本省审批事项目录（阶段、事项、部门、材料、时限）',
       {},
-      {
-        status: 200,
-        schema: s.looseObject,
-        description: '事项目录',
-      },
+      { status: 200, schema: r.catalogueSchema, description: '事项目录' },
     ),
     async (c) => {
       const p = deps.province;
@@ -34,7 +31,7 @@ export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
           materials: p.materials,
         },
         200,
-      ) as never;
+      );
     },
   );
 
@@ -46,12 +43,12 @@ export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
       '项目',
       '登记项目（校验统一社会信用代码与投资项目代码）',
       { body: { ...json(s.registerProjectBody), required: true } },
-      { status: 201, schema: s.projectResponse, description: '已登记' },
+      { status: 201, schema: r.projectResponse, description: '已登记' },
       ['Idempotency-Key'],
     ),
     async (c) => {
       const body = c.req.valid('json');
-      return (await idem(c, body, (x) => services.projects.register(x, body), 201)) as never;
+      return idem(c, body, 201, (x) => services.projects.register(x, body));
     },
   );
   app.openapi(
@@ -65,12 +62,12 @@ export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
           status: z.enum(['notApplied', 'pending', 'admitted', 'rejected', 'exited']).optional(),
         }),
       },
-      { status: 200, schema: s.looseObject, description: '分页列表' },
+      { status: 200, schema: r.projectPage, description: '分页列表' },
     ),
     async (c) => {
       const q = c.req.valid('query');
       const page = await services.projects.list({ actor: actorOf(c) }, q);
-      return c.json(pageBody(page), 200) as never;
+      return c.json(pageBody(page), 200);
     },
   );
   app.openapi(
@@ -80,17 +77,10 @@ export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
       '项目',
       '查看项目',
       { params: s.projectIdParam },
-      {
-        status: 200,
-        schema: s.projectResponse,
-        description: '项目',
-      },
+      { status: 200, schema: r.projectResponse, description: '项目' },
     ),
     async (c) =>
-      versioned(
-        c,
-        await services.projects.get({ actor: actorOf(c) }, c.req.valid('param').projectId),
-      ) as never,
+      versioned(c, await services.projects.get({ actor: actorOf(c) }, c.req.valid('param').projectId)),
   );
   app.openapi(
     op(
@@ -99,15 +89,15 @@ export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
       '准入',
       '申请纳入绿色通道（即时返回准入条件评估）',
       { params: s.projectIdParam },
-      { status: 200, schema: s.projectResponse, description: '已申请' },
+      { status: 200, schema: r.projectResponse, description: '已申请' },
       ['If-Match', 'Idempotency-Key'],
     ),
     async (c) => {
       const { projectId } = c.req.valid('param');
       const expected = expectedVersionFrom(c);
-      return (await idem(c, { projectId, expected }, (x) =>
+      return idem(c, { projectId, expected }, 200, (x) =>
         services.projects.applyAdmission(x, projectId, expected),
-      )) as never;
+      );
     },
   );
   app.openapi(
@@ -117,16 +107,14 @@ export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
       '准入',
       '准入决定（专项工作组，须说明理由）',
       { params: s.projectIdParam, body: { ...json(s.admissionDecisionBody), required: true } },
-      { status: 200, schema: s.projectResponse, description: '已决定' },
+      { status: 200, schema: r.projectResponse, description: '已决定' },
       ['If-Match', 'Idempotency-Key'],
     ),
     async (c) => {
       const { projectId } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = expectedVersionFrom(c);
-      return (await idem(c, body, (x) =>
-        services.projects.decideAdmission(x, projectId, expected, body),
-      )) as never;
+      return idem(c, body, 200, (x) => services.projects.decideAdmission(x, projectId, expected, body));
     },
   );
 }

@@ -2,7 +2,8 @@ import { actorOf } from '../auth.js';
 import { optionalExpectedVersionFrom } from '../etag.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
-import type { RouteKit } from '../route-kit.js';
+import * as r from '../response-schemas.js';
+import { plainPage, type RouteKit } from '../route-kit.js';
 import * as s from '../schemas.js';
 
 /** Routes of 审查 (review): the department inbox, item decisions, corrections and special procedures. */
@@ -14,15 +15,11 @@ export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
       '审查',
       '本部门待审事项（按到期日排序）',
       { query: paginationQuerySchema },
-      {
-        status: 200,
-        schema: s.looseObject,
-        description: '分页列表',
-      },
+      { status: 200, schema: r.inboxPage, description: '分页列表' },
     ),
     async (c) => {
       const page = await services.cases.inbox({ actor: actorOf(c) }, c.req.valid('query'));
-      return c.json({ items: page.items, ...(page.cursor ? { nextCursor: page.cursor } : {}) }, 200) as never;
+      return c.json(plainPage(page), 200);
     },
   );
   app.openapi(
@@ -32,16 +29,14 @@ export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
       '审查',
       '事项审批决定（批准或不予批准）',
       { params: s.itemParams, body: { ...json(s.itemDecisionBody), required: true } },
-      { status: 200, schema: s.stageCaseResponse, description: '已决定' },
+      { status: 200, schema: r.stageCaseResponse, description: '已决定' },
       ['Idempotency-Key', 'If-Match?'],
     ),
     async (c) => {
       const { caseId, itemCode } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = optionalExpectedVersionFrom(c);
-      return (await idem(c, body, (x) =>
-        services.cases.decideItem(x, caseId, itemCode, expected, body),
-      )) as never;
+      return idem(c, body, 200, (x) => services.cases.decideItem(x, caseId, itemCode, expected, body));
     },
   );
   app.openapi(
@@ -51,16 +46,16 @@ export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
       '审查',
       '审查中一次性告知补正（计时暂停）',
       { params: s.itemParams, body: { ...json(s.itemCorrectionBody), required: true } },
-      { status: 200, schema: s.stageCaseResponse, description: '已告知' },
+      { status: 200, schema: r.stageCaseResponse, description: '已告知' },
       ['Idempotency-Key', 'If-Match?'],
     ),
     async (c) => {
       const { caseId, itemCode } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = optionalExpectedVersionFrom(c);
-      return (await idem(c, body, (x) =>
+      return idem(c, body, 200, (x) =>
         services.cases.requestItemCorrection(x, caseId, itemCode, expected, body),
-      )) as never;
+      );
     },
   );
   app.openapi(
@@ -70,16 +65,14 @@ export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
       '审查',
       '特别程序（专家评审、听证、现场踏勘、公示等）开始或结束，期间不计时',
       { params: s.itemParams, body: { ...json(s.specialProcedureBody), required: true } },
-      { status: 200, schema: s.stageCaseResponse, description: '已记录' },
+      { status: 200, schema: r.stageCaseResponse, description: '已记录' },
       ['Idempotency-Key', 'If-Match?'],
     ),
     async (c) => {
       const { caseId, itemCode } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = optionalExpectedVersionFrom(c);
-      return (await idem(c, body, (x) =>
-        services.cases.specialProcedure(x, caseId, itemCode, expected, body),
-      )) as never;
+      return idem(c, body, 200, (x) => services.cases.specialProcedure(x, caseId, itemCode, expected, body));
     },
   );
   app.openapi(
@@ -89,16 +82,14 @@ export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
       '审查',
       '转办：部门负责人或当前承办人将事项交由本部门另一名审查人员办理',
       { params: s.itemParams, body: { ...json(s.assignmentBody), required: true } },
-      { status: 200, schema: s.stageCaseResponse, description: '已转办' },
+      { status: 200, schema: r.stageCaseResponse, description: '已转办' },
       ['Idempotency-Key', 'If-Match?'],
     ),
     async (c) => {
       const { caseId, itemCode } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = optionalExpectedVersionFrom(c);
-      return (await idem(c, body, (x) =>
-        services.cases.assignItem(x, caseId, itemCode, expected, body),
-      )) as never;
+      return idem(c, body, 200, (x) => services.cases.assignItem(x, caseId, itemCode, expected, body));
     },
   );
   app.openapi(
@@ -108,16 +99,14 @@ export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
       '审查',
       '撤销已办结阶段中的批准决定（专项工作组纠错，须说明理由）',
       { params: s.itemParams, body: { ...json(s.revocationBody), required: true } },
-      { status: 200, schema: s.stageCaseResponse, description: '已撤销' },
+      { status: 200, schema: r.stageCaseResponse, description: '已撤销' },
       ['Idempotency-Key', 'If-Match?'],
     ),
     async (c) => {
       const { caseId, itemCode } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = optionalExpectedVersionFrom(c);
-      return (await idem(c, body, (x) =>
-        services.cases.revokeDecision(x, caseId, itemCode, expected, body),
-      )) as never;
+      return idem(c, body, 200, (x) => services.cases.revokeDecision(x, caseId, itemCode, expected, body));
     },
   );
 }

@@ -1,0 +1,300 @@
+import { z } from '@hono/zod-openapi';
+import { SPECIAL_PROCEDURE_TYPES, STEPS } from '../../../shared/domain/model.js';
+import {
+  caseStatus,
+  escalationRecordSchema,
+  instant,
+  isoDate,
+  itemStatus,
+  lamp,
+  page,
+  stage,
+  version,
+  withVersion,
+} from './common.js';
+
+/** 办件 (stage case) as the API answers it, with its progress view, inbox rows and audit trail. */
+
+export const recognitionProvenanceSchema = z
+  .object({
+    origin: z.string().openapi({ description: '作出结果的合作省份代码' }),
+    eventId: z.string(),
+    caseId: z.string().openapi({ description: '合作省份的办件编号' }),
+    itemCode: z.string().openapi({ description: '合作省份的事项代码' }),
+    resultNo: z.string().openapi({ description: '电子证照编号' }),
+    resultHash: z.string().openapi({ description: '审批结果的 SHA-256 摘要' }),
+    contentHash: z.string(),
+    signature: z.string().openapi({ description: '合作省份对结果的签名' }),
+    keyId: z.string(),
+    decidedAt: instant,
+    receivedAt: instant,
+  })
+  .openapi('RecognitionProvenance', {
+    description: '互认结果的来源：来源省份、决定、签名与时间，可据此重新核验',
+  });
+
+export const clockStopSchema = z
+  .object({
+    kind: z.enum(['correction', 'deficiency', 'specialProcedure']),
+    from: isoDate,
+    to: isoDate.optional().openapi({ description: '缺省表示仍在暂停' }),
+    procedureType: z.enum(SPECIAL_PROCEDURE_TYPES).optional(),
+    reason: z.string().optional(),
+    approvedBy: z.string().optional(),
+  })
+  .openapi('ClockStop', { description: '不计时区间（补正、容缺、特别程序）' });
+
+const itemDecision = z
+  .object({
+    outcome: z.enum(['approve', 'reject']),
+    by: z.string(),
+    at: instant,
+    reasons: z.string().optional(),
+    resultNo: z.string().optional().openapi({ description: '电子证照编号（批准时）' }),
+    resultHash: z.string().optional().openapi({ description: '决定的 SHA-256 摘要，供合作省份核验' }),
+    resultWithheld: z.boolean().optional().openapi({ description: '容缺未补齐，结果暂缓出具' }),
+    recognition: recognitionProvenanceSchema.optional(),
+    revoked: z
+      .object({ by: z.string(), at: instant, reasonZh: z.string() })
+      .optional()
+      .openapi({ description: '批准决定已被撤销（决定本身保留备查）' }),
+  })
+  .openapi('ItemDecisionRecord', { description: '事项审批决定' });
+
+export const caseItemSchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    department: z.string(),
+    statutoryDays: z.number().int().openapi({ description: '法定时限（工作日）' }),
+    promisedDays: z.number().int().openapi({ description: '承诺时限（工作日）' }),
+    status: itemStatus,
+    startDate: isoDate.optional().openapi({ description: '计时起点（受理日）' }),
+    clockStops: z.array(clockStopSchema),
+    correction: z
+      .object({ requestedAt: instant, missing: z.array(z.string()), reason: z.string() })
+      .optional()
+      .openapi({ description: '未结的补正要求' }),
+    decision: itemDecision.optional(),
+    assignee: z
+      .object({ id: z.string(), name: z.string(), since: instant })
+      .optional()
+      .openapi({ description: '当前承办人（转办后）' }),
+    assignments: z
+      .array(
+        z.object({
+          from: z.string().optional(),
+          to: z.string(),
+          toName: z.string(),
+          by: z.string(),
+          at: instant,
+          reasonZh: z.string(),
+        }),
+      )
+      .optional()
+      .openapi({ description: '历次转办' }),
+    lampNotified: lamp.optional().openapi({ description: '已通报的最严重亮灯' }),
+    escalations: z.array(escalationRecordSchema).optional(),
+  })
+  .openapi('CaseItem', { description: '办件中的一个审批事项' });
+
+export const materialRefSchema = z
+  .object({
+    code: z.string().openapi({ description: '材料代码' }),
+    sha256: z.string().optional(),
+    fileName: z.string().optional(),
+    submittedAt: instant,
+  })
+  .openapi('MaterialRef', { description: '已提交的材料' });
+
+export const preReviewFindingSchema = z
+  .object({
+    severity: z.enum(['error', 'warning']),
+    code: z.string(),
+    messageZh: z.string(),
+    itemCode: z.string().optional(),
+    materialCode: z.string().optional(),
+  })
+  .openapi('PreReviewFinding', { description: '智能预审意见' });
+
+export const deficiencyCommitmentSchema = z
+  .object({
+    materialCode: z.string(),
+    itemCode: z.string(),
+    grantedDays: z.number().int().openapi({ description: '补齐期限（工作日，自受理起算）' }),
+    deadline: isoDate.openapi({ description: '最后补齐日' }),
+    provisional: z.boolean().openapi({ description: '期限落在尚未公布节假日安排的年份，为暂定' }),
+    status: z.enum(['open', 'supplemented', 'overdue']),
+    supplementedAt: instant.optional(),
+    remindedAt: instant.optional(),
+  })
+  .openapi('DeficiencyCommitment', { description: '容缺承诺：缺少的材料及补齐期限' });
+
+export const correctionRequestSchema = z
+  .object({
+    round: z.number().int(),
+    requestedAt: instant,
+    requestedBy: z.string(),
+    missing: z.array(z.string()),
+    reason: z.string(),
+    resolvedAt: instant.optional(),
+  })
+  .openapi('CorrectionRequest', { description: '一次性告知补正' });
+
+export const feedbackRecordSchema = z
+  .object({
+    satisfaction: z.number().int().min(1).max(5).openapi({ description: '满意度 1–5 分' }),
+    comment: z.string().optional(),
+    at: instant,
+    by: z.string(),
+  })
+  .openapi('FeedbackRecord', { description: '服务评价' });
+
+export const stageCaseData = z
+  .object({
+    id: z.string(),
+    province: z.string(),
+    projectId: z.string(),
+    projectCode: z.string().openapi({ description: '投资项目统一代码' }),
+    projectName: z.string(),
+    applicant: z.object({ creditCode: z.string(), name: z.string() }),
+    partnerProvinces: z.array(z.string()),
+    stage,
+    priority: z.number().int().optional().openapi({ description: '优先级，1 最高' }),
+    status: caseStatus,
+    round: z.number().int().openapi({ description: '补正轮次' }),
+    submittedAt: instant,
+    submittedBy: z.string(),
+    acceptDueDate: isoDate.openapi({ description: '受理时限最后一日' }),
+    acceptProvisional: z.boolean(),
+    acceptOverdueNotified: z.boolean().optional(),
+    materials: z.array(materialRefSchema),
+    preReview: z.array(preReviewFindingSchema),
+    acceptance: z
+      .object({
+        outcome: z.enum(['accept', 'acceptWithDeficiencies', 'correction', 'refuse']),
+        by: z.string(),
+        unit: z.string(),
+        at: instant,
+        reasons: z.string().optional(),
+        missing: z.array(z.string()).optional(),
+      })
+      .optional()
+      .openapi({ description: '受理决定' }),
+    firstReceiver: z
+      .object({ officerId: z.string(), name: z.string(), unit: z.string(), since: instant })
+      .optional()
+      .openapi({ description: '首接负责单位' }),
+    items: z.array(caseItemSchema),
+    deficiencies: z.array(deficiencyCommitmentSchema),
+    corrections: z.array(correctionRequestSchema),
+    feedback: feedbackRecordSchema.optional(),
+    closedAt: instant.optional(),
+    stageClosedAt: instant.optional(),
+    feedbackRequestedAt: instant.optional(),
+    feedbackRemindedAt: instant.optional(),
+    terminationReason: z.string().optional(),
+  })
+  .openapi('StageCaseData', { description: '阶段办件（不含版本号）' });
+
+export const stageCaseResponse = withVersion(stageCaseData, 'StageCase', '阶段办件及其版本号');
+export const stageCasePage = page(stageCaseResponse, 'StageCasePage');
+
+export const preReviewResultSchema = z
+  .object({
+    findings: z.array(preReviewFindingSchema),
+    items: z.array(z.string()).openapi({ description: '本阶段将办理的事项代码' }),
+  })
+  .openapi('PreReviewResult', { description: '智能预审结果（不保存）' });
+
+export const itemProgressSchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    department: z.string(),
+    status: itemStatus,
+    promisedDays: z.number().int(),
+    statutoryDays: z.number().int(),
+    startDate: isoDate.optional(),
+    elapsedDays: z.number().int().openapi({ description: '已用工作日（不计暂停）' }),
+    remainingDays: z.number().int().optional().openapi({ description: '剩余工作日，负数为逾期' }),
+    dueDate: isoDate.optional().openapi({ description: '承诺时限到期日' }),
+    provisional: z.boolean().openapi({ description: '到期日为暂定（节假日安排未公布）' }),
+    statutoryDueDate: isoDate.optional(),
+    lamp,
+    clockStopped: z.boolean(),
+    stoppedDays: z.number().int(),
+  })
+  .openapi('ItemProgress', { description: '事项的时限、亮灯与计时状态' });
+
+export const caseProgressSchema = z
+  .object({
+    caseId: z.string(),
+    status: caseStatus,
+    step: z.enum(STEPS).openapi({ description: '当前步骤：申请、受理、审查、批准、监督、反馈' }),
+    steps: z.array(z.object({ step: z.enum(STEPS), state: z.enum(['done', 'current', 'pending']) })),
+    lamp,
+    acceptDueDate: isoDate,
+    acceptOverdue: z.boolean(),
+    items: z.array(itemProgressSchema),
+    deficiencies: z.array(deficiencyCommitmentSchema.extend({ overdue: z.boolean() })),
+  })
+  .openapi('CaseProgress', { description: '六步进度、各事项时限与亮灯' });
+
+export const caseProgressViewSchema = z
+  .object({
+    case: stageCaseData,
+    version,
+    progress: caseProgressSchema,
+    timeline: z.array(
+      z.object({
+        seq: z.number().int(),
+        type: z.string(),
+        labelZh: z.string().openapi({ description: '事件的中文名称' }),
+        at: instant,
+        actor: z.string(),
+      }),
+    ),
+  })
+  .openapi('CaseProgressView', { description: '办件、进度与时间线（来自审计记录）' });
+
+export const inboxItemSchema = z
+  .object({
+    caseId: z.string(),
+    caseVersion: version,
+    projectCode: z.string(),
+    projectName: z.string(),
+    stage,
+    priority: z.number().int().optional(),
+    item: itemProgressSchema,
+  })
+  .openapi('InboxItem', { description: '部门待审的一个事项' });
+export const inboxPage = page(inboxItemSchema, 'InboxPage');
+
+export const auditEventSchema = z
+  .object({
+    eventId: z.string().optional(),
+    stream: z.string().openapi({ description: '审计流，如 stageCase/C-1' }),
+    seq: z.number().int(),
+    prevHash: z.string(),
+    hash: z.string().openapi({ description: 'SHA-256，覆盖流、序号、前一哈希与内容' }),
+    type: z.string(),
+    actor: z.string(),
+    at: instant,
+    data: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: '事件内容，随事件类型而定（按事件类型的第 1 版结构）' }),
+  })
+  .openapi('AuditEvent', { description: '审计记录中的一个事件（哈希链，只增不改）' });
+
+export const auditTrailSchema = z.object({ events: z.array(auditEventSchema) }).openapi('AuditTrail');
+
+export const chainVerificationSchema = z
+  .object({
+    valid: z.boolean(),
+    length: z.number().int(),
+    firstBrokenSeq: z.number().int().optional().openapi({ description: '第一个校验不通过的事件序号' }),
+    reason: z.enum(['hashMismatch', 'prevHashMismatch', 'seqGap']).optional(),
+    headHash: z.string(),
+  })
+  .openapi('ChainVerification', { description: '审计哈希链校验结果' });
