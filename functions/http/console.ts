@@ -85,6 +85,8 @@ export function mountConsole(app: OpenAPIHono<AppEnv>, province: ProvinceConfig,
       // Element Plus positions popovers with style attributes
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data: blob:",
+      // reviewers preview a case's PDF in a frame from an object URL (fetched with the token, never in a URL)
+      "frame-src 'self' blob:",
       `connect-src 'self'${options.signIn.mode === 'oidc' ? ` ${new URL(options.signIn.issuer).origin}` : ''}`,
       "font-src 'self' data:",
       "object-src 'none'",
