@@ -3,6 +3,42 @@
  * Do not edit: test/web/api-types.test.ts fails when this file and the served spec differ.
  */
 export interface paths {
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 健康检查（无需登录） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 服务正常 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalogue": {
         parameters: {
             query?: never;
@@ -26,9 +62,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["Catalogue"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -142,9 +176,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["ProjectPage"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -701,9 +733,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["PreReviewResult"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -815,9 +845,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["StageCasePage"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -1136,9 +1164,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["CaseProgressView"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -1574,6 +1600,327 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseId}/commitment-letter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看申请人签署的容缺受理承诺书 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 承诺书 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CommitmentLetter"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 申请人签署容缺受理承诺书（受理前；窗口容缺受理时据此视为已签署） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CommitmentLetterSigning"];
+                };
+            };
+            responses: {
+                /** @description 已签署 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CommitmentLetter"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/supplement-deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 容缺补交倒计时：未补交材料的最后补交日与剩余工作日 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 补交期限 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupplementDeadlines"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/acceptance-queue": {
         parameters: {
             query?: never;
@@ -1602,9 +1949,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["StageCasePage"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -1955,9 +2300,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["InboxPage"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -2642,6 +2985,343 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/coordinated-cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 首接负责：本窗口单位受理并协调的办件（按提交时间倒序） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 每页条数（1–100，默认 20） */
+                    limit?: number;
+                    /** @description 上一页返回的 nextCursor，用于取下一页 */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 分页列表 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CoordinatedCasePage"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/deficiency-ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 容缺台账：本窗口单位首接办件的容缺承诺（可按状态筛选） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 容缺承诺状态：待补齐、已补齐、逾期未补 */
+                    status?: "open" | "supplemented" | "overdue";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 容缺承诺 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeficiencyLedger"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/materials/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办件材料的文件内容（申请单位、窗口、督查与办理该办件的审查人员可查看） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                    /** @description 材料内容的 SHA-256（小写十六进制） */
+                    sha256: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 材料内容（Content-Type 为上传时保存的类型） */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                        "*/*": string;
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseId}/audit": {
         parameters: {
             query?: never;
@@ -2667,9 +3347,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["AuditTrail"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -2779,9 +3457,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["ChainVerification"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -2891,9 +3567,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["AuditTrail"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -3003,9 +3677,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["ChainVerification"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -3084,6 +3756,252 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partner/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 接收合作省份的事件（签名信封；伪造、篡改、非发给本省的事件被拒收并记录） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PartnerBusEvent"];
+                };
+            };
+            responses: {
+                /** @description 已处理：接收、重复或拒收（拒收已记录） */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerEventOutcome"];
+                    };
+                };
+                /** @description 处理失败，发送方应重试 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partner/materials/{projectCode}/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 合作省份取得本省共享材料的内容（签名请求） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 请求方省份代码，如 ZJ */
+                    "x-gc-province"?: string;
+                    /** @description 签名时间（ISO 8601），与本省时钟相差不得超过 5 分钟 */
+                    "x-gc-timestamp"?: string;
+                };
+                path: {
+                    /** @description 投资项目统一代码 */
+                    projectCode: string;
+                    /** @description 材料内容的 SHA-256（小写十六进制） */
+                    sha256: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 材料内容（Content-Type 为上传时的类型） */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                        "*/*": string;
+                    };
+                };
+                /** @description 签名无效、过期，请求方不是该项目的合作省份，或材料未共享（PARTNER_REQUEST_REFUSED） */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 材料内容不存在（CONTENT_NOT_FOUND） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/materials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传材料文件（原始字节，最大 20 MB；按内容寻址，返回 SHA-256 供提交或共享材料时引用） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description 文件内容；Content-Type 随内容保存（缺省为 application/octet-stream） */
+            requestBody: {
+                content: {
+                    "application/octet-stream": string;
+                    "*/*": string;
+                };
+            };
+            responses: {
+                /** @description 已保存 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadedMaterial"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 请求体超过网关或服务器的上限（PAYLOAD_TOO_LARGE） */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 材料文件超过 20 MB（CONTENT_TOO_LARGE）或内容为空（EMPTY_CONTENT） */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3235,9 +4153,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["PartnerProjectPage"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -3347,9 +4263,123 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["PartnerProjectViews"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partner-projects/{projectCode}/materials/{origin}/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审查人员查看合作省份共享材料的内容（从来源省份取得并核对签名摘要） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 投资项目统一代码 */
+                    projectCode: string;
+                    /** @description 来源省份代码，如 JS */
+                    origin: string;
+                    /** @description 材料内容的 SHA-256（小写十六进制） */
+                    sha256: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 材料内容（Content-Type 为来源省份保存的类型） */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                        "*/*": string;
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -3462,9 +4492,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["RejectedPartnerEventPage"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -3572,9 +4600,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["Actor"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -3682,9 +4708,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["CalendarCoverage"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -3799,9 +4823,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["CalendarLoadResult"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -3910,9 +4932,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["SweepReport"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -4023,9 +5043,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["YearlyReviewResult"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -4373,9 +5391,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["ComplaintPage"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -4836,13 +5852,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items: components["schemas"]["Notification"][];
-                            /** @description 未读通知数 */
-                            unread: number;
-                            /** @description 存在时表示可能还有更早的通知 */
-                            nextBefore?: string;
-                        };
+                        "application/json": components["schemas"]["NotificationInbox"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -5065,9 +6075,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["WeeklyDispatchReport"];
                         "text/csv": string;
                         "text/html": string;
                     };
@@ -5182,9 +6190,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["MonthlyBulletinReport"];
                         "text/csv": string;
                         "text/html": string;
                     };
@@ -5299,9 +6305,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["AnnualEvaluationReport"];
                         "text/csv": string;
                         "text/html": string;
                     };
@@ -5466,6 +6470,58 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+            /**
+             * @description 本省代码
+             * @example JS
+             */
+            province: string;
+        };
+        /** @description 本省审批事项目录 */
+        Catalogue: {
+            province: string;
+            name: string;
+            departments: {
+                code: string;
+                name: string;
+                /** @description 部门负责人职务，如“处长” */
+                leadTitle: string;
+            }[];
+            stages: {
+                /** @enum {string} */
+                stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+                name: string;
+                leadDepartment: string;
+                leadDepartmentGovernmentInvested?: string;
+                items: {
+                    code: string;
+                    required: boolean;
+                }[];
+                /** @description 阶段总承诺时限（工作日） */
+                promisedDays: number;
+            }[];
+            items: {
+                code: string;
+                name: string;
+                department: string;
+                statutoryDays: number;
+                promisedDays: number;
+                materials: string[];
+                /** @description 可容缺受理的材料 */
+                deficiencyAllowed: string[];
+                /** @description 可告知承诺 */
+                pledgeAllowed: boolean;
+                legalBasis?: string;
+            }[];
+            materials: {
+                code: string;
+                name: string;
+                /** @description 实质性材料，不得容缺 */
+                core: boolean;
+            }[];
+        };
         Problem: {
             /** @example https://green-channel.gov.cn/problems/validation-failed */
             type: string;
@@ -5498,20 +6554,121 @@ export interface components {
                 message: string;
             }[];
         };
-        Project: {
+        /** @description 项目及其版本号 */
+        Project: components["schemas"]["ProjectData"] & {
+            /** @description 版本号（乐观并发控制，与 ETag 相同） */
+            version: number;
+        };
+        /** @description 准入（纳入绿色通道）状态 */
+        Admission: {
+            /** @enum {string} */
+            status: "notApplied" | "pending" | "admitted" | "rejected" | "exited";
+            priority?: number;
+            eligibility?: components["schemas"]["EligibilityResult"];
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            appliedAt?: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            decidedAt?: string;
+            decidedBy?: string;
+            /** @description 专项工作组的决定理由 */
+            reasons?: string;
+        };
+        /** @description 准入条件评估：逐条规则是否满足 */
+        EligibilityResult: {
+            eligible: boolean;
+            /** @description 优先级，1 最高 */
+            priority?: number;
+            reasons: {
+                code: string;
+                messageZh: string;
+                passed: boolean;
+            }[];
+        };
+        /** @description 向合作省份共享的材料（内容保存在本省） */
+        SharedMaterial: {
+            materialCode: string;
+            sha256: string;
+            size: number;
+            contentType: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            sharedAt: string;
+        };
+        /** @description 项目（不含版本号） */
+        ProjectData: {
             id: string;
+            province: string;
+            /** @description 投资项目统一代码 */
             projectCode: string;
             name: string;
+            owner: {
+                creditCode: string;
+                name: string;
+            };
             /** @enum {string} */
             category: "nationalKey" | "provincialKey" | "majorLivelihood" | "emergency";
-            admission: {
-                status: string;
-            } & {
-                [key: string]: unknown;
+            location: {
+                city: string;
+                district?: string;
+                address?: string;
             };
-            version: number;
-        } & {
-            [key: string]: unknown;
+            /** @description 总投资（万元） */
+            investmentWan: number;
+            governmentInvested: boolean;
+            partnerProvinces: string[];
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            promisedCompletion?: string;
+            admission: components["schemas"]["Admission"];
+            /** @description 年度准入复核，每年一条 */
+            annualReviews?: {
+                year: number;
+                late: boolean;
+                reasonsZh: string[];
+                /** @description 容错纠错：延误属客观原因，附证明材料 */
+                excusable?: {
+                    reasonZh: string;
+                    evidence: string[];
+                    by: string;
+                    /**
+                     * @description 时间点（ISO 8601，UTC）
+                     * @example 2026-03-02T01:30:00.000Z
+                     */
+                    at: string;
+                };
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                reviewedAt: string;
+            }[];
+            /** @description 待决定的退出建议 */
+            exitProposal?: {
+                year: number;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                reasonsZh: string[];
+            };
+            sharedMaterials?: components["schemas"]["SharedMaterial"][];
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            createdAt: string;
+            createdBy: string;
         };
         RegisterProject: {
             /**
@@ -5536,10 +6693,30 @@ export interface components {
             partnerProvinces?: string[];
             promisedCompletion?: string;
         };
+        ProjectPage: {
+            items: components["schemas"]["Project"][];
+            /** @description 存在时表示可能还有下一页 */
+            nextCursor?: string;
+        };
         AdmissionDecision: {
             admit: boolean;
             reasons: string;
             priority?: number;
+        };
+        /** @description 智能预审结果（不保存） */
+        PreReviewResult: {
+            findings: components["schemas"]["PreReviewFinding"][];
+            /** @description 本阶段将办理的事项代码 */
+            items: string[];
+        };
+        /** @description 智能预审意见 */
+        PreReviewFinding: {
+            /** @enum {string} */
+            severity: "error" | "warning";
+            code: string;
+            messageZh: string;
+            itemCode?: string;
+            materialCode?: string;
         };
         SubmitCase: {
             projectId: string;
@@ -5555,23 +6732,425 @@ export interface components {
             sha256?: string;
             fileName?: string;
         };
-        StageCase: {
-            id: string;
-            projectCode: string;
-            /** @enum {string} */
-            stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
-            status: string;
-            round: number;
-            items: ({
-                code: string;
-                department: string;
-                status: string;
-            } & {
-                [key: string]: unknown;
-            })[];
+        /** @description 阶段办件及其版本号 */
+        StageCase: components["schemas"]["StageCaseData"] & {
+            /** @description 版本号（乐观并发控制，与 ETag 相同） */
             version: number;
-        } & {
-            [key: string]: unknown;
+        };
+        /** @description 已提交的材料 */
+        MaterialRef: {
+            /** @description 材料代码 */
+            code: string;
+            sha256?: string;
+            fileName?: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            submittedAt: string;
+        };
+        /** @description 办件中的一个审批事项 */
+        CaseItem: {
+            code: string;
+            name: string;
+            department: string;
+            /** @description 法定时限（工作日） */
+            statutoryDays: number;
+            /** @description 承诺时限（工作日） */
+            promisedDays: number;
+            /**
+             * @description 事项状态；recognised 为互认（采用合作省份的审批结果）
+             * @enum {string}
+             */
+            status: "inReview" | "correctionRequested" | "specialProcedure" | "approved" | "rejected" | "recognised";
+            /**
+             * @description 计时起点（受理日）
+             * @example 2026-03-02
+             */
+            startDate?: string;
+            clockStops: components["schemas"]["ClockStop"][];
+            /** @description 未结的补正要求 */
+            correction?: {
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                requestedAt: string;
+                missing: string[];
+                reason: string;
+            };
+            decision?: components["schemas"]["ItemDecisionRecord"];
+            /** @description 当前承办人（转办后） */
+            assignee?: {
+                id: string;
+                name: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                since: string;
+            };
+            /** @description 历次转办 */
+            assignments?: {
+                from?: string;
+                to: string;
+                toName: string;
+                by: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                reasonZh: string;
+            }[];
+            /**
+             * @description 已通报的最严重亮灯
+             * @enum {string}
+             */
+            lampNotified?: "green" | "yellow" | "red";
+            escalations?: components["schemas"]["EscalationRecord"][];
+        };
+        /** @description 不计时区间（补正、容缺、特别程序） */
+        ClockStop: {
+            /** @enum {string} */
+            kind: "correction" | "deficiency" | "specialProcedure";
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            from: string;
+            /**
+             * @description 缺省表示仍在暂停
+             * @example 2026-03-02
+             */
+            to?: string;
+            /** @enum {string} */
+            procedureType?: "expertReview" | "hearing" | "siteVisit" | "publicNotice" | "inspection" | "appraisal";
+            reason?: string;
+            approvedBy?: string;
+        };
+        /** @description 事项审批决定 */
+        ItemDecisionRecord: {
+            /** @enum {string} */
+            outcome: "approve" | "reject";
+            by: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            at: string;
+            reasons?: string;
+            /** @description 电子证照编号（批准时） */
+            resultNo?: string;
+            /** @description 决定的 SHA-256 摘要，供合作省份核验 */
+            resultHash?: string;
+            /** @description 容缺未补齐，结果暂缓出具 */
+            resultWithheld?: boolean;
+            recognition?: components["schemas"]["RecognitionProvenance"];
+            /** @description 批准决定已被撤销（决定本身保留备查） */
+            revoked?: {
+                by: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                reasonZh: string;
+            };
+        };
+        /** @description 互认结果的来源：来源省份、决定、签名与时间，可据此重新核验 */
+        RecognitionProvenance: {
+            /** @description 作出结果的合作省份代码 */
+            origin: string;
+            eventId: string;
+            /** @description 合作省份的办件编号 */
+            caseId: string;
+            /** @description 合作省份的事项代码 */
+            itemCode: string;
+            /** @description 电子证照编号 */
+            resultNo: string;
+            /** @description 审批结果的 SHA-256 摘要 */
+            resultHash: string;
+            contentHash: string;
+            /** @description 合作省份对结果的签名 */
+            signature: string;
+            keyId: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            decidedAt: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            receivedAt: string;
+        };
+        /** @description 逾期事项督办升级的一级：通知了谁、何时、为何 */
+        EscalationRecord: {
+            /** @description 督办级别（1 起） */
+            level: number;
+            /** @enum {string} */
+            role: "reviewer" | "departmentLead" | "firstReceiver" | "workingGroup" | "chairLeader";
+            /** @description 督办对象，如“部门负责人” */
+            nameZh: string;
+            /** @description 通知地址，如 dept:nrp:lead */
+            address: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            at: string;
+            /** @description 督办时逾期的工作日数 */
+            overdueDays: number;
+        };
+        /** @description 容缺承诺：缺少的材料及补齐期限 */
+        DeficiencyCommitment: {
+            materialCode: string;
+            itemCode: string;
+            /** @description 补齐期限（工作日，自受理起算） */
+            grantedDays: number;
+            /**
+             * @description 最后补齐日
+             * @example 2026-03-02
+             */
+            deadline: string;
+            /** @description 期限落在尚未公布节假日安排的年份，为暂定 */
+            provisional: boolean;
+            /** @enum {string} */
+            status: "open" | "supplemented" | "overdue";
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            supplementedAt?: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            remindedAt?: string;
+        };
+        /** @description 一次性告知补正 */
+        CorrectionRequest: {
+            round: number;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            requestedAt: string;
+            requestedBy: string;
+            missing: string[];
+            reason: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            resolvedAt?: string;
+        };
+        /** @description 服务评价 */
+        FeedbackRecord: {
+            /** @description 满意度 1–5 分 */
+            satisfaction: number;
+            comment?: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            at: string;
+            by: string;
+        };
+        /** @description 阶段办件（不含版本号） */
+        StageCaseData: {
+            id: string;
+            province: string;
+            projectId: string;
+            /** @description 投资项目统一代码 */
+            projectCode: string;
+            projectName: string;
+            applicant: {
+                creditCode: string;
+                name: string;
+            };
+            partnerProvinces: string[];
+            /**
+             * @description 阶段：立项、用地规划、工程建设许可、竣工验收
+             * @enum {string}
+             */
+            stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+            /** @description 优先级，1 最高 */
+            priority?: number;
+            /**
+             * @description 办件状态：待受理、待补正、审查中、已批准、不予批准、不予受理、已终止
+             * @enum {string}
+             */
+            status: "submitted" | "correctionRequested" | "underReview" | "approved" | "rejected" | "refused" | "terminated";
+            /** @description 补正轮次 */
+            round: number;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            submittedAt: string;
+            submittedBy: string;
+            /**
+             * @description 受理时限最后一日
+             * @example 2026-03-02
+             */
+            acceptDueDate: string;
+            acceptProvisional: boolean;
+            acceptOverdueNotified?: boolean;
+            materials: components["schemas"]["MaterialRef"][];
+            preReview: components["schemas"]["PreReviewFinding"][];
+            /** @description 受理决定 */
+            acceptance?: {
+                /** @enum {string} */
+                outcome: "accept" | "acceptWithDeficiencies" | "correction" | "refuse";
+                by: string;
+                unit: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                reasons?: string;
+                missing?: string[];
+            };
+            /** @description 首接负责单位 */
+            firstReceiver?: {
+                officerId: string;
+                name: string;
+                unit: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                since: string;
+            };
+            items: components["schemas"]["CaseItem"][];
+            deficiencies: components["schemas"]["DeficiencyCommitment"][];
+            corrections: components["schemas"]["CorrectionRequest"][];
+            feedback?: components["schemas"]["FeedbackRecord"];
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            closedAt?: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            stageClosedAt?: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            feedbackRequestedAt?: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            feedbackRemindedAt?: string;
+            terminationReason?: string;
+        };
+        StageCasePage: {
+            items: components["schemas"]["StageCase"][];
+            /** @description 存在时表示可能还有下一页 */
+            nextCursor?: string;
+        };
+        /** @description 办件、进度与时间线（来自审计记录） */
+        CaseProgressView: {
+            case: components["schemas"]["StageCaseData"];
+            /** @description 版本号（乐观并发控制，与 ETag 相同） */
+            version: number;
+            progress: components["schemas"]["CaseProgress"];
+            timeline: {
+                seq: number;
+                type: string;
+                /** @description 事件的中文名称 */
+                labelZh: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                actor: string;
+            }[];
+        };
+        /** @description 六步进度、各事项时限与亮灯 */
+        CaseProgress: {
+            caseId: string;
+            /**
+             * @description 办件状态：待受理、待补正、审查中、已批准、不予批准、不予受理、已终止
+             * @enum {string}
+             */
+            status: "submitted" | "correctionRequested" | "underReview" | "approved" | "rejected" | "refused" | "terminated";
+            /**
+             * @description 当前步骤：申请、受理、审查、批准、监督、反馈
+             * @enum {string}
+             */
+            step: "apply" | "accept" | "review" | "approve" | "supervise" | "feedback";
+            steps: {
+                /** @enum {string} */
+                step: "apply" | "accept" | "review" | "approve" | "supervise" | "feedback";
+                /** @enum {string} */
+                state: "done" | "current" | "pending";
+            }[];
+            /**
+             * @description 亮灯：绿灯正常、黄灯预警、红灯超期
+             * @enum {string}
+             */
+            lamp: "green" | "yellow" | "red";
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            acceptDueDate: string;
+            acceptOverdue: boolean;
+            items: components["schemas"]["ItemProgress"][];
+            deficiencies: (components["schemas"]["DeficiencyCommitment"] & {
+                overdue: boolean;
+            })[];
+        };
+        /** @description 事项的时限、亮灯与计时状态 */
+        ItemProgress: {
+            code: string;
+            name: string;
+            department: string;
+            /**
+             * @description 事项状态；recognised 为互认（采用合作省份的审批结果）
+             * @enum {string}
+             */
+            status: "inReview" | "correctionRequested" | "specialProcedure" | "approved" | "rejected" | "recognised";
+            promisedDays: number;
+            statutoryDays: number;
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            startDate?: string;
+            /** @description 已用工作日（不计暂停） */
+            elapsedDays: number;
+            /** @description 剩余工作日，负数为逾期 */
+            remainingDays?: number;
+            /**
+             * @description 承诺时限到期日
+             * @example 2026-03-02
+             */
+            dueDate?: string;
+            /** @description 到期日为暂定（节假日安排未公布） */
+            provisional: boolean;
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            statutoryDueDate?: string;
+            /**
+             * @description 亮灯：绿灯正常、黄灯预警、红灯超期
+             * @enum {string}
+             */
+            lamp: "green" | "yellow" | "red";
+            clockStopped: boolean;
+            stoppedDays: number;
         };
         Materials: {
             materials: components["schemas"]["MaterialInput"][];
@@ -5583,6 +7162,56 @@ export interface components {
         Termination: {
             reason: string;
             creditMark: boolean;
+        };
+        /** @description 申请人在线签署的容缺受理承诺书 */
+        CommitmentLetter: {
+            caseId: string;
+            projectCode: string;
+            /** @description 申请单位统一社会信用代码 */
+            creditCode: string;
+            materials: {
+                itemCode: string;
+                materialCode: string;
+                /** @description 材料名称 */
+                materialName: string;
+                /** @description 承诺补交期限（工作日，自受理起算） */
+                days: number;
+            }[];
+            /** @description 已签署的承诺书全文 */
+            textZh: string;
+            /** @description 签署内容的 SHA-256 摘要 */
+            contentHash: string;
+            signedBy: string;
+            signerName: string;
+            /** @description 时间点（ISO 8601，UTC） */
+            signedAt: string;
+            version: number;
+        };
+        CommitmentLetterSigning: {
+            materials: {
+                itemCode: string;
+                materialCode: string;
+                /** @description 承诺自受理之日起补交的工作日数 */
+                days: number;
+            }[];
+            /** @description 申请人阅读并签署的承诺书全文 */
+            textZh: string;
+        };
+        /** @description 未补交的容缺材料及剩余工作日 */
+        SupplementDeadlines: {
+            /** @description 本省今日（北京时间） */
+            today: string;
+            deadlines: {
+                itemCode: string;
+                materialCode: string;
+                materialName: string;
+                /** @description 最后补交日 */
+                deadline: string;
+                /** @description 期限为暂定（节假日安排未公布） */
+                provisional: boolean;
+                /** @description 距最后补交日尚余的工作日（按本省节假日安排计算；0 为今日截止，负数为逾期） */
+                workingDaysLeft: number;
+            }[];
         };
         AcceptanceDecision: {
             /** @enum {string} */
@@ -5605,6 +7234,26 @@ export interface components {
             /** @enum {string} */
             outcome: "refuse";
             reason: string;
+        };
+        InboxPage: {
+            items: components["schemas"]["InboxItem"][];
+            /** @description 存在时表示可能还有下一页 */
+            nextCursor?: string;
+        };
+        /** @description 部门待审的一个事项 */
+        InboxItem: {
+            caseId: string;
+            /** @description 版本号（乐观并发控制，与 ETag 相同） */
+            caseVersion: number;
+            projectCode: string;
+            projectName: string;
+            /**
+             * @description 阶段：立项、用地规划、工程建设许可、竣工验收
+             * @enum {string}
+             */
+            stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+            priority?: number;
+            item: components["schemas"]["ItemProgress"];
         };
         ItemDecision: {
             /** @enum {string} */
@@ -5634,14 +7283,407 @@ export interface components {
         Revocation: {
             reasonZh: string;
         };
+        /** @description 本单位首接负责的办件（各事项承办、时限、亮灯与督办记录） */
+        CoordinatedCasePage: {
+            items: {
+                caseId: string;
+                version: number;
+                projectCode: string;
+                projectName: string;
+                applicantName: string;
+                /** @enum {string} */
+                stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+                /** @enum {string} */
+                status: "submitted" | "correctionRequested" | "underReview" | "approved" | "rejected" | "refused" | "terminated";
+                firstReceiver: {
+                    officerId: string;
+                    name: string;
+                    unit: string;
+                    /** @description 时间点（ISO 8601，UTC） */
+                    since: string;
+                };
+                items: {
+                    code: string;
+                    name: string;
+                    department: string;
+                    departmentName: string;
+                    /** @enum {string} */
+                    status: "inReview" | "correctionRequested" | "specialProcedure" | "approved" | "rejected" | "recognised";
+                    promisedDays: number;
+                    statutoryDays: number;
+                    /**
+                     * @description 日期 YYYY-MM-DD（北京时间）
+                     * @example 2026-03-02
+                     */
+                    startDate?: string;
+                    elapsedDays: number;
+                    remainingDays?: number;
+                    /**
+                     * @description 日期 YYYY-MM-DD（北京时间）
+                     * @example 2026-03-02
+                     */
+                    dueDate?: string;
+                    provisional: boolean;
+                    /**
+                     * @description 日期 YYYY-MM-DD（北京时间）
+                     * @example 2026-03-02
+                     */
+                    statutoryDueDate?: string;
+                    /**
+                     * @description 亮灯：绿灯正常、黄灯预警、红灯超期
+                     * @enum {string}
+                     */
+                    lamp: "green" | "yellow" | "red";
+                    clockStopped: boolean;
+                    stoppedDays: number;
+                    /** @description 当前承办：转办指定的审查人员，否则为承办部门 */
+                    holder: {
+                        /** @enum {string} */
+                        kind: "assignee";
+                        id: string;
+                        name: string;
+                        /** @description 时间点（ISO 8601，UTC） */
+                        since: string;
+                    } | {
+                        /** @enum {string} */
+                        kind: "department";
+                        name: string;
+                    };
+                    decided: boolean;
+                    escalations: {
+                        level: number;
+                        /** @enum {string} */
+                        role: "reviewer" | "departmentLead" | "firstReceiver" | "workingGroup" | "chairLeader";
+                        nameZh: string;
+                        address: string;
+                        /** @description 时间点（ISO 8601，UTC） */
+                        at: string;
+                        overdueDays: number;
+                    }[];
+                }[];
+                openDeficiencies: number;
+            }[];
+            /** @description 存在时表示可能还有下一页 */
+            nextCursor?: string;
+        };
+        /** @description 容缺台账：本单位首接办件的全部容缺承诺，按补齐期限排序 */
+        DeficiencyLedger: {
+            items: {
+                caseId: string;
+                caseVersion: number;
+                projectCode: string;
+                projectName: string;
+                applicantName: string;
+                /** @enum {string} */
+                caseStatus: "submitted" | "correctionRequested" | "underReview" | "approved" | "rejected" | "refused" | "terminated";
+                itemCode: string;
+                itemName: string;
+                materialCode: string;
+                materialName: string;
+                grantedDays: number;
+                /**
+                 * @description 日期 YYYY-MM-DD（北京时间）
+                 * @example 2026-03-02
+                 */
+                deadline: string;
+                provisional: boolean;
+                /**
+                 * @description 容缺承诺状态：待补齐、已补齐、逾期未补
+                 * @enum {string}
+                 */
+                status: "open" | "supplemented" | "overdue";
+                /** @description 时间点（ISO 8601，UTC） */
+                supplementedAt?: string;
+                /** @description 时间点（ISO 8601，UTC） */
+                remindedAt?: string;
+            }[];
+            /** @description 办件过多，仅列出前 2000 件的承诺 */
+            truncated: boolean;
+        };
+        AuditTrail: {
+            events: components["schemas"]["AuditEvent"][];
+        };
+        /** @description 审计记录中的一个事件（哈希链，只增不改） */
+        AuditEvent: {
+            eventId?: string;
+            /** @description 审计流，如 stageCase/C-1 */
+            stream: string;
+            seq: number;
+            prevHash: string;
+            /** @description SHA-256，覆盖流、序号、前一哈希与内容 */
+            hash: string;
+            type: string;
+            actor: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            at: string;
+            /** @description 事件内容，随事件类型而定（按事件类型的第 1 版结构） */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description 审计哈希链校验结果 */
+        ChainVerification: {
+            valid: boolean;
+            length: number;
+            /** @description 第一个校验不通过的事件序号 */
+            firstBrokenSeq?: number;
+            /** @enum {string} */
+            reason?: "hashMismatch" | "prevHashMismatch" | "seqGap";
+            headHash: string;
+        };
+        PartnerEventOutcome: {
+            /**
+             * @description accepted 已接收；duplicate 重复（已接收过）；rejected 拒收（已记录，重发也会被拒）
+             * @enum {string}
+             */
+            outcome: "accepted" | "duplicate" | "rejected";
+            /** @description 拒收原因（仅 rejected） */
+            reason?: string;
+        };
+        /** @description 合作省份经事件总线转发的事件。认证依据是 detail.data.envelope 中的签名（不是请求头）：伪造、篡改、非发给本省的事件被拒收并记录，仍答 202。 */
+        PartnerBusEvent: {
+            /**
+             * @description 来源：green-channel.<省份代码>
+             * @example green-channel.ZJ
+             */
+            source: string;
+            /** @enum {string} */
+            "detail-type": "ProjectShared" | "ResultIssued" | "MaterialShared";
+            /** @description 领域事件 */
+            detail: {
+                /** @description 领域事件编号（须与签名载荷中的 eventId 相同） */
+                id: string;
+                /** @description 与 detail-type 相同 */
+                type: string;
+                /** @enum {number} */
+                version: 1;
+                /**
+                 * @description 来源省份代码
+                 * @example ZJ
+                 */
+                source: string;
+                time: string;
+                subject: string;
+                data: {
+                    /** @description 收件省份（须包含本省） */
+                    partnerProvinces: string[];
+                    /** @description 签名信封：本省用来源省份的公钥验证 */
+                    envelope: {
+                        /** @description 跨省载荷：projectShared、resultIssued 或 materialShared（含 eventId、origin、projectCode） */
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        /** @description 载荷规范 JSON 的 SHA-256（小写十六进制） */
+                        contentHash: string;
+                        /** @description 来源省份私钥（ECDSA P-256 / SHA-256，DER，base64）对 green-channel.envelope.v1:<contentHash> 的签名 */
+                        signature: string;
+                        keyId: string;
+                        /** @description 签名省份代码（仅用于选择公钥） */
+                        origin: string;
+                        /** @description 签名时间（不在签名范围内） */
+                        signedAt: string;
+                    };
+                };
+            };
+        };
+        /** @description 已保存的材料内容（按内容寻址，重复上传只保存一份） */
+        UploadedMaterial: {
+            /** @description 内容的 SHA-256（小写十六进制），提交或共享材料时引用 */
+            sha256: string;
+            /** @description 字节数 */
+            size: number;
+        };
         ShareMaterial: {
             materialCode: string;
             sha256: string;
+        };
+        PartnerProjectPage: {
+            items: components["schemas"]["PartnerProject"][];
+            /** @description 存在时表示可能还有下一页 */
+            nextCursor?: string;
+        };
+        /** @description 合作省份的跨省项目（只读） */
+        PartnerProject: {
+            /** @description 来源省份代码 */
+            origin: string;
+            projectCode: string;
+            /** @description 项目摘要（最近一次共享） */
+            summary?: {
+                eventId: string;
+                projectCode: string;
+                partnerProvinces: string[];
+                name: string;
+                owner: {
+                    creditCode: string;
+                    name: string;
+                };
+                /** @enum {string} */
+                category: "nationalKey" | "provincialKey" | "majorLivelihood" | "emergency";
+                city: string;
+                investmentWan: number;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                sharedAt: string;
+            };
+            results: components["schemas"]["PartnerResult"][];
+            materials: components["schemas"]["PartnerMaterial"][];
+        };
+        /** @description 合作省份签名的审批结果及其来源 */
+        PartnerResult: {
+            origin: string;
+            eventId: string;
+            caseId: string;
+            itemCode: string;
+            resultNo: string;
+            resultHash: string;
+            contentHash: string;
+            signature: string;
+            keyId: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            decidedAt: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            receivedAt: string;
+            /** @description 合作省份的阶段，如 projectApproval */
+            stage: string;
+            itemName: string;
+            department: string;
+            /** @description 按互认目录，该结果可替代的本省事项 */
+            localItems: string[];
+        };
+        /** @description 合作省份共享的材料（内容按需从来源省份取得） */
+        PartnerMaterial: {
+            eventId: string;
+            partnerProvinces: string[];
+            materialCode: string;
+            materialName: string;
+            sha256: string;
+            size: number;
+            contentType: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            sharedAt: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            receivedAt: string;
+        };
+        PartnerProjectViews: {
+            /** @description 每个来源省份一份视图 */
+            views: components["schemas"]["PartnerProject"][];
+        };
+        RejectedPartnerEventPage: {
+            items: components["schemas"]["RejectedPartnerEvent"][];
+            /** @description 存在时表示可能还有下一页 */
+            nextCursor?: string;
+        };
+        /** @description 被拒收的合作省份事件 */
+        RejectedPartnerEvent: {
+            eventId?: string;
+            source?: string;
+            type?: string;
+            /** @description 拒收原因，如 badSignature、unknownSender、schema */
+            reason: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            at: string;
+        };
+        /** @description 当前登录用户 */
+        Actor: {
+            id: string;
+            name: string;
+            /**
+             * @description 角色：申请单位、窗口、审查人员、督查、评估机构、管理员、合作省份
+             * @enum {string}
+             */
+            role: "applicant" | "windowOfficer" | "reviewer" | "supervisor" | "auditor" | "admin" | "partner";
+            /** @description 申请单位的统一社会信用代码 */
+            creditCode?: string;
+            /** @description 审查人员所在部门代码 */
+            department?: string;
+            /** @description 窗口人员、督查人员所在单位 */
+            unit?: string;
+            /** @description 合作省份代码 */
+            province?: string;
+            /** @description 部门负责人（接收二级督办） */
+            lead?: boolean;
+        };
+        /** @description 工作日历覆盖的年份与已加载的节假日安排 */
+        CalendarCoverage: {
+            coveredYears: number[];
+            loadedYears: {
+                year: number;
+                source?: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                loadedAt: string;
+                loadedBy: string;
+            }[];
+        };
+        CalendarLoadResult: {
+            year: number;
+            /** @description 版本号（乐观并发控制，与 ETag 相同） */
+            version: number;
+            /** @description 重算了暂定时限的办件数 */
+            recomputedCases: number;
         };
         CalendarYear: {
             holidays: string[];
             workdays: string[];
             source?: string;
+        };
+        /** @description 时限巡检结果 */
+        SweepReport: {
+            /** @description 检查的办件数 */
+            examined: number;
+            changed: number;
+            terminated: number;
+            lampChanges: {
+                caseId: string;
+                itemCode: string;
+                /**
+                 * @description 亮灯：绿灯正常、黄灯预警、红灯超期
+                 * @enum {string}
+                 */
+                lamp: "green" | "yellow" | "red";
+            }[];
+            escalations: {
+                caseId: string;
+                itemCode: string;
+                level: number;
+                address: string;
+            }[];
+            /** @description 本次写入的通知数 */
+            notifications: number;
+        };
+        /** @description 年度准入复核结果 */
+        YearlyReviewResult: {
+            year: number;
+            /** @description 本次记录了复核结果的项目 */
+            reviewed: string[];
+            /** @description 其中未按承诺完成的项目 */
+            late: string[];
+            /** @description 其中提出退出建议的项目 */
+            proposed: string[];
+            /** @description 已复核过或当年之后才纳入的项目 */
+            skipped: string[];
         };
         ExitDecision: {
             /**
@@ -5653,23 +7695,63 @@ export interface components {
             /** @description 容错纠错的证明材料（必填） */
             evidence?: string[];
         };
-        Complaint: {
+        /** @description 投诉及其版本号 */
+        Complaint: components["schemas"]["ComplaintData"] & {
+            /** @description 版本号（乐观并发控制，与 ETag 相同） */
+            version: number;
+        };
+        /** @description 投诉（不含版本号） */
+        ComplaintData: {
             id: string;
             caseId: string;
+            projectCode: string;
+            /** @description 投诉单位的统一社会信用代码 */
+            creditCode: string;
+            textZh: string;
             /** @enum {string} */
             status: "open" | "handling" | "closed";
-            version: number;
-        } & {
-            [key: string]: unknown;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            filedAt: string;
+            filedBy: string;
+            handling: {
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                by: string;
+                noteZh: string;
+            }[];
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            closedAt?: string;
+            resolutionZh?: string;
         };
         ComplaintFiling: {
             textZh: string;
+        };
+        ComplaintPage: {
+            items: components["schemas"]["Complaint"][];
+            /** @description 存在时表示可能还有下一页 */
+            nextCursor?: string;
         };
         ComplaintHandling: {
             noteZh: string;
         };
         ComplaintClosure: {
             resolutionZh: string;
+        };
+        NotificationInbox: {
+            items: components["schemas"]["Notification"][];
+            /** @description 未读通知数 */
+            unread: number;
+            /** @description 存在时表示可能还有更早的通知 */
+            nextBefore?: string;
         };
         Notification: {
             id: string;
@@ -5681,8 +7763,290 @@ export interface components {
             caseId?: string;
             projectId?: string;
             itemCode?: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
             createdAt: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
             readAt?: string;
+        };
+        /** @description 周调度督办清单（红灯在前，按逾期工作日降序） */
+        WeeklyDispatchReport: {
+            /** @enum {string} */
+            kind: "weeklyDispatch";
+            /** @description 本省代码 */
+            province: string;
+            provinceName: string;
+            /**
+             * @description 生成时间
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            generatedAt: string;
+            /**
+             * @description 统计日
+             * @example 2026-03-02
+             */
+            asOf: string;
+            red: number;
+            yellow: number;
+            rows: components["schemas"]["DispatchRow"][];
+        };
+        /** @description 周调度清单的一行 */
+        DispatchRow: {
+            /**
+             * @description item 未决事项；acceptance 受理超期的办件
+             * @enum {string}
+             */
+            kind: "item" | "acceptance";
+            caseId: string;
+            projectCode: string;
+            projectName: string;
+            /**
+             * @description 阶段：立项、用地规划、工程建设许可、竣工验收
+             * @enum {string}
+             */
+            stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+            stageNameZh: string;
+            itemCode?: string;
+            itemName: string;
+            /** @description 承办部门；受理超期时缺省（由窗口承办） */
+            department?: string;
+            departmentName?: string;
+            /** @description 首接负责单位 */
+            firstReceiver?: string;
+            /** @enum {string} */
+            lamp: "red" | "yellow";
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            dueDate: string;
+            /** @description 逾期工作日；预警为 0 */
+            daysOver: number;
+            /** @description 剩余工作日，逾期为负数 */
+            remainingDays: number;
+            clockStopped: boolean;
+            /** @description 已达到的最高督办级别（0 为尚未督办） */
+            escalationLevel: number;
+            history: components["schemas"]["EscalationRecord"][];
+        };
+        /** @description 月通报 */
+        MonthlyBulletinReport: {
+            /** @enum {string} */
+            kind: "monthlyBulletin";
+            /** @description 本省代码 */
+            province: string;
+            provinceName: string;
+            /**
+             * @description 生成时间
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            generatedAt: string;
+            /**
+             * @description 通报月份 YYYY-MM
+             * @example 2026-03
+             */
+            month: string;
+            byDepartment: components["schemas"]["BulletinRow"][];
+            byItem: components["schemas"]["BulletinRow"][];
+            total: components["schemas"]["BulletinTotal"];
+        };
+        /** @description 月通报的一行（部门或事项） */
+        BulletinRow: {
+            /** @description 部门代码或事项代码 */
+            code: string;
+            nameZh: string;
+            /** @description 本省审查决定的事项数（不含互认） */
+            decidedItems: number;
+            approved: number;
+            rejected: number;
+            onTime: number;
+            overdue: number;
+            /** @description 按时办结率（0–1） */
+            onTimeRate: number | null;
+            /** @description 平均用时（工作日）（无数据时为 null） */
+            avgDaysUsed: number | null;
+            /** @description 平均承诺时限（无数据时为 null） */
+            avgPromisedDays: number | null;
+            /** @description 平均法定时限（无数据时为 null） */
+            avgStatutoryDays: number | null;
+            /** @description 互认（不计时）的事项数 */
+            recognised: number;
+            /** @description 按事项统计时：事项所属部门 */
+            department?: string;
+            departmentName?: string;
+            /** @description 涉及的办件数 */
+            casesHandled: number;
+            /** @description 平均满意度（无数据时为 null） */
+            satisfactionAvg: number | null;
+            satisfactionCount: number;
+            /** @description 排名（按时办结率，其次平均用时）；无审查事项时缺省 */
+            rank?: number;
+        };
+        /** @description 全省合计 */
+        BulletinTotal: {
+            /** @description 本省审查决定的事项数（不含互认） */
+            decidedItems: number;
+            approved: number;
+            rejected: number;
+            onTime: number;
+            overdue: number;
+            /** @description 按时办结率（0–1） */
+            onTimeRate: number | null;
+            /** @description 平均用时（工作日）（无数据时为 null） */
+            avgDaysUsed: number | null;
+            /** @description 平均承诺时限（无数据时为 null） */
+            avgPromisedDays: number | null;
+            /** @description 平均法定时限（无数据时为 null） */
+            avgStatutoryDays: number | null;
+            /** @description 互认（不计时）的事项数 */
+            recognised: number;
+            /** @description 按事项统计时：事项所属部门 */
+            department?: string;
+            departmentName?: string;
+            /** @description 涉及的办件数 */
+            casesHandled: number;
+            /** @description 平均满意度（无数据时为 null） */
+            satisfactionAvg: number | null;
+            satisfactionCount: number;
+        };
+        /** @description 年度第三方评估数据 */
+        AnnualEvaluationReport: {
+            /** @enum {string} */
+            kind: "annualEvaluation";
+            /** @description 本省代码 */
+            province: string;
+            provinceName: string;
+            /**
+             * @description 生成时间
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            generatedAt: string;
+            year: number;
+            scope: {
+                cases: number;
+                closedCases: number;
+            };
+            timeliness: {
+                /** @description 本省审查决定的事项数（不含互认） */
+                decidedItems: number;
+                approved: number;
+                rejected: number;
+                onTime: number;
+                overdue: number;
+                /** @description 按时办结率（0–1） */
+                onTimeRate: number | null;
+                /** @description 平均用时（工作日）（无数据时为 null） */
+                avgDaysUsed: number | null;
+                /** @description 平均承诺时限（无数据时为 null） */
+                avgPromisedDays: number | null;
+                /** @description 平均法定时限（无数据时为 null） */
+                avgStatutoryDays: number | null;
+                /** @description 互认（不计时）的事项数 */
+                recognised: number;
+                /** @description 时限压缩率：1 − 平均用时 / 平均法定时限 */
+                compressionRatio: number | null;
+                /** @description 较法定时限节省的工作日合计 */
+                workingDaysSavedVsStatutory: number;
+            };
+            serviceQuality: {
+                satisfaction: {
+                    /** @description 平均满意度（无数据时为 null） */
+                    average: number | null;
+                    /** @description 各分值的评价数 */
+                    distribution: {
+                        1: number;
+                        2: number;
+                        3: number;
+                        4: number;
+                        5: number;
+                    };
+                    responses: number;
+                    closedCases: number;
+                    /** @description 评价率 */
+                    responseRate: number | null;
+                };
+                complaints: {
+                    filed: number;
+                    closed: number;
+                    open: number;
+                    /** @description 投诉办结平均工作日（无数据时为 null） */
+                    avgWorkingDaysToClose: number | null;
+                };
+            };
+            /** @description 廉政风险：非工作时间决定、多次容缺未补、频繁转办、决定撤销 */
+            integrityRisk: {
+                decisionsOutsideWorkingHours: {
+                    count: number;
+                    decisions: {
+                        caseId: string;
+                        itemCode: string;
+                        department: string;
+                        by: string;
+                        /**
+                         * @description 时间点（ISO 8601，UTC）
+                         * @example 2026-03-02T01:30:00.000Z
+                         */
+                        at: string;
+                        /** @description 北京时间 YYYY-MM-DD HH:mm */
+                        localTime: string;
+                        /** @enum {string} */
+                        reason: "nonWorkingDay" | "outsideHours";
+                    }[];
+                };
+                repeatedDeficiencyWithoutSupplement: {
+                    count: number;
+                    organisations: {
+                        creditCode: string;
+                        name?: string;
+                        marks: number;
+                        marksInYear: number;
+                        caseIds: string[];
+                    }[];
+                };
+                frequentReassignment: {
+                    count: number;
+                    threshold: number;
+                    items: {
+                        caseId: string;
+                        itemCode: string;
+                        department: string;
+                        reassignments: number;
+                    }[];
+                };
+                reversedDecisions: {
+                    count: number;
+                    decisions: {
+                        caseId: string;
+                        itemCode: string;
+                        department: string;
+                        /**
+                         * @description 时间点（ISO 8601，UTC）
+                         * @example 2026-03-02T01:30:00.000Z
+                         */
+                        decidedAt: string;
+                        /**
+                         * @description 时间点（ISO 8601，UTC）
+                         * @example 2026-03-02T01:30:00.000Z
+                         */
+                        revokedAt: string;
+                        revokedBy: string;
+                        reasonZh: string;
+                    }[];
+                };
+            };
+            auditTrail: {
+                casesChecked: number;
+                valid: number;
+                broken: {
+                    caseId: string;
+                    firstBrokenSeq?: number;
+                }[];
+            };
         };
         ConsoleConfig: {
             province: {
