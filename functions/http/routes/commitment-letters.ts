@@ -59,12 +59,9 @@ export const supplementDeadlinesSchema = z
         materialName: z.string(),
         deadline: z.string().openapi({ description: '最后补交日' }),
         provisional: z.boolean().openapi({ description: '期限为暂定（节假日安排未公布）' }),
-        workingDaysLeft: z
-          .number()
-          .int()
-          .openapi({
-            description: '距最后补交日尚余的工作日（按本省节假日安排计算；0 为今日截止，负数为逾期）',
-          }),
+        workingDaysLeft: z.number().int().openapi({
+          description: '距最后补交日尚余的工作日（按本省节假日安排计算；0 为今日截止，负数为逾期）',
+        }),
       }),
     ),
   })
