@@ -14,17 +14,15 @@ import { type ProblemFieldError, problemResponse } from './problem.js';
 
 export const RESPONSE_SCHEMA_MISMATCH = 'RESPONSE_SCHEMA_MISMATCH';
 
+type Definition = OpenAPIHono['openAPIRegistry']['definitions'][number];
+type Route = Extract<Definition, { type: 'route' }>['route'];
+
 interface Operation {
   method: string;
   path: string;
   pattern: RegExp;
   params: number;
-  responses: Record<string, { content?: Record<string, { schema?: unknown }> } | undefined>;
-}
-
-interface Definition {
-  type: string;
-  route?: { method: string; path: string; responses?: Operation['responses'] };
+  responses: Route['responses'];
 }
 
 /** `/cases/{caseId}/items/{itemCode}` → a regex over concrete paths, one segment per parameter. */
@@ -46,11 +44,11 @@ function compile(path: string): { pattern: RegExp; params: number } {
 function operationsOf(definitions: readonly Definition[]): Operation[] {
   return (
     definitions
-      .flatMap((d) => (d.type === 'route' && d.route ? [d.route] : []))
+      .flatMap((d) => (d.type === 'route' ? [d.route] : []))
       .map((route) => ({
         method: route.method.toUpperCase(),
         path: route.path,
-        responses: route.responses ?? {},
+        responses: route.responses,
         ...compile(route.path),
       }))
       // a literal segment wins over a parameter (`/partner-events/rejected` before `/{x}/{y}`)
@@ -97,6 +95,7 @@ const MESSAGES: Record<string, string> = {
   unrecognized_keys: '接口定义中没有该字段',
   invalid_type: '类型与接口定义不符',
   undocumented_status: '接口定义中没有该状态码',
+  undocumented_content_type: '接口定义中该状态码没有 JSON 响应',
   invalid_json: '响应体不是合法的 JSON',
 };
 
@@ -106,7 +105,7 @@ const fieldPath = (path: PropertyKey[]) => ['response', ...path.map((k) => Strin
 export function responseCheck<E extends Env>(app: OpenAPIHono<E>): MiddlewareHandler<E> {
   let known: { count: number; operations: Operation[] } | undefined;
   const operations = () => {
-    const definitions = app.openAPIRegistry.definitions as readonly Definition[];
+    const definitions = app.openAPIRegistry.definitions;
     if (known?.count !== definitions.length) {
       known = { count: definitions.length, operations: operationsOf(definitions) };
     }
@@ -124,17 +123,20 @@ export function responseCheck<E extends Env>(app: OpenAPIHono<E>): MiddlewareHan
     if (!operation) return;
 
     const issues: { path: PropertyKey[]; code: string }[] = [];
-    const schema = operation.responses[String(res.status)]?.content?.['application/json']?.schema;
-    if (!schema) {
-      issues.push({ path: ['status'], code: 'undocumented_status' });
-    } else if (isZodSchema(schema)) {
+    const response = operation.responses[String(res.status)];
+    // a response given as a $ref to a shared one is not followed here
+    if (response && !('content' in response) && '$ref' in response) return;
+    const media = response && 'content' in response ? response.content?.['application/json'] : undefined;
+    if (!response) issues.push({ path: ['status'], code: 'undocumented_status' });
+    else if (!media) issues.push({ path: [], code: 'undocumented_content_type' });
+    else if ('schema' in media && isZodSchema(media.schema)) {
       let body: unknown;
       try {
         body = await res.clone().json();
       } catch {
         issues.push({ path: [], code: 'invalid_json' });
       }
-      if (issues.length === 0) issues.push(...responseIssues(schema, body));
+      if (issues.length === 0) issues.push(...responseIssues(media.schema, body));
     }
     if (issues.length === 0) return;
 
