@@ -103,7 +103,7 @@ export async function consoleBench(): Promise<ConsoleResult> {
       await page.locator('main .page-title').first().waitFor();
       // usable: the page's data arrived (no loading state left)
       await page.waitForFunction(
-        () => !document.querySelector('main [aria-busy="true"], main .el-loading-mask'),
+        `!document.querySelector('main [aria-busy="true"], main .el-loading-mask')`,
         undefined,
         { polling: 'raf' },
       );

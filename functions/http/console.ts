@@ -31,6 +31,8 @@ export interface DemoUser {
   department?: string;
   lead?: boolean;
   creditCode?: string;
+  /** applicants: the organisation they act for */
+  organisation?: string;
   token: string;
 }
 
@@ -69,6 +71,7 @@ const demoUserSchema = z
     departmentName: z.string().optional(),
     lead: z.boolean().optional(),
     creditCode: z.string().optional(),
+    organisation: z.string().optional().openapi({ description: '申请人所属单位名称' }),
     token: z.string().openapi({ description: '演示登录令牌（仅本地模式提供）' }),
   })
   .openapi('DemoUser');

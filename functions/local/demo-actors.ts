@@ -36,14 +36,18 @@ export function demoOrganisations(province: ProvinceConfig): DemoOrganisation[] 
 /** The people who sign in to the demo: one per role, one reviewer and one lead per department. */
 export function demoActors(province: ProvinceConfig): Actor[] {
   const p = province.code.toLowerCase();
-  const [org] = demoOrganisations(province);
+  const orgs = demoOrganisations(province);
+  // one person per demo organisation, so every seeded project has someone who can open it
+  const applicantNames = ['李建华', '周婷', '陈立'];
   return [
-    {
-      id: `${p}-applicant-1`,
-      name: '李建华（项目单位经办人）',
-      role: 'applicant',
-      creditCode: org!.creditCode,
-    },
+    ...orgs.map(
+      (org, i): Actor => ({
+        id: `${p}-applicant-${i + 1}`,
+        name: `${applicantNames[i] ?? `经办人${i + 1}`}（项目单位经办人）`,
+        role: 'applicant',
+        creditCode: org.creditCode,
+      }),
+    ),
     { id: `${p}-window-1`, name: '王敏（绿色通道专窗）', role: 'windowOfficer', unit: province.windowUnit },
     ...province.departments.map(
       (d): Actor => ({

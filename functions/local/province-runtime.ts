@@ -27,7 +27,7 @@ import { createApp } from '../http/app.js';
 import { createLocalSigner } from '../http/auth.js';
 import type { DemoUser } from '../http/console.js';
 import { CONSOLE_DIST } from './console-build.js';
-import { demoActors } from './demo-actors.js';
+import { demoActors, demoOrganisations } from './demo-actors.js';
 
 export interface ProvinceRuntimeOptions {
   province: ProvinceConfig;
@@ -126,6 +126,8 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     issuer: tokenIssuer(province.code),
     audience: TOKEN_AUDIENCE,
   });
+  const organisations = new Map(demoOrganisations(province).map((o) => [o.creditCode, o.name]));
+  const organisationOf = (creditCode: string) => organisations.get(creditCode) ?? creditCode;
   let signed: Promise<DemoUser[]> | undefined;
   const demoUsers = () => {
     signed ??= Promise.all(
@@ -137,6 +139,7 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
         ...(a.department ? { department: a.department } : {}),
         ...(a.lead ? { lead: a.lead } : {}),
         ...(a.creditCode ? { creditCode: a.creditCode } : {}),
+        ...(a.creditCode ? { organisation: organisationOf(a.creditCode) } : {}),
         token: await tokens.sign(a, DEMO_TOKEN_TTL_SECONDS),
       })),
     );

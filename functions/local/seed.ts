@@ -98,13 +98,9 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
   const supervisor = find((a) => a.role === 'supervisor');
   const reviewerOf = (department: string) =>
     find((a) => a.role === 'reviewer' && a.department === department);
+  // the demo person of the project's organisation, who can then sign in and carry it on
   const applicantOf = (org: number): Ctx => ({
-    actor: {
-      id: `${p.code.toLowerCase()}-applicant-org${org}`,
-      name: '项目单位经办人',
-      role: 'applicant',
-      creditCode: orgs[org]!.creditCode,
-    },
+    actor: find((a) => a.role === 'applicant' && a.creditCode === orgs[org]!.creditCode),
   });
   const as = (actor: Actor): Ctx => ({ actor });
   const past = (days: number) => createServices({ ...deps, clock: offsetClock(-days * DAY_MS) });

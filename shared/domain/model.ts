@@ -203,6 +203,12 @@ export interface CaseItem {
   assignee?: { id: string; name: string; since: Instant };
   /** every hand-over of the item, for the integrity check of the annual evaluation */
   assignments?: { from?: string; to: string; toName: string; by: string; at: Instant; reasonZh: string }[];
+  /**
+   * the case version at which this item's reviewable state (status, clock stops, correction,
+   * decision, holder) last changed: `If-Match` on an item action is checked against it, so
+   * departments deciding other items in parallel never make each other's decisions stale
+   */
+  changedAtVersion?: number;
   /** the most severe lamp already announced by the sweeper, so it announces each change once */
   lampNotified?: Lamp;
   /** 督办升级: each level of the escalation ladder told about this overdue item, once */

@@ -4,6 +4,7 @@ import { shanghaiDate } from '../domain/calendar.js';
 import { deficiencyDeadline } from '../domain/deficiency.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
 import { eventLabelZh } from '../domain/events.js';
+import { itemUnchangedSince, stampChangedItems } from '../domain/item-precondition.js';
 import type {
   CommitmentLetter,
   MaterialRef,
@@ -60,6 +61,10 @@ export interface SubmitInput {
 
 /** How many times a mutation is retried when another writer changed the case in between. */
 const MAX_RETRIES = 5;
+
+/** An item action's If-Match: only that item must be unchanged since the version the reviewer saw. */
+const onItem = (itemCode: string, version: number | undefined) =>
+  version === undefined ? undefined : { itemCode, version };
 
 export class CaseService {
   private readonly callbacks: WorkflowCallbacks;
@@ -355,7 +360,7 @@ export class CaseService {
     expectedVersion: number | undefined,
     input: { outcome: 'approve' | 'reject'; reasons?: string },
   ) {
-    const result = await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+    const result = await this.mutate(ctx, caseId, onItem(itemCode, expectedVersion), async (c) => {
       const item = c.items.find((i) => i.code === itemCode);
       authorize(ctx.actor, 'item.decide', { itemDepartment: item?.department ?? '\u0000' });
       const now = nowIso(this.deps);
@@ -431,7 +436,7 @@ export class CaseService {
     input: { missing: string[]; reason: string },
   ) {
     return (
-      await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+      await this.mutate(ctx, caseId, onItem(itemCode, expectedVersion), async (c) => {
         const item = c.items.find((i) => i.code === itemCode);
         authorize(ctx.actor, 'item.correction', { itemDepartment: item?.department ?? '\u0000' });
         const next = requestItemCorrection(c, itemCode, {
@@ -454,7 +459,7 @@ export class CaseService {
       | { action: 'end' },
   ) {
     return (
-      await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+      await this.mutate(ctx, caseId, onItem(itemCode, expectedVersion), async (c) => {
         const item = c.items.find((i) => i.code === itemCode);
         authorize(ctx.actor, 'item.specialProcedure', { itemDepartment: item?.department ?? '\u0000' });
         if (input.action === 'start') {
@@ -489,7 +494,7 @@ export class CaseService {
     input: { assigneeId: string; assigneeName: string; reasonZh: string },
   ) {
     return (
-      await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+      await this.mutate(ctx, caseId, onItem(itemCode, expectedVersion), async (c) => {
         const item = c.items.find((i) => i.code === itemCode);
         authorize(ctx.actor, 'item.assign', {
           itemDepartment: item?.department ?? '\u0000',
@@ -529,7 +534,7 @@ export class CaseService {
   ) {
     authorize(ctx.actor, 'item.revoke');
     return (
-      await this.mutate(ctx, caseId, expectedVersion, async (c) => {
+      await this.mutate(ctx, caseId, onItem(itemCode, expectedVersion), async (c) => {
         const next = revokeDecision(c, itemCode, {
           by: ctx.actor.id,
           reasonZh: input.reasonZh,
@@ -722,7 +727,8 @@ export class CaseService {
   async mutate(
     ctx: Ctx,
     caseId: string,
-    expectedVersion: number | undefined,
+    /** the version the caller saw; with an item code, only that item must be unchanged since */
+    expected: number | { itemCode: string; version: number } | undefined,
     decide: (c: StageCase) => Promise<{
       next: StageCase;
       events: { type: string; data: Record<string, unknown> }[];
@@ -738,7 +744,12 @@ export class CaseService {
         attempt === 0 && preloaded
           ? preloaded
           : await load<StageCase>(this.deps, 'stageCase', caseId, '办件');
-      if (expectedVersion !== undefined && expectedVersion !== version) {
+      const expectedVersion = typeof expected === 'object' ? expected.version : expected;
+      const stale =
+        expectedVersion !== undefined &&
+        expectedVersion !== version &&
+        !(typeof expected === 'object' && itemUnchangedSince(c, expected.itemCode, expected.version));
+      if (stale) {
         // Authorisation first: a stranger learns nothing about the case from a version conflict.
         authorize(ctx.actor, 'case.read', scopeOf(c));
         throw conflict('VERSION_CONFLICT', '数据已被他人修改，请刷新后重试', {
@@ -746,8 +757,10 @@ export class CaseService {
           actual: version,
         });
       }
-      const { next, events, signed = [] } = await decide(c);
-      if (next === c && events.length === 0) return { before: c, saved: { value: c, version } };
+      const decided = await decide(c);
+      const { events, signed = [] } = decided;
+      if (decided.next === c && events.length === 0) return { before: c, saved: { value: c, version } };
+      const next = stampChangedItems(c, decided.next, version + 1);
       const at = nowIso(this.deps);
       const drafts = [
         ...events.map((e) => ({ type: e.type, actor: ctx.actor.id, at, data: e.data })),
@@ -758,8 +771,9 @@ export class CaseService {
         await commit(this.deps, ctx, changes, { status: 200, body: { ...next, version: version + 1 } });
         return { before: c, saved: { value: next, version: version + 1 } };
       } catch (err) {
+        // an unconditional or item-scoped change is simply redone on the newer case
         const retry =
-          expectedVersion === undefined &&
+          (expected === undefined || typeof expected === 'object') &&
           err instanceof DomainError &&
           err.code === 'VERSION_CONFLICT' &&
           attempt < MAX_RETRIES;

@@ -229,7 +229,8 @@ describe('the applicant in the console', () => {
     const { page } = w;
     await signInAs(page, server.server.url, 'js-applicant-1');
     await page.locator('.cards .card').first().waitFor();
-    const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+    // evaluated in the page (the test's own tsconfig has no DOM library)
+    const width = () => page.evaluate<number>('document.documentElement.scrollWidth');
     expect(await width()).toBeLessThanOrEqual(390);
     await check(page, 'applicant-projects-phone');
     const cases = await apiAs('js-applicant-1', 'GET', '/cases?limit=5');

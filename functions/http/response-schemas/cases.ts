@@ -93,6 +93,11 @@ export const caseItemSchema = z
       )
       .optional()
       .openapi({ description: '历次转办' }),
+    changedAtVersion: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: '本事项可审查状态最后一次变化时的办件版本号（事项操作的 If-Match 据此校验）' }),
     lampNotified: lamp.optional().openapi({ description: '已通报的最严重亮灯' }),
     escalations: z.array(escalationRecordSchema).optional(),
   })

@@ -6803,6 +6803,8 @@ export interface components {
                 at: string;
                 reasonZh: string;
             }[];
+            /** @description 本事项可审查状态最后一次变化时的办件版本号（事项操作的 If-Match 据此校验） */
+            changedAtVersion?: number;
             /**
              * @description 已通报的最严重亮灯
              * @enum {string}
@@ -8074,6 +8076,8 @@ export interface components {
             departmentName?: string;
             lead?: boolean;
             creditCode?: string;
+            /** @description 申请人所属单位名称 */
+            organisation?: string;
             /** @description 演示登录令牌（仅本地模式提供） */
             token: string;
         };
