@@ -1,6 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
-import type { ProvinceConfig } from '../../shared/config/province-config.js';
 import { ROLES } from '../../shared/domain/model.js';
 import type { ConsoleAssets } from '../../shared/ports/console-assets.js';
 import type { AppEnv } from './auth.js';
@@ -79,7 +78,14 @@ const demoUserSchema = z
 /** Only plain file names under assets/: no traversal, no hidden files, nothing but the build output. */
 const ASSET_PATH = /^assets\/[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 
-export function mountConsole(app: OpenAPIHono<AppEnv>, province: ProvinceConfig, options: ConsoleOptions) {
+/** What the console's public routes tell about the province. */
+interface ProvinceFacts {
+  code: string;
+  name: string;
+  departments: { code: string; name: string }[];
+}
+
+export function mountConsole(app: OpenAPIHono<AppEnv>, province: ProvinceFacts, options: ConsoleOptions) {
   const { assets } = options;
   const security = (extra: Record<string, string>) => ({
     'Content-Security-Policy': [

@@ -79,7 +79,7 @@ describe('layering', () => {
 
   it('the AWS SDK is imported only by AWS adapters and AWS wiring', () => {
     const awsAllowed =
-      /^(shared\/adapters\/(dynamodb|sfn|eventbridge|signing|blobs)\/|functions\/(aws|lambda)\/)/;
+      /^(shared\/adapters\/(dynamodb|sfn|eventbridge|signing|blobs|console)\/|functions\/(aws|lambda)\/)/;
     const bad = layers.flatMap((f) =>
       importsOf(f)
         .filter((s) => s.startsWith('@aws-sdk/') && !awsAllowed.test(f))
