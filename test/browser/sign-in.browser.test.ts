@@ -90,4 +90,36 @@ describe('the console at the printed URL', () => {
     expectNoConsoleErrors(w);
     await w.close();
   });
+
+  it('is usable from the keyboard alone: sign in, move through the menu, open a page', async () => {
+    const w = await openPage(browser);
+    const { page } = w;
+    await page.goto(`${server.server.url}/#/sign-in`);
+    await page.locator('[data-user="js-applicant-1"]').waitFor();
+    // Tab until the applicant's button has focus, then Enter
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Tab');
+      if (
+        (await page.evaluate<string | null>('document.activeElement?.getAttribute("data-user")')) ===
+        'js-applicant-1'
+      )
+        break;
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/applicant\/projects/);
+    // the skip link comes first, then the menu: reach 我的办件 and open it with Enter
+    for (let i = 0; i < 15; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate<string>('document.activeElement?.textContent?.trim() ?? ""')) === '我的办件')
+        break;
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/applicant\/cases/);
+    await expect.poll(() => page.locator('main .page-title').textContent()).toBe('我的办件');
+    // the focused element is always visible as focused (an outline, not colour alone)
+    const outline = await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle');
+    expect(outline).not.toBe('none');
+    expectNoConsoleErrors(w);
+    await w.close();
+  });
 });
