@@ -1,26 +1,9 @@
 import { ApiProblem, api, call, type ResponseOf } from '../api/client';
 
 /**
- * What the supervision and audit pages share: the shapes of the documents and reports they read,
- * listing every status of a list, and report downloads that keep the token in a header.
- *
- * While an operation's generated response type is still a loose `{ [key: string]: unknown }`, the
- * shapes below stand in for it (mirroring shared/domain); once the API publishes its real schema the
- * generated type wins and every page is checked against what the API really answers.
+ * What the supervision and audit pages share: the documents and reports they read (the generated
+ * API types), listing every status of a list, and report downloads that keep the token in a header.
  */
-export type Shaped<Generated, Fallback> = [Generated] extends [never]
-  ? Fallback
-  : string extends keyof Generated
-    ? Fallback
-    : Generated;
-
-/**
- * Reads a generated answer as its shape: `shaped<Fallback>()(answer)`, the identity once the
- * generated type is precise (curried so the answer's own type is inferred).
- */
-export function shaped<Fallback>() {
-  return <Generated>(value: Generated): Shaped<Generated, Fallback> => value as Shaped<Generated, Fallback>;
-}
 
 /**
  * A report's JSON form: a report operation also answers CSV and HTML, so its generated answer is
@@ -31,266 +14,22 @@ export function jsonOnly<T>(value: T): Exclude<T, string> {
   return value as Exclude<T, string>;
 }
 
-type Instant = string;
-type IsoDate = string;
-
-export interface EscalationRecordShape {
-  level: number;
-  role: 'reviewer' | 'departmentLead' | 'firstReceiver' | 'workingGroup' | 'chairLeader';
-  nameZh: string;
-  address: string;
-  at: Instant;
-  overdueDays: number;
-}
-
-export interface ProjectShape {
-  id: string;
-  projectCode: string;
-  name: string;
-  owner: { creditCode: string; name: string };
-  category: string;
-  location: { city: string; district?: string; address?: string };
-  investmentWan: number;
-  governmentInvested: boolean;
-  promisedCompletion?: IsoDate;
-  admission: {
-    status: 'notApplied' | 'pending' | 'admitted' | 'rejected' | 'exited';
-    priority?: number;
-    eligibility?: {
-      eligible: boolean;
-      priority?: number;
-      reasons: { code: string; messageZh: string; passed: boolean }[];
-    };
-    appliedAt?: Instant;
-    decidedAt?: Instant;
-    decidedBy?: string;
-    reasons?: string;
-  };
-  annualReviews?: {
-    year: number;
-    late: boolean;
-    reasonsZh: string[];
-    excusable?: { reasonZh: string; evidence: string[]; by: string; at: Instant };
-    reviewedAt: Instant;
-  }[];
-  exitProposal?: { year: number; at: Instant; reasonsZh: string[] };
-  createdAt: Instant;
-  version: number;
-}
-
-export interface CaseShape {
-  id: string;
-  projectId: string;
-  projectCode: string;
-  projectName: string;
-  applicant: { creditCode: string; name: string };
-  stage: string;
-  priority?: number;
-  status: string;
-  submittedAt: Instant;
-  closedAt?: Instant;
-  items: { code: string; name: string; department: string; status: string }[];
-  version: number;
-}
-
-export interface ComplaintShape {
-  id: string;
-  caseId: string;
-  projectCode: string;
-  creditCode: string;
-  textZh: string;
-  status: 'open' | 'handling' | 'closed';
-  filedAt: Instant;
-  filedBy: string;
-  handling: { at: Instant; by: string; noteZh: string }[];
-  closedAt?: Instant;
-  resolutionZh?: string;
-  version: number;
-}
-
-interface PageShape<T> {
-  items: T[];
-  nextCursor?: string;
-}
-
-export type ProjectPage = Shaped<ResponseOf<'/projects', 'get'>, PageShape<ProjectShape>>;
+export type ProjectPage = ResponseOf<'/projects', 'get'>;
 export type Project = ProjectPage['items'][number];
-export type CasePage = Shaped<ResponseOf<'/cases', 'get'>, PageShape<CaseShape>>;
+export type CasePage = ResponseOf<'/cases', 'get'>;
 export type StageCase = CasePage['items'][number];
-export type ComplaintPage = Shaped<ResponseOf<'/complaints', 'get'>, PageShape<ComplaintShape>>;
+export type ComplaintPage = ResponseOf<'/complaints', 'get'>;
 export type Complaint = ComplaintPage['items'][number];
-
-export type CaseProgressView = Shaped<
-  ResponseOf<'/cases/{caseId}/progress', 'get'>,
-  { progress: { lamp: 'green' | 'yellow' | 'red'; step: string } }
->;
-
-export type YearlyRunResult = Shaped<
-  ResponseOf<'/exit-reviews/{year}', 'post'>,
-  { year: number; reviewed: string[]; late: string[]; proposed: string[]; skipped: string[] }
->;
-
-export interface AuditEventShape {
-  eventId?: string;
-  stream: string;
-  seq: number;
-  prevHash: string;
-  hash: string;
-  type: string;
-  actor: string;
-  at: Instant;
-  data: Record<string, unknown>;
-}
-export type AuditTrail = Shaped<ResponseOf<'/cases/{caseId}/audit', 'get'>, { events: AuditEventShape[] }>;
-export type ChainVerification = Shaped<
-  ResponseOf<'/cases/{caseId}/audit/verification', 'get'>,
-  {
-    valid: boolean;
-    length: number;
-    firstBrokenSeq?: number;
-    reason?: 'hashMismatch' | 'prevHashMismatch' | 'seqGap';
-    headHash: string;
-  }
->;
-
-interface ReportHeader {
-  province: string;
-  provinceName: string;
-  generatedAt: Instant;
-}
-
-export interface DispatchRowShape {
-  kind: 'item' | 'acceptance';
-  caseId: string;
-  projectCode: string;
-  projectName: string;
-  stage: string;
-  stageNameZh: string;
-  itemCode?: string;
-  itemName: string;
-  department?: string;
-  departmentName?: string;
-  firstReceiver?: string;
-  lamp: 'red' | 'yellow';
-  dueDate: IsoDate;
-  daysOver: number;
-  remainingDays: number;
-  clockStopped: boolean;
-  escalationLevel: number;
-  history: EscalationRecordShape[];
-}
-
-export type WeeklyDispatch = Shaped<
-  ResponseOf<'/reports/weekly-dispatch', 'get'>,
-  ReportHeader & {
-    kind: 'weeklyDispatch';
-    asOf: IsoDate;
-    red: number;
-    yellow: number;
-    rows: DispatchRowShape[];
-  }
->;
-
-interface TimelinessShape {
-  decidedItems: number;
-  approved: number;
-  rejected: number;
-  onTime: number;
-  overdue: number;
-  onTimeRate: number | null;
-  avgDaysUsed: number | null;
-  avgPromisedDays: number | null;
-  avgStatutoryDays: number | null;
-  recognised: number;
-}
-
-export interface BulletinRowShape extends TimelinessShape {
-  code: string;
-  nameZh: string;
-  department?: string;
-  departmentName?: string;
-  casesHandled: number;
-  satisfactionAvg: number | null;
-  satisfactionCount: number;
-  rank?: number;
-}
-
-export type MonthlyBulletin = Shaped<
-  ResponseOf<'/reports/monthly-bulletin', 'get'>,
-  ReportHeader & {
-    kind: 'monthlyBulletin';
-    month: string;
-    byDepartment: BulletinRowShape[];
-    byItem: BulletinRowShape[];
-    total: Omit<BulletinRowShape, 'code' | 'nameZh' | 'rank'>;
-  }
->;
-
-export type AnnualEvaluation = Shaped<
-  ResponseOf<'/reports/annual-evaluation', 'get'>,
-  ReportHeader & {
-    kind: 'annualEvaluation';
-    year: number;
-    scope: { cases: number; closedCases: number };
-    timeliness: TimelinessShape & { compressionRatio: number | null; workingDaysSavedVsStatutory: number };
-    serviceQuality: {
-      satisfaction: {
-        average: number | null;
-        distribution: Record<'1' | '2' | '3' | '4' | '5', number>;
-        responses: number;
-        closedCases: number;
-        responseRate: number | null;
-      };
-      complaints: { filed: number; closed: number; open: number; avgWorkingDaysToClose: number | null };
-    };
-    integrityRisk: {
-      decisionsOutsideWorkingHours: {
-        count: number;
-        decisions: {
-          caseId: string;
-          itemCode: string;
-          department: string;
-          by: string;
-          at: Instant;
-          localTime: string;
-          reason: 'nonWorkingDay' | 'outsideHours';
-        }[];
-      };
-      repeatedDeficiencyWithoutSupplement: {
-        count: number;
-        organisations: {
-          creditCode: string;
-          name?: string;
-          marks: number;
-          marksInYear: number;
-          caseIds: string[];
-        }[];
-      };
-      frequentReassignment: {
-        count: number;
-        threshold: number;
-        items: { caseId: string; itemCode: string; department: string; reassignments: number }[];
-      };
-      reversedDecisions: {
-        count: number;
-        decisions: {
-          caseId: string;
-          itemCode: string;
-          department: string;
-          decidedAt: Instant;
-          revokedAt: Instant;
-          revokedBy: string;
-          reasonZh: string;
-        }[];
-      };
-    };
-    auditTrail: {
-      casesChecked: number;
-      valid: number;
-      broken: { caseId: string; firstBrokenSeq?: number }[];
-    };
-  }
->;
+export type CaseProgressView = ResponseOf<'/cases/{caseId}/progress', 'get'>;
+export type YearlyRunResult = ResponseOf<'/exit-reviews/{year}', 'post'>;
+export type AuditTrail = ResponseOf<'/cases/{caseId}/audit', 'get'>;
+export type ChainVerification = ResponseOf<'/cases/{caseId}/audit/verification', 'get'>;
+export type WeeklyDispatch = Exclude<ResponseOf<'/reports/weekly-dispatch', 'get'>, string>;
+export type MonthlyBulletin = Exclude<ResponseOf<'/reports/monthly-bulletin', 'get'>, string>;
+export type AnnualEvaluation = Exclude<ResponseOf<'/reports/annual-evaluation', 'get'>, string>;
+export type DispatchRow = WeeklyDispatch['rows'][number];
+export type BulletinRow = MonthlyBulletin['byDepartment'][number];
+export type EscalationRecord = DispatchRow['history'][number];
 
 export const PROJECT_STATUSES = ['pending', 'admitted', 'rejected', 'exited', 'notApplied'] as const;
 export const CASE_STATUSES = [
@@ -313,12 +52,10 @@ export async function allProjects(statuses: readonly (typeof PROJECT_STATUSES)[n
       const out: Project[] = [];
       let cursor: string | undefined;
       for (let i = 0; i < MAX_PAGES; i++) {
-        const page = shaped<PageShape<ProjectShape>>()(
-          await call(
-            api.GET('/projects', {
-              params: { query: { status, limit: 100, ...(cursor ? { cursor } : {}) } },
-            }),
-          ),
+        const page = await call(
+          api.GET('/projects', {
+            params: { query: { status, limit: 100, ...(cursor ? { cursor } : {}) } },
+          }),
         );
         out.push(...page.items);
         cursor = page.nextCursor;
@@ -336,10 +73,8 @@ export async function allCases(statuses: readonly (typeof CASE_STATUSES)[number]
       const out: StageCase[] = [];
       let cursor: string | undefined;
       for (let i = 0; i < MAX_PAGES; i++) {
-        const page = shaped<PageShape<CaseShape>>()(
-          await call(
-            api.GET('/cases', { params: { query: { status, limit: 100, ...(cursor ? { cursor } : {}) } } }),
-          ),
+        const page = await call(
+          api.GET('/cases', { params: { query: { status, limit: 100, ...(cursor ? { cursor } : {}) } } }),
         );
         out.push(...page.items);
         cursor = page.nextCursor;
