@@ -2,7 +2,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConsoleServer,
+  apiAs as callAs,
   checkPage,
+  closeToasts,
   expectNoConsoleErrors,
   launchBrowser,
   openPage,
@@ -31,28 +33,13 @@ const PROJECT_CODE = `2026-320000-48-01-000${900 + (Date.now() % 100)}`;
 const PROJECT_NAME = '沿江城际铁路配套综合枢纽工程';
 
 /** The API as another role would use it from their own page (the supervisor's and window's pages are not ours). */
-async function apiAs(
+const apiAs = (
   user: string,
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-) {
-  const res = await fetch(`${server.server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${server.server.tokens[user]!.token}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return {
-    status: res.status,
-    etag: res.headers.get('etag') ?? '',
-    body: (await res.json()) as Record<string, unknown>,
-  };
-}
+) => callAs(server, user, method, path, body, headers);
 
 async function upload(page: Page, code: string) {
   await page
@@ -67,13 +54,8 @@ async function upload(page: Page, code: string) {
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 
-/**
- * Closes the toasts (ElMessage) first: Element Plus's success toast fails colour contrast on its own,
- * and this check is about the page.
- */
 async function check(page: Page, name: string) {
-  for (const close of await page.locator('.el-message__closeBtn').all()) await close.click().catch(() => {});
-  await expect.poll(() => page.locator('.el-message').count()).toBe(0);
+  await closeToasts(page);
   await checkPage(page, name);
 }
 

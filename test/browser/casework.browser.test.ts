@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiAs,
   type ConsoleServer,
   checkPage,
   expectNoConsoleErrors,
@@ -24,6 +25,7 @@ afterAll(async () => {
 
 const tokenOf = (user: string) => server.server.tokens[user]!.token;
 
+/** Another person's step through the API; anything but success fails the journey at once. */
 async function apiCall(
   user: string,
   method: string,
@@ -31,19 +33,9 @@ async function apiCall(
   body?: unknown,
   headers: Record<string, string> = {},
 ) {
-  const res = await fetch(`${server.server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${tokenOf(user)}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      'idempotency-key': crypto.randomUUID(),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = (await res.json().catch(() => undefined)) as any;
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
-  return json;
+  const res = await apiAs(server, user, method, path, body, headers);
+  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 interface Catalogue {

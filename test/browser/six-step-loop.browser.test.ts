@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConsoleServer,
   checkPage,
+  closeToasts,
   expectNoConsoleErrors,
   launchBrowser,
   openPage,
@@ -33,12 +34,6 @@ const PROJECT_CODE = `2026-320000-48-01-000${700 + (Date.now() % 100)}`;
 const PROJECT_NAME = '长江五桥南岸接线工程';
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
-
-/** Toasts fade on their own; a screenshot and the accessibility check are about the page. */
-async function settle(page: Page) {
-  for (const close of await page.locator('.el-message__closeBtn').all()) await close.click().catch(() => {});
-  await expect.poll(() => page.locator('.el-message').count()).toBe(0);
-}
 
 async function as(user: string, run: (page: Page) => Promise<void>): Promise<void> {
   const w: WatchedPage = await openPage(browser);
@@ -75,7 +70,7 @@ describe('the six-step loop, by clicking only', () => {
       await page.getByRole('button', { name: '申请纳入绿色通道' }).click();
       await expect.poll(() => text(page, '.admission-status')).toBe('待准入审核');
       expect(await text(page, '[data-testid="eligibility"]')).toContain('符合准入条件');
-      await settle(page);
+      await closeToasts(page);
       await checkPage(page, 'loop-1-applicant-admission-requested');
     });
 
@@ -90,7 +85,7 @@ describe('the six-step loop, by clicking only', () => {
       await dialog.waitFor({ state: 'hidden' });
       const row = page.locator('.el-table__row').filter({ hasText: PROJECT_NAME });
       await expect.poll(() => row.locator('.admission').textContent()).toBe('已纳入绿色通道');
-      await settle(page);
+      await closeToasts(page);
       await checkPage(page, 'loop-2-supervisor-admitted');
     });
 
@@ -114,7 +109,7 @@ describe('the six-step loop, by clicking only', () => {
       await page.waitForURL(/#\/cases\/[^/]+$/);
       caseId = page.url().split('/').pop()!;
       await expect.poll(() => text(page, '.case-status')).toBe('待受理');
-      await settle(page);
+      await closeToasts(page);
       await checkPage(page, 'loop-3-applicant-submitted');
     });
 
@@ -129,7 +124,7 @@ describe('the six-step loop, by clicking only', () => {
       // the window's unit now coordinates the case (首接负责)
       await page.locator('nav').getByRole('link', { name: '首接负责办件' }).click();
       await expect.poll(() => page.locator(`[data-case="${caseId}"]`).count()).toBe(1);
-      await settle(page);
+      await closeToasts(page);
       await checkPage(page, 'loop-4-window-accepted');
     });
 
@@ -147,7 +142,7 @@ describe('the six-step loop, by clicking only', () => {
           await page.getByRole('dialog').getByRole('button', { name: '确认' }).click();
           await expect.poll(() => page.locator('.decided').count()).toBe(1);
         }
-        await settle(page);
+        await closeToasts(page);
         await checkPage(page, `loop-5-${reviewer}-decided`);
       });
     await Promise.all([
@@ -176,7 +171,7 @@ describe('the six-step loop, by clicking only', () => {
       await expect.poll(() => text(page, '[data-testid="feedback-given"]')).toContain('已评价：满意度 5 分');
       const steps = await page.locator('.six-steps .step-name').allInnerTexts();
       expect(steps).toEqual(['申请', '受理', '审查', '批准', '监督', '反馈']);
-      await settle(page);
+      await closeToasts(page);
       await checkPage(page, 'loop-6-applicant-rated');
     });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiAs,
   type ConsoleServer,
   checkPage,
   expectNoConsoleErrors,
@@ -40,18 +41,10 @@ async function go(page: Page, hash: string) {
   await expect.poll(() => page.locator('.page-state[aria-busy="true"]').count()).toBe(0);
 }
 
-async function apiAs(user: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${server.server.tokens[user]!.token}`,
-      'content-type': 'application/json',
-      'idempotency-key': crypto.randomUUID(),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+async function api(user: string, method: string, path: string, body?: unknown) {
+  const res = await apiAs(server, user, method, path, body);
   expect(res.status, `${method} ${path}`).toBeLessThan(300);
-  return (await res.json()) as Record<string, unknown>;
+  return res.body as Record<string, unknown>;
 }
 
 describe('the supervisor (专项工作组)', () => {
@@ -135,9 +128,9 @@ describe('the supervisor (专项工作组)', () => {
   });
 
   it('records handling of a complaint and closes it with a resolution', async () => {
-    const own = (await apiAs('js-applicant-1', 'GET', '/cases?limit=5')) as { items: { id: string }[] };
+    const own = (await api('js-applicant-1', 'GET', '/cases?limit=5')) as { items: { id: string }[] };
     const caseId = own.items[0]!.id;
-    await apiAs('js-applicant-1', 'POST', `/cases/${caseId}/complaints`, {
+    await api('js-applicant-1', 'POST', `/cases/${caseId}/complaints`, {
       textZh: '补正要求前后不一致，希望明确一次性告知的材料清单',
     });
 

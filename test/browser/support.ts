@@ -127,3 +127,47 @@ export async function checkPage(page: Page, name: string): Promise<void> {
 export function expectNoConsoleErrors(watched: WatchedPage): void {
   expect(watched.errors).toEqual([]);
 }
+
+/** An answer of the API as a test reads it. */
+export interface ApiAnswer {
+  status: number;
+  etag: string;
+  // biome-ignore lint/suspicious/noExplicitAny: bodies are inspected loosely in journeys
+  body: any;
+}
+
+/**
+ * The API as another person would use it from their own page, for the steps of a journey that are
+ * not the subject of the test (with a fresh Idempotency-Key unless one is given).
+ */
+export async function apiAs(
+  server: ConsoleServer,
+  user: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiAnswer> {
+  const res = await fetch(`${server.server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${server.server.tokens[user]!.token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(method !== 'GET' ? { 'idempotency-key': crypto.randomUUID() } : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    etag: res.headers.get('etag') ?? '',
+    body: text ? JSON.parse(text) : undefined,
+  };
+}
+
+/** Closes the toasts: they fade on their own, and a screenshot or accessibility check is about the page. */
+export async function closeToasts(page: Page): Promise<void> {
+  for (const close of await page.locator('.el-message__closeBtn').all()) await close.click().catch(() => {});
+  await expect.poll(() => page.locator('.el-message').count()).toBe(0);
+}
