@@ -86,7 +86,7 @@ export async function ensureConsoleBuilt(log: (line: string) => void = console.l
   return withLock(async () => {
     const hash = consoleSourceHash();
     if (consoleIsCurrent(hash)) return false;
-    log('正在构建控制台（web/，首次启动或源码变更后约需 20 秒）…');
+    log('正在构建控制台（web/，首次启动或源码变更后需要几秒钟）…');
     const started = Date.now();
     // Built beside the served folder and swapped in, so a running server never sees half a build.
     const staging = join(WEB_ROOT, `.dist-${process.pid}`);

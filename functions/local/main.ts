@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultProvinces, loadProvince } from '../../shared/config/provinces/index.js';
 import { ensureConsoleBuilt } from './console-build.js';
+import { ensureResultKeys } from './key-files.js';
 
 const USAGE = `用法: npm start -- [--wipe] [--data 目录] [--port 起始端口] [--provinces JS,ZJ,SH]
   --wipe        删除数据目录后重新开始（重新生成演示数据）
@@ -44,10 +45,12 @@ async function main() {
     .split(',')
     .map((c) => c.trim().toUpperCase())
     .filter(Boolean);
-  for (const code of codes) loadProvince(code); // fail fast on an unknown or invalid province
+  const configs = codes.map((code) => loadProvince(code)); // fail fast on an unknown or invalid province
+  await ensureResultKeys(dataRoot, [...codes, ...configs.flatMap((c) => c.partners.map((p) => p.code))]);
   await ensureConsoleBuilt();
 
   const children = new Map<string, ChildProcess>();
+  const consoles = new Map<string, string>();
   let stopping = false;
   const basePort = Number(values.port);
 
@@ -68,7 +71,8 @@ async function main() {
         { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
       );
       children.set(code, child);
-      child.on('message', (m: { ready?: string }) => {
+      child.on('message', (m: { ready?: string; url?: string }) => {
+        if (m.ready && m.url) consoles.set(code, m.url);
         if (m.ready) ready();
       });
       child.on('exit', (exitCode, signal) => {
@@ -87,6 +91,11 @@ async function main() {
   console.log(
     `\n全部省份已就绪（${codes.join('、')}）。按 Ctrl+C 停止；数据保留在 ${dataRoot}，下次启动继续。`,
   );
+  // the long token listing above scrolls away; the addresses people open come last
+  for (const code of codes) {
+    const url = consoles.get(code);
+    if (url) console.log(`  ${loadProvince(code).name}控制台：${url}/`);
+  }
 
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
