@@ -7,7 +7,12 @@
 export const eventSource = (province: string) => `green-channel.${province}`;
 
 /** The domain event types that leave a province: signed, addressed to the project's partners. */
-export const CROSS_PROVINCE_EVENT_TYPES = ['ProjectShared', 'ResultIssued', 'MaterialShared'] as const;
+export const CROSS_PROVINCE_EVENT_TYPES = [
+  'ProjectShared',
+  'ResultIssued',
+  'MaterialShared',
+  'ResultRevoked',
+] as const;
 export type CrossProvinceEventType = (typeof CROSS_PROVINCE_EVENT_TYPES)[number];
 
 /**

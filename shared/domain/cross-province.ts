@@ -54,21 +54,36 @@ export const materialSharedSchema = z.strictObject({
   sharedAt: z.string().min(1),
 });
 
+/** 撤销: the origin revoked an approval it had sent as ResultIssued; partners withdraw its recognition. */
+export const resultRevokedSchema = z.strictObject({
+  kind: z.literal('resultRevoked'),
+  ...common,
+  caseId: z.string().min(1).max(100),
+  itemCode: z.string().min(1).max(64),
+  resultNo: z.string().min(1).max(100),
+  resultHash: sha256,
+  reasonZh: z.string().min(1).max(1000),
+  revokedAt: z.string().min(1),
+});
+
 export const crossProvincePayloadSchema = z.discriminatedUnion('kind', [
   projectSharedSchema,
   resultIssuedSchema,
   materialSharedSchema,
+  resultRevokedSchema,
 ]);
 export type CrossProvincePayload = z.infer<typeof crossProvincePayloadSchema>;
 export type ProjectSharedPayload = z.infer<typeof projectSharedSchema>;
 export type ResultIssuedPayload = z.infer<typeof resultIssuedSchema>;
 export type MaterialSharedPayload = z.infer<typeof materialSharedSchema>;
+export type ResultRevokedPayload = z.infer<typeof resultRevokedSchema>;
 
 /** The domain event type each payload travels in. */
 export const EVENT_TYPE_OF_KIND = {
   projectShared: 'ProjectShared',
   resultIssued: 'ResultIssued',
   materialShared: 'MaterialShared',
+  resultRevoked: 'ResultRevoked',
 } as const;
 
 /** Where a recognised result came from: enough for anyone to check it again. */
@@ -86,13 +101,65 @@ export interface Provenance {
   receivedAt: string;
 }
 
+/** A revocation the origin announced, as received (signed like the result it revokes). */
+export interface PartnerRevocation {
+  eventId: string;
+  caseId: string;
+  itemCode: string;
+  resultNo: string;
+  resultHash: string;
+  reasonZh: string;
+  revokedAt: string;
+  receivedAt: string;
+  contentHash: string;
+  signature: string;
+  keyId: string;
+}
+
 /** A partner's cross-province project as this province sees it: read-only. */
 export interface PartnerProject {
   origin: string;
   projectCode: string;
   summary?: Omit<ProjectSharedPayload, 'kind' | 'eventId' | 'origin'> & { eventId: string };
-  results: (Provenance & { stage: string; itemName: string; department: string; localItems: string[] })[];
+  results: (Provenance & {
+    stage: string;
+    itemName: string;
+    department: string;
+    localItems: string[];
+    /** the origin revoked this result: it is no longer recognised */
+    revoked?: { eventId: string; reasonZh: string; revokedAt: string; receivedAt: string };
+  })[];
   materials: (Omit<MaterialSharedPayload, 'kind' | 'origin' | 'projectCode'> & { receivedAt: string })[];
+  /**
+   * every revocation received, also those whose result has not arrived yet: a revocation that
+   * overtook its result is remembered, so the late result is never recognised
+   */
+  revocations?: PartnerRevocation[];
+}
+
+const sameResult = (a: { itemCode: string; resultNo: string }, b: { itemCode: string; resultNo: string }) =>
+  a.itemCode === b.itemCode && a.resultNo === b.resultNo;
+
+const revokedMark = (r: PartnerRevocation) => ({
+  eventId: r.eventId,
+  reasonZh: r.reasonZh,
+  revokedAt: r.revokedAt,
+  receivedAt: r.receivedAt,
+});
+
+/**
+ * 互认 binds to the owner: a partner's result counts for a local case only when the origin shared
+ * the project under the same owner organisation and the result was not revoked. `reason` says why not.
+ */
+export function recognitionRefusal(
+  view: Pick<PartnerProject, 'summary'>,
+  result: { revoked?: unknown },
+  localOwnerCreditCode: string,
+): 'notShared' | 'ownerMismatch' | 'revoked' | undefined {
+  if (result.revoked) return 'revoked';
+  if (!view.summary) return 'notShared';
+  if (view.summary.owner.creditCode !== localOwnerCreditCode) return 'ownerMismatch';
+  return undefined;
 }
 
 export const partnerProjectId = (origin: string, projectCode: string) => `${origin}:${projectCode}`;
@@ -125,6 +192,7 @@ export function applyPartnerPayload(
     projectCode: payload.projectCode,
     results: [],
     materials: [],
+    revocations: [],
   };
   switch (payload.kind) {
     case 'projectShared': {
@@ -135,7 +203,7 @@ export function applyPartnerPayload(
     case 'resultIssued': {
       if (view.results.some((r) => r.resultNo === payload.resultNo && r.itemCode === payload.itemCode))
         return view;
-      const result = {
+      const result: PartnerProject['results'][number] = {
         origin: payload.origin,
         eventId: payload.eventId,
         caseId: payload.caseId,
@@ -150,6 +218,8 @@ export function applyPartnerPayload(
         receivedAt,
         ...proof,
       };
+      const known = view.revocations?.find((r) => sameResult(r, payload));
+      if (known) result.revoked = revokedMark(known);
       const results = [...view.results, result].sort((a, b) =>
         a.decidedAt === b.decidedAt
           ? a.resultNo.localeCompare(b.resultNo)
@@ -168,6 +238,18 @@ export function applyPartnerPayload(
         a.sharedAt === b.sharedAt ? a.sha256.localeCompare(b.sha256) : a.sharedAt.localeCompare(b.sharedAt),
       );
       return { ...view, materials };
+    }
+    case 'resultRevoked': {
+      if (view.revocations?.some((r) => sameResult(r, payload))) return view;
+      const { kind: _k, origin: _o, projectCode: _p, partnerProvinces: _pp, ...rest } = payload;
+      const revocation: PartnerRevocation = { ...rest, receivedAt, ...proof };
+      return {
+        ...view,
+        revocations: [...(view.revocations ?? []), revocation],
+        results: view.results.map((r) =>
+          sameResult(r, payload) && !r.revoked ? { ...r, revoked: revokedMark(revocation) } : r,
+        ),
+      };
     }
   }
 }

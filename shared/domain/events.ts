@@ -54,6 +54,12 @@ export const EVENT_LABELS_ZH = {
   FeedbackReminded: '提醒评价',
   ItemReassigned: '转办',
   DecisionRevoked: '撤销审批决定',
+  ResultRevoked: '向合作省份发送撤销决定',
+  PartnerResultRevoked: '收到合作省份撤销审批结果',
+  RecognitionWithdrawn: '撤回互认（来源省份已撤销），恢复审查',
+  RecognitionRefused: '不予互认（项目单位与来源省份共享的不一致）',
+  MaterialUploaded: '上传材料文件',
+  RequestRefused: '拒绝越权请求',
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS_ZH;

@@ -199,6 +199,11 @@ export interface CaseItem {
     /** 撤销 (行政许可法第六十九条): the approval was revoked later; the decision stays for the record */
     revoked?: { by: string; at: Instant; reasonZh: string };
   };
+  /**
+   * 互认撤回: recognitions withdrawn because the origin province revoked its result; the item went
+   * back to review. Kept for the record, newest last.
+   */
+  recognitionWithdrawals?: RecognitionWithdrawal[];
   /** 转办: the reviewer currently holding the item, when one was named */
   assignee?: { id: string; name: string; since: Instant };
   /** every hand-over of the item, for the integrity check of the annual evaluation */
@@ -213,6 +218,19 @@ export interface CaseItem {
   lampNotified?: Lamp;
   /** 督办升级: each level of the escalation ladder told about this overdue item, once */
   escalations?: EscalationRecord[];
+}
+
+/** A recognition withdrawn after the origin revoked the result it rested on. */
+export interface RecognitionWithdrawal {
+  origin: string;
+  resultNo: string;
+  reasonZh: string;
+  /** when the origin revoked it */
+  revokedAt: Instant;
+  /** when this province withdrew the recognition */
+  at: Instant;
+  /** the recognised decision as it was */
+  recognition: RecognitionProvenance;
 }
 
 /** One rung of the escalation ladder reached by an overdue item: who was told, when, and why. */

@@ -115,6 +115,11 @@ export const noticeTexts = {
     titleZh: `请评价审批服务：${c.projectName}`,
     bodyZh: `${caseLabel(c)}已办结，请对本阶段的审批服务进行满意度评价。`,
   }),
+  recognitionWithdrawn: (c: StageCase, item: CaseItem, origin: string, reasonZh: string): NoticeText => ({
+    type: 'recognitionWithdrawn',
+    titleZh: `互认撤回：${item.name}`,
+    bodyZh: `${caseLabel(c)}的事项「${item.name}」原互认的合作省份（${origin}）审批结果已被来源省份撤销（理由：${reasonZh}），该事项恢复审查，时限重新起算。`,
+  }),
   feedbackReminder: (c: StageCase): NoticeText => ({
     type: 'feedbackReminder',
     titleZh: `评价提醒：${c.projectName}`,

@@ -26,6 +26,33 @@ export interface ItemProgress {
   lamp: Lamp;
   clockStopped: boolean;
   stoppedDays: number;
+  /**
+   * 撤销: the approval was revoked (here, or by the partner province whose result was recognised,
+   * which sent the item back to review), with the reason; the latest one
+   */
+  revocation?: { reasonZh: string; at: string; origin?: string; resultNo?: string };
+}
+
+function revocationOf(item: CaseItem): ItemProgress['revocation'] {
+  const revoked = item.decision?.revoked;
+  if (revoked) {
+    const origin = item.decision?.recognition?.origin;
+    return {
+      reasonZh: revoked.reasonZh,
+      at: revoked.at,
+      ...(origin ? { origin } : {}),
+      ...(item.decision?.resultNo ? { resultNo: item.decision.resultNo } : {}),
+    };
+  }
+  const withdrawn = item.recognitionWithdrawals?.at(-1);
+  return withdrawn
+    ? {
+        reasonZh: withdrawn.reasonZh,
+        at: withdrawn.revokedAt,
+        origin: withdrawn.origin,
+        resultNo: withdrawn.resultNo,
+      }
+    : undefined;
 }
 
 export const worstLamp = (lamps: Lamp[]): Lamp =>
@@ -46,6 +73,7 @@ export function itemProgress(
     status: item.status,
     promisedDays: item.promisedDays,
     statutoryDays: item.statutoryDays,
+    ...(revocationOf(item) ? { revocation: revocationOf(item)! } : {}),
   };
   if (!item.startDate) {
     return {

@@ -468,6 +468,61 @@ export function recogniseItem(
   return closeIfAllDecided(replaceItem(c, recognised), now);
 }
 
+/**
+ * 互认撤回: the origin revoked the result a recognised item rested on. An open or approved case goes
+ * (back) under review and the item is reviewed here after all, its clock starting afresh on `today`
+ * as on acceptance. A case closed otherwise (rejected, terminated) is not reopened: the revocation
+ * is put beside the recognised decision instead. Withdrawing twice changes nothing.
+ */
+export function withdrawRecognition(
+  c: StageCase,
+  itemCode: string,
+  input: {
+    origin: string;
+    resultNo: string;
+    reasonZh: string;
+    revokedAt: Instant;
+    now: Instant;
+    today: IsoDate;
+  },
+): StageCase {
+  const item = itemOf(c, itemCode);
+  const recognition = item.decision?.recognition;
+  if (!recognition || recognition.origin !== input.origin || recognition.resultNo !== input.resultNo)
+    return c;
+  if (c.status !== 'underReview' && c.status !== 'approved') {
+    if (item.decision?.revoked) return c;
+    return replaceItem(c, {
+      ...item,
+      decision: {
+        ...item.decision!,
+        revoked: { by: `partner:${input.origin}`, at: input.revokedAt, reasonZh: input.reasonZh },
+      },
+    });
+  }
+  // a fresh clock: the sweeper announces this item's lamps again
+  const { decision: _d, lampNotified: _l, ...rest } = item;
+  const reopened: CaseItem = {
+    ...rest,
+    status: 'inReview',
+    startDate: input.today,
+    clockStops: [],
+    recognitionWithdrawals: [
+      ...(item.recognitionWithdrawals ?? []),
+      {
+        origin: input.origin,
+        resultNo: input.resultNo,
+        reasonZh: input.reasonZh,
+        revokedAt: input.revokedAt,
+        at: input.now,
+        recognition,
+      },
+    ],
+  };
+  const { closedAt: _c, ...open } = replaceItem(c, reopened);
+  return { ...open, status: 'underReview' };
+}
+
 /** 一次性告知补正 of one item during review: stops its clock until the applicant supplements. */
 export function requestItemCorrection(
   c: StageCase,

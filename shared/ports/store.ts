@@ -13,7 +13,11 @@ export type AggregateKind =
   | 'notification'
   | 'complaint'
   /** 容缺受理承诺书 signed by the applicant, one per case (id = case id) */
-  | 'commitmentLetter';
+  | 'commitmentLetter'
+  /** who uploaded which content: one record per (sha256, credit code), id = `${sha256}:${creditCode}` */
+  | 'materialOwnership'
+  /** an authenticated request refused for trust reasons (e.g. sharing another organisation's file), kept for audit */
+  | 'refusal';
 
 /**
  * Secondary indexes. Each aggregate declares its full set of entries on every change; the store

@@ -1,6 +1,7 @@
 import { canonicalJson, sha256Hex } from '../domain/audit-chain.js';
 import { authorize } from '../domain/authz.js';
 import { shanghaiDate } from '../domain/calendar.js';
+import { type PartnerProject, recognitionRefusal } from '../domain/cross-province.js';
 import { deficiencyDeadline } from '../domain/deficiency.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
 import { eventLabelZh } from '../domain/events.js';
@@ -8,6 +9,7 @@ import { itemUnchangedSince, stampChangedItems } from '../domain/item-preconditi
 import type {
   CommitmentLetter,
   MaterialRef,
+  Notification,
   Organisation,
   PreReviewFinding,
   Project,
@@ -16,6 +18,7 @@ import type {
   StageCase,
   Versioned,
 } from '../domain/model.js';
+import { deptAddress, noticeTexts, orgAddress } from '../domain/notifications.js';
 import { type CaseProgress, caseProgress } from '../domain/progress.js';
 import {
   type AcceptanceDecision,
@@ -34,13 +37,15 @@ import {
   startSpecialProcedure,
   supplement,
   terminate,
+  withdrawRecognition,
 } from '../domain/stage-case.js';
 import type { AuditEventDraft, Change, Page } from '../ports/store.js';
 import type { CalendarService } from './calendar.js';
 import { caseIndexes } from './case-indexes.js';
 import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
-import { partnerViewsOf } from './partners.js';
+import { newNotification, notificationChange } from './notifications.js';
+import { partnerViewsOf, recordRecognitionRefusal } from './partners.js';
 import { pageOpts } from './projects.js';
 import { signedEventDraft } from './signed-events.js';
 import { commit, load, nowIso, today } from './unit-of-work.js';
@@ -535,12 +540,33 @@ export class CaseService {
     authorize(ctx.actor, 'item.revoke');
     return (
       await this.mutate(ctx, caseId, onItem(itemCode, expectedVersion), async (c) => {
-        const next = revokeDecision(c, itemCode, {
-          by: ctx.actor.id,
-          reasonZh: input.reasonZh,
-          now: nowIso(this.deps),
-        });
-        return { next, events: [{ type: 'DecisionRevoked', data: { itemCode, reason: input.reasonZh } }] };
+        const now = nowIso(this.deps);
+        const next = revokeDecision(c, itemCode, { by: ctx.actor.id, reasonZh: input.reasonZh, now });
+        const decision = next.items.find((i) => i.code === itemCode)?.decision;
+        const signed: AuditEventDraft[] = [];
+        if (c.partnerProvinces.length > 0 && decision?.resultNo && decision.resultHash) {
+          // 撤销 travels like the result did: partners that recognised it must withdraw it
+          signed.push(
+            await signedEventDraft(this.deps, ctx.actor.id, (eventId) => ({
+              kind: 'resultRevoked',
+              eventId,
+              origin: this.deps.province.code,
+              projectCode: c.projectCode,
+              partnerProvinces: c.partnerProvinces,
+              caseId,
+              itemCode,
+              resultNo: decision.resultNo!,
+              resultHash: decision.resultHash!,
+              reasonZh: input.reasonZh,
+              revokedAt: now,
+            })),
+          );
+        }
+        return {
+          next,
+          events: [{ type: 'DecisionRevoked', data: { itemCode, reason: input.reasonZh } }],
+          signed,
+        };
       })
     ).saved;
   }
@@ -663,40 +689,118 @@ export class CaseService {
 
   /**
    * 互认: items of an open case that a partner already decided are recognised instead of reviewed,
-   * with the partner's provenance. Runs after acceptance and whenever a partner's result arrives.
+   * with the partner's provenance, but only when the origin shared the project under this case's
+   * owner (an impostor registering the same project code gets nothing; the refusal is recorded) and
+   * the result was not revoked. A recognition whose result the origin revoked is withdrawn: the item
+   * goes back to review, its department and the applicant are told. Runs after acceptance and
+   * whenever a partner's event about the project arrives; running it again changes nothing.
    */
   async applyRecognitions(caseId: string): Promise<Versioned<StageCase> | undefined> {
     const found = await this.deps.store.get<StageCase>('stageCase', caseId);
-    if (found?.value.status !== 'underReview') return undefined;
+    if (!found) return undefined;
     const views = await partnerViewsOf(this.deps, found.value.projectCode);
     if (views.length === 0) return undefined;
+    const revocationOf = (rec: { origin: string; resultNo: string; itemCode: string }) =>
+      views
+        .find((v) => v.origin === rec.origin)
+        ?.revocations?.find((r) => r.resultNo === rec.resultNo && r.itemCode === rec.itemCode);
+    const withdrawable = (c: StageCase) =>
+      c.items.some((i) => {
+        const rec = i.decision?.recognition;
+        return rec && !i.decision?.revoked && revocationOf(rec);
+      });
+    if (found.value.status !== 'underReview' && !withdrawable(found.value)) return undefined;
     const recognised: string[] = [];
-    const result = await this.mutate({ actor: SYSTEM_ACTOR }, caseId, undefined, async (c) => {
-      recognised.length = 0;
-      let next = c;
-      const events: { type: string; data: Record<string, unknown> }[] = [];
-      for (const item of c.items) {
-        if (item.decision || c.status !== 'underReview') continue;
-        const match = views.flatMap((v) => v.results).find((r) => r.localItems.includes(item.code));
-        if (!match || next.status !== 'underReview') continue;
-        const { stage: _s, itemName: _n, department: _d, localItems: _l, ...provenance } = match;
-        next = recogniseItem(next, item.code, provenance, nowIso(this.deps));
-        recognised.push(item.code);
-        events.push({
-          type: 'ItemRecognised',
-          data: {
-            itemCode: item.code,
-            origin: match.origin,
-            resultNo: match.resultNo,
-            contentHash: match.contentHash,
-          },
-        });
-      }
-      if (next.status === 'approved') events.push({ type: 'StageApproved', data: { stage: next.stage } });
-      return { next, events };
-    });
+    const refused: { view: PartnerProject; result: PartnerProject['results'][number]; reason: string }[] = [];
+    let notes: Notification[] = [];
+    const result = await this.mutate(
+      { actor: SYSTEM_ACTOR },
+      caseId,
+      undefined,
+      async (c) => {
+        recognised.length = 0;
+        refused.length = 0;
+        notes = [];
+        let next = c;
+        const now = nowIso(this.deps);
+        const events: { type: string; data: Record<string, unknown> }[] = [];
+        for (const item of c.items) {
+          const rec = item.decision?.recognition;
+          const revocation = rec && !item.decision?.revoked ? revocationOf(rec) : undefined;
+          if (!rec || !revocation) continue;
+          next = withdrawRecognition(next, item.code, {
+            origin: rec.origin,
+            resultNo: rec.resultNo,
+            reasonZh: revocation.reasonZh,
+            revokedAt: revocation.revokedAt,
+            now,
+            today: today(this.deps),
+          });
+          events.push({
+            type: 'RecognitionWithdrawn',
+            data: {
+              itemCode: item.code,
+              origin: rec.origin,
+              resultNo: rec.resultNo,
+              reason: revocation.reasonZh,
+              revocationEventId: revocation.eventId,
+              reopened: next.status === 'underReview',
+            },
+          });
+          const text = noticeTexts.recognitionWithdrawn(c, item, rec.origin, revocation.reasonZh);
+          const refs = { caseId: c.id, projectId: c.projectId, itemCode: item.code };
+          notes.push(
+            newNotification(this.deps, deptAddress(item.department), text, refs, now),
+            newNotification(this.deps, orgAddress(c), text, refs, now),
+          );
+        }
+        for (const item of next.items) {
+          if (item.decision || next.status !== 'underReview') continue;
+          const withdrawn = new Set(
+            (item.recognitionWithdrawals ?? []).map((w) => `${w.origin}:${w.resultNo}`),
+          );
+          let match: PartnerProject['results'][number] | undefined;
+          for (const view of views) {
+            for (const r of view.results) {
+              if (match || !r.localItems.includes(item.code) || withdrawn.has(`${r.origin}:${r.resultNo}`))
+                continue;
+              const reason = recognitionRefusal(view, r, c.applicant.creditCode);
+              if (reason === 'ownerMismatch') refused.push({ view, result: r, reason });
+              if (!reason) match = r;
+            }
+          }
+          if (!match) continue;
+          const {
+            stage: _s,
+            itemName: _n,
+            department: _d,
+            localItems: _l,
+            revoked: _r,
+            ...provenance
+          } = match;
+          next = recogniseItem(next, item.code, provenance, now);
+          recognised.push(item.code);
+          events.push({
+            type: 'ItemRecognised',
+            data: {
+              itemCode: item.code,
+              origin: match.origin,
+              resultNo: match.resultNo,
+              contentHash: match.contentHash,
+            },
+          });
+        }
+        if (next.status === 'approved' && c.status !== 'approved')
+          events.push({ type: 'StageApproved', data: { stage: next.stage } });
+        return { next, events };
+      },
+      async () => notes.map((n) => notificationChange(n)),
+    );
     for (const itemCode of recognised) {
       await this.callbacks.complete(taskKeys.item(caseId, itemCode), { itemCode, outcome: 'approve' });
+    }
+    for (const { view, result: r, reason } of refused) {
+      await recordRecognitionRefusal(this.deps, { caseId, origin: view.origin, result: r, reason });
     }
     return result.saved;
   }

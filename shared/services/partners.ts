@@ -71,7 +71,8 @@ export class PartnerService {
       signature: verified.envelope.signature,
       keyId: verified.envelope.keyId,
     });
-    if (outcome.outcome === 'accepted' && p.kind === 'resultIssued')
+    // a result, its revocation and the sharing that names the owner all change what is recognised
+    if (outcome.outcome === 'accepted' && p.kind !== 'materialShared')
       await this.onResultRecognised(p.projectCode);
     return outcome;
   }
@@ -95,6 +96,7 @@ export class PartnerService {
         projectShared: 'PartnerProjectShared',
         resultIssued: 'PartnerResultReceived',
         materialShared: 'PartnerMaterialShared',
+        resultRevoked: 'PartnerResultRevoked',
       }[payload.kind];
       try {
         // The dedupe record lands in the same transaction as the change it guards.
@@ -125,6 +127,9 @@ export class PartnerService {
                       ? { itemCode: payload.itemCode, resultNo: payload.resultNo, localItems }
                       : {}),
                     ...(payload.kind === 'materialShared' ? { sha256: payload.sha256 } : {}),
+                    ...(payload.kind === 'resultRevoked'
+                      ? { itemCode: payload.itemCode, resultNo: payload.resultNo, reason: payload.reasonZh }
+                      : {}),
                   },
                 },
               ],
@@ -215,11 +220,17 @@ export class PartnerService {
     return { items: items.map((i) => i.value), ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
-  /** 上传材料: content-addressed, so the same file uploaded twice is stored once. */
+  /**
+   * 上传材料: content-addressed, so the same file uploaded twice is stored once; but each uploading
+   * organisation gets its own ownership record, because only an owner may share the content later.
+   */
   async uploadMaterial(ctx: Ctx, bytes: Uint8Array, contentType: string) {
     if (ctx.actor.role !== 'applicant') throw forbidden('FORBIDDEN', '仅申请单位可上传申请材料');
     if (bytes.length === 0) throw invalid('EMPTY_CONTENT', '材料内容为空');
-    return this.deps.blobs.put(bytes, contentType);
+    const stored = await this.deps.blobs.put(bytes, contentType);
+    if (ctx.actor.creditCode)
+      await recordMaterialOwnership(this.deps, ctx, stored.sha256, ctx.actor.creditCode);
+    return stored;
   }
 
   /**
@@ -236,6 +247,17 @@ export class PartnerService {
     if (!material) throw invalid('UNKNOWN_MATERIAL', '材料代码不在本省材料目录中');
     const blob = await this.deps.blobs.get(input.sha256);
     if (!blob) throw invalid('CONTENT_NOT_UPLOADED', '请先上传该材料的文件内容');
+    if (!(await ownsMaterial(this.deps, project.owner.creditCode, input.sha256))) {
+      // A hash seen in a case or a partner view is no licence to share the bytes behind it.
+      await recordRefusal(this.deps, ctx, {
+        code: 'MATERIAL_NOT_OWNED',
+        reasonZh: '该文件不是本单位上传的，也不是本单位办件的材料，不能共享',
+        projectId: project.id,
+        sha256: input.sha256,
+        materialCode: input.materialCode,
+      });
+      throw forbidden('MATERIAL_NOT_OWNED', '只能共享本单位上传的文件或本单位办件中的材料');
+    }
     const shared = project.sharedMaterials ?? [];
     if (shared.some((m) => m.sha256 === input.sha256 && m.materialCode === input.materialCode)) {
       throw new DomainError('conflict', 'MATERIAL_ALREADY_SHARED', '该材料已共享');
@@ -329,4 +351,123 @@ export async function partnerViewsOf(deps: Deps, projectCode: string): Promise<P
   const ids = deps.province.partners.map((p) => partnerProjectId(p.code, projectCode));
   if (ids.length === 0) return [];
   return (await deps.store.getMany<PartnerProject>('partnerProject', ids)).map((v) => v.value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trust of shared materials and recognitions (issue 8, items 1 and 5). Kept apart from the rest
+// of the partner service on purpose.
+
+const ownershipId = (sha256: string, creditCode: string) => `${sha256}:${creditCode}`;
+
+/** Records that an organisation uploaded this content; a second upload by it changes nothing. */
+async function recordMaterialOwnership(deps: Deps, ctx: Ctx, sha256: string, creditCode: string) {
+  const id = ownershipId(sha256, creditCode);
+  if (await deps.store.get('materialOwnership', id)) return;
+  const at = nowIso(deps);
+  try {
+    await commit(deps, undefined, [
+      {
+        kind: 'materialOwnership',
+        id,
+        expectedVersion: 0,
+        value: { sha256, creditCode, uploadedBy: ctx.actor.id, at },
+        indexes: [],
+        events: [{ type: 'MaterialUploaded', actor: ctx.actor.id, at, data: { sha256, creditCode } }],
+      },
+    ]);
+  } catch (err) {
+    // the same organisation uploading the same bytes at once: one record is enough
+    if (!(err instanceof DomainError && err.code === 'VERSION_CONFLICT')) throw err;
+  }
+}
+
+/** An organisation may share content it uploaded itself, or that is a material of one of its cases. */
+export async function ownsMaterial(deps: Deps, creditCode: string, sha256: string): Promise<boolean> {
+  if (await deps.store.get('materialOwnership', ownershipId(sha256, creditCode))) return true;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.query('applicant', `stageCase:${creditCode}`, {
+      limit: 50,
+      ...(cursor ? { cursor } : {}),
+    });
+    const cases = await deps.store.getMany<StageCase>(
+      'stageCase',
+      page.items.map((h) => h.id),
+    );
+    if (cases.some((c) => c.value.materials.some((m) => m.sha256 === sha256))) return true;
+    cursor = page.cursor;
+  } while (cursor);
+  return false;
+}
+
+/** A refused request kept for audit: who tried what, and why it was refused. */
+async function recordRefusal(
+  deps: Deps,
+  ctx: Ctx,
+  detail: { code: string; reasonZh: string } & Record<string, string>,
+) {
+  const at = nowIso(deps);
+  const id = deps.ids.next('F');
+  await commit(deps, undefined, [
+    {
+      kind: 'refusal',
+      id,
+      expectedVersion: 0,
+      value: { ...detail, actor: ctx.actor.id, creditCode: ctx.actor.creditCode ?? '', at },
+      indexes: [{ index: 'status', key: 'refusal', sort: `${at}#${id}` }],
+      events: [{ type: 'RequestRefused', actor: ctx.actor.id, at, data: { ...detail } }],
+    },
+  ]);
+}
+
+/**
+ * 互认 refused for a local case (e.g. the origin shared the project under another owner): kept
+ * with the refused partner events, once per case and result however often recognition runs.
+ */
+export async function recordRecognitionRefusal(
+  deps: Deps,
+  input: {
+    caseId: string;
+    origin: string;
+    result: { eventId: string; itemCode: string; resultNo: string };
+    reason: string;
+  },
+) {
+  const id = `recognition:${input.caseId}:${input.result.eventId}`;
+  if (await deps.store.get('rejectedEvent', id)) return;
+  const at = nowIso(deps);
+  try {
+    await commit(deps, undefined, [
+      {
+        kind: 'rejectedEvent',
+        id,
+        expectedVersion: 0,
+        value: {
+          eventId: input.result.eventId,
+          source: `green-channel.${input.origin}`,
+          type: 'ResultIssued',
+          reason: input.reason,
+          caseId: input.caseId,
+          at,
+        },
+        indexes: [{ index: 'status', key: 'rejectedEvent', sort: `${at}#${id}` }],
+        events: [
+          {
+            type: 'RecognitionRefused',
+            actor: 'system',
+            at,
+            data: {
+              reason: input.reason,
+              caseId: input.caseId,
+              origin: input.origin,
+              itemCode: input.result.itemCode,
+              resultNo: input.result.resultNo,
+            },
+          },
+        ],
+      },
+    ]);
+  } catch (err) {
+    if (!(err instanceof DomainError && err.code === 'VERSION_CONFLICT')) throw err;
+  }
 }

@@ -94,7 +94,8 @@ export function createWorkflowTasks(deps: Deps, cases: CaseService): WorkflowTas
       undefined,
       async (c) => {
         notes = [];
-        if (c.stageClosedAt) return { next: c, events: [] };
+        // a withdrawn recognition (互认撤回) may have reopened the case while the workflow moved on
+        if (c.stageClosedAt || c.status === 'underReview') return { next: c, events: [] };
         const at = nowIso(deps);
         const ask = !c.feedback && (c.status === 'approved' || c.status === 'rejected');
         const next: StageCase = { ...c, stageClosedAt: at, ...(ask ? { feedbackRequestedAt: at } : {}) };

@@ -100,6 +100,19 @@ export const caseItemSchema = z
       .openapi({ description: '本事项可审查状态最后一次变化时的办件版本号（事项操作的 If-Match 据此校验）' }),
     lampNotified: lamp.optional().openapi({ description: '已通报的最严重亮灯' }),
     escalations: z.array(escalationRecordSchema).optional(),
+    recognitionWithdrawals: z
+      .array(
+        z.object({
+          origin: z.string(),
+          resultNo: z.string(),
+          reasonZh: z.string().openapi({ description: '来源省份撤销的理由' }),
+          revokedAt: instant,
+          at: instant.openapi({ description: '本省撤回互认、恢复审查的时间' }),
+          recognition: recognitionProvenanceSchema,
+        }),
+      )
+      .optional()
+      .openapi({ description: '因来源省份撤销而撤回的互认（事项恢复审查）' }),
   })
   .openapi('CaseItem', { description: '办件中的一个审批事项' });
 
@@ -229,6 +242,15 @@ export const itemProgressSchema = z
     lamp,
     clockStopped: z.boolean(),
     stoppedDays: z.number().int(),
+    revocation: z
+      .object({
+        reasonZh: z.string(),
+        at: instant,
+        origin: z.string().optional().openapi({ description: '撤销结果的来源省份（互认撤回时）' }),
+        resultNo: z.string().optional(),
+      })
+      .optional()
+      .openapi({ description: '审批决定已撤销（本省撤销，或互认所依据的合作省份结果被撤销），含理由' }),
   })
   .openapi('ItemProgress', { description: '事项的时限、亮灯与计时状态' });
 

@@ -21,6 +21,10 @@ export const partnerResultSchema = z
     itemName: z.string(),
     department: z.string(),
     localItems: z.array(z.string()).openapi({ description: '按互认目录，该结果可替代的本省事项' }),
+    revoked: z
+      .object({ eventId: z.string(), reasonZh: z.string(), revokedAt: instant, receivedAt: instant })
+      .optional()
+      .openapi({ description: '来源省份已撤销该结果（不再互认），含理由' }),
   })
   .openapi('PartnerResult', { description: '合作省份签名的审批结果及其来源' });
 
@@ -58,6 +62,24 @@ export const partnerProjectSchema = z
       .openapi({ description: '项目摘要（最近一次共享）' }),
     results: z.array(partnerResultSchema),
     materials: z.array(partnerMaterialSchema),
+    revocations: z
+      .array(
+        z.object({
+          eventId: z.string(),
+          caseId: z.string(),
+          itemCode: z.string(),
+          resultNo: z.string(),
+          resultHash: z.string(),
+          reasonZh: z.string(),
+          revokedAt: instant,
+          receivedAt: instant,
+          contentHash: z.string(),
+          signature: z.string(),
+          keyId: z.string(),
+        }),
+      )
+      .optional()
+      .openapi({ description: '收到的全部撤销（含先于结果到达的撤销，其结果到达后不予互认）' }),
   })
   .openapi('PartnerProject', { description: '合作省份的跨省项目（只读）' });
 
@@ -72,6 +94,9 @@ export const rejectedEventSchema = z
     source: z.string().optional(),
     type: z.string().optional(),
     reason: z.string().openapi({ description: '拒收原因，如 badSignature、unknownSender、schema' }),
+    caseId: z.string().optional().openapi({
+      description: '不予互认的本省办件（reason 为 ownerMismatch：项目单位与来源省份共享的不一致）',
+    }),
     at: instant,
   })
   .openapi('RejectedPartnerEvent', { description: '被拒收的合作省份事件' });
@@ -99,7 +124,7 @@ export const partnerBusEventSchema = z
     source: z
       .string()
       .openapi({ description: '来源：green-channel.<省份代码>', example: 'green-channel.ZJ' }),
-    'detail-type': z.enum(['ProjectShared', 'ResultIssued', 'MaterialShared']),
+    'detail-type': z.enum(['ProjectShared', 'ResultIssued', 'MaterialShared', 'ResultRevoked']),
     detail: z
       .object({
         id: z.string().openapi({ description: '领域事件编号（须与签名载荷中的 eventId 相同）' }),

@@ -50,10 +50,12 @@ function rejectedEvent(v: Record<string, unknown>) {
   const eventId = str(v.eventId);
   const source = str(v.source);
   const type = str(v.type);
+  const caseId = str(v.caseId);
   return {
     ...(eventId !== undefined ? { eventId } : {}),
     ...(source !== undefined ? { source } : {}),
     ...(type !== undefined ? { type } : {}),
+    ...(caseId !== undefined ? { caseId } : {}),
     reason: str(v.reason) ?? '',
     at: str(v.at) ?? '',
   };

@@ -6811,6 +6811,24 @@ export interface components {
              */
             lampNotified?: "green" | "yellow" | "red";
             escalations?: components["schemas"]["EscalationRecord"][];
+            /** @description 因来源省份撤销而撤回的互认（事项恢复审查） */
+            recognitionWithdrawals?: {
+                origin: string;
+                resultNo: string;
+                /** @description 来源省份撤销的理由 */
+                reasonZh: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                revokedAt: string;
+                /**
+                 * @description 本省撤回互认、恢复审查的时间
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                recognition: components["schemas"]["RecognitionProvenance"];
+            }[];
         };
         /** @description 不计时区间（补正、容缺、特别程序） */
         ClockStop: {
@@ -7153,6 +7171,18 @@ export interface components {
             lamp: "green" | "yellow" | "red";
             clockStopped: boolean;
             stoppedDays: number;
+            /** @description 审批决定已撤销（本省撤销，或互认所依据的合作省份结果被撤销），含理由 */
+            revocation?: {
+                reasonZh: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                /** @description 撤销结果的来源省份（互认撤回时） */
+                origin?: string;
+                resultNo?: string;
+            };
         };
         Materials: {
             materials: components["schemas"]["MaterialInput"][];
@@ -7453,7 +7483,7 @@ export interface components {
              */
             source: string;
             /** @enum {string} */
-            "detail-type": "ProjectShared" | "ResultIssued" | "MaterialShared";
+            "detail-type": "ProjectShared" | "ResultIssued" | "MaterialShared" | "ResultRevoked";
             /** @description 领域事件 */
             detail: {
                 /** @description 领域事件编号（须与签名载荷中的 eventId 相同） */
@@ -7534,6 +7564,28 @@ export interface components {
             };
             results: components["schemas"]["PartnerResult"][];
             materials: components["schemas"]["PartnerMaterial"][];
+            /** @description 收到的全部撤销（含先于结果到达的撤销，其结果到达后不予互认） */
+            revocations?: {
+                eventId: string;
+                caseId: string;
+                itemCode: string;
+                resultNo: string;
+                resultHash: string;
+                reasonZh: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                revokedAt: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                receivedAt: string;
+                contentHash: string;
+                signature: string;
+                keyId: string;
+            }[];
         };
         /** @description 合作省份签名的审批结果及其来源 */
         PartnerResult: {
@@ -7562,6 +7614,21 @@ export interface components {
             department: string;
             /** @description 按互认目录，该结果可替代的本省事项 */
             localItems: string[];
+            /** @description 来源省份已撤销该结果（不再互认），含理由 */
+            revoked?: {
+                eventId: string;
+                reasonZh: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                revokedAt: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                receivedAt: string;
+            };
         };
         /** @description 合作省份共享的材料（内容按需从来源省份取得） */
         PartnerMaterial: {
@@ -7599,6 +7666,8 @@ export interface components {
             type?: string;
             /** @description 拒收原因，如 badSignature、unknownSender、schema */
             reason: string;
+            /** @description 不予互认的本省办件（reason 为 ownerMismatch：项目单位与来源省份共享的不一致） */
+            caseId?: string;
             /**
              * @description 时间点（ISO 8601，UTC）
              * @example 2026-03-02T01:30:00.000Z
