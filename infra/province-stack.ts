@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { type ProvinceDeployment, partnersEnvironment } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
+import { CheckpointBucket } from './constructs/checkpoint-bucket.js';
 import { ConsoleSite } from './constructs/console-site.js';
 import { DataTable } from './constructs/data-table.js';
 import { Events } from './constructs/events.js';
@@ -33,6 +34,7 @@ export class ProvinceStack extends Stack {
   readonly sweeper: Sweeper;
   readonly signing: SigningKey;
   readonly materials: MaterialBucket;
+  readonly checkpoints: CheckpointBucket;
   readonly relay: OutboxRelay;
   readonly console: ConsoleSite;
   /** only when partners are configured */
@@ -47,6 +49,7 @@ export class ProvinceStack extends Stack {
     this.events = new Events(this, 'Events', { province, partners: deployment.partners });
     this.signing = new SigningKey(this, 'Signing', { province });
     this.materials = new MaterialBucket(this, 'Materials');
+    this.checkpoints = new CheckpointBucket(this, 'AuditCheckpoints');
 
     const environment = {
       PROVINCE: province,
@@ -110,6 +113,13 @@ export class ProvinceStack extends Stack {
     this.signing.grantSign(this.workflow.taskFunction);
     // Material content is uploaded and served (to partners too) through the API only.
     this.materials.grantReadPut(this.api.handler);
+    // 审计检查点: the sweeper signs and appends one each run (on its EventBridge schedule) and can
+    // do nothing else to the bucket; the API serves them to auditors and partners.
+    this.sweeper.fn.addEnvironment('CHECKPOINT_BUCKET', this.checkpoints.bucket.bucketName);
+    this.api.fn.addEnvironment('CHECKPOINT_BUCKET', this.checkpoints.bucket.bucketName);
+    this.checkpoints.grantAppend(this.sweeper.handler);
+    this.signing.grantSign(this.sweeper.handler);
+    this.checkpoints.grantRead(this.api.handler);
 
     if (deployment.alarmEmail) {
       const deadLetterQueues: Record<string, IQueue> = {};

@@ -11,6 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { S3BlobStore } from '../../shared/adapters/blobs/s3-blob-store.js';
+import { S3CheckpointLog } from '../../shared/adapters/checkpoints/s3-checkpoint-log.js';
 import { DynamoDbStore } from '../../shared/adapters/dynamodb/dynamodb-store.js';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge/eventbridge-publisher.js';
 import {
@@ -85,6 +86,12 @@ export function createAwsDeps(env: Env = process.env): Deps {
     ids: timeSortableIds,
     signer,
     blobs: new S3BlobStore({ client: new S3Client({}), bucket: vars.BLOB_BUCKET }),
+    // only the functions that write or read checkpoints are given the bucket
+    ...(process.env.CHECKPOINT_BUCKET
+      ? {
+          checkpoints: new S3CheckpointLog({ client: new S3Client({}), bucket: process.env.CHECKPOINT_BUCKET }),
+        }
+      : {}),
     peers: new HttpPeerDirectory(vars.PROVINCE, signer, configResolver(parsePartnersEnv(vars.PARTNERS))),
   };
 }

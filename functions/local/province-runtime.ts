@@ -12,6 +12,7 @@ import {
   type PeerResolver,
   registerInFolder,
 } from '../../shared/adapters/peers/http-peer-directory.js';
+import { FileCheckpointLog } from '../../shared/adapters/checkpoints/file-checkpoint-log.js';
 import { loadOrCreateLocalSigner } from '../../shared/adapters/signing/local-signer.js';
 import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
 import { systemClock, timeSortableIds } from '../../shared/adapters/system/system-clock.js';
@@ -118,6 +119,8 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     ids: timeSortableIds,
     signer: resultSigner,
     blobs: new FileBlobStore(join(options.dataDir, 'blobs')),
+    // a folder of its own, which the store never writes
+    checkpoints: new FileCheckpointLog(join(options.dataDir, 'audit-checkpoints')),
     peers,
   };
   services = createServices(deps);

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { AppFunction } from './lambda.js';
 
@@ -18,6 +19,8 @@ export interface SweeperProps {
  */
 export class Sweeper extends Construct {
   readonly handler: IFunction;
+  /** the function itself, to add environment variables */
+  readonly fn: NodejsFunction;
   readonly rule: Rule;
 
   constructor(scope: Construct, id: string, props: SweeperProps) {
@@ -32,6 +35,7 @@ export class Sweeper extends Construct {
       timeout: Duration.seconds(Math.max(60, every.toSeconds() - 60)),
     });
     this.handler = fn.fn;
+    this.fn = fn.fn;
     this.rule = new Rule(this, 'Schedule', {
       description: `green-channel ${props.province}: run the sweeper every ${every.toHumanString()}`,
       schedule: Schedule.rate(every),

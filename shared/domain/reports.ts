@@ -9,6 +9,7 @@
  * time here: they are counted apart and never in timeliness. Rates and averages are `null` when there
  * is nothing to divide by, never 0.
  */
+import type { ChainBreak } from './audit-chain.js';
 import type { WorkingCalendar } from './calendar.js';
 import { shanghaiDate } from './calendar.js';
 import type { LampThresholds } from './lamps.js';
@@ -367,7 +368,7 @@ export interface Evaluation {
   auditTrail: {
     casesChecked: number;
     valid: number;
-    broken: { caseId: string; firstBrokenSeq?: number }[];
+    broken: { caseId: string; firstBrokenSeq?: number; reason?: ChainBreak }[];
   };
 }
 
@@ -383,7 +384,13 @@ export interface EvaluationInput {
   creditMarksByOrg: Readonly<
     Record<string, { name?: string; marks: readonly { at: Instant; caseId: string }[] }>
   >;
-  auditVerifications: readonly { caseId: string; valid: boolean; firstBrokenSeq?: number }[];
+  /** each case's stream checked against its stored head and the signed audit checkpoints */
+  auditVerifications: readonly {
+    caseId: string;
+    valid: boolean;
+    firstBrokenSeq?: number;
+    reason?: ChainBreak;
+  }[];
   cal: WorkingCalendar;
 }
 
@@ -547,6 +554,7 @@ export function annualEvaluation(input: EvaluationInput): Evaluation {
     .map((v) => ({
       caseId: v.caseId,
       ...(v.firstBrokenSeq !== undefined ? { firstBrokenSeq: v.firstBrokenSeq } : {}),
+      ...(v.reason !== undefined ? { reason: v.reason } : {}),
     }));
 
   return {

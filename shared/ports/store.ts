@@ -1,3 +1,4 @@
+import type { StreamHead } from '../domain/audit-chain.js';
 import type { Instant, Versioned } from '../domain/model.js';
 
 /** What the store keeps. Each aggregate is one document with a version and its own audit chain. */
@@ -14,6 +15,8 @@ export type AggregateKind =
   | 'complaint'
   /** 容缺受理承诺书 signed by the applicant, one per case (id = case id) */
   | 'commitmentLetter'
+  /** the number and root of the last audit checkpoint (id 'latest'); the checkpoints live in the CheckpointLog */
+  | 'auditCheckpoint'
   /** who uploaded which content: one record per (sha256, credit code), id = `${sha256}:${creditCode}` */
   | 'materialOwnership'
   /** an authenticated request refused for trust reasons (e.g. sharing another organisation's file), kept for audit */
@@ -63,6 +66,11 @@ export interface AuditEvent extends AuditEventDraft {
   seq: number;
   prevHash: string;
   hash: string;
+  /**
+   * set by the store when the stored event cannot be read back (e.g. its data is not JSON): the
+   * other fields are then placeholders, and verification reports the event as broken
+   */
+  unreadable?: string;
 }
 
 export interface Change {
@@ -158,8 +166,18 @@ export interface Store {
   getMany<T>(kind: AggregateKind, ids: string[]): Promise<Versioned<T>[]>;
   commit(changes: Change[], idempotency?: IdempotencyRecord, outbox?: OutboxMessage[]): Promise<CommitResult>;
   query(index: IndexName, key: string, options?: QueryOptions): Promise<Page<IndexHit>>;
-  /** the audit stream `${kind}/${id}` in seq order */
+  /**
+   * the audit stream `${kind}/${id}` in seq order; never throws on a damaged event, which comes
+   * back with `unreadable` set
+   */
   audit(stream: string, options?: { fromSeq?: number; limit?: number }): Promise<AuditEvent[]>;
+  /**
+   * the stream's head as kept beside its aggregate (written in the same transaction as each
+   * append); undefined when the aggregate does not exist, seq 0 when it has no events
+   */
+  auditHead(stream: string): Promise<StreamHead | undefined>;
+  /** the heads of every stream that has events, in no particular order, a page at a time */
+  auditHeads(options?: { cursor?: string; limit?: number }): Promise<Page<StreamHead>>;
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
 
   /** insert or re-adopt (overwrite a pending record's token); a completed record is returned unchanged */

@@ -1,5 +1,6 @@
 import type { ProvinceConfig } from '../config/province-config.js';
 import type { BlobStore } from '../ports/blobs.js';
+import type { CheckpointLog } from '../ports/checkpoints.js';
 import type { PeerDirectory } from '../ports/peers.js';
 import type { Clock, EventPublisher, IdGenerator } from '../ports/runtime.js';
 import type { Signer } from '../ports/signer.js';
@@ -19,4 +20,6 @@ export interface Deps {
   /** material content */
   blobs: BlobStore;
   peers: PeerDirectory;
+  /** the append-only log of signed audit checkpoints; without one no checkpoints are written */
+  checkpoints?: CheckpointLog;
 }

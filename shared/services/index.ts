@@ -1,5 +1,5 @@
 import { authorize } from '../domain/authz.js';
-import { AuditService } from './audit.js';
+import { AuditService, writeCheckpoint } from './audit.js';
 import { CalendarService } from './calendar.js';
 import { CaseService } from './cases.js';
 import { CommitmentLetterService } from './commitment-letters.js';
@@ -38,10 +38,15 @@ export function createServices(deps: Deps) {
     workflowTasks: createWorkflowTasks(deps, cases),
     resumeWorkflows: () => resumeOpenWorkflows(deps),
     /** the deadline sweeper: on a schedule as the system, or on demand by a supervisor */
-    sweep: (ctx: Ctx = { actor: SYSTEM_ACTOR }) => {
+    sweep: async (ctx: Ctx = { actor: SYSTEM_ACTOR }) => {
       authorize(ctx.actor, 'sweep.run');
-      return runSweep(deps, cases, calendar);
+      const report = await runSweep(deps, cases, calendar);
+      // Each run also anchors the audit trail: a checkpoint when any stream moved since the last.
+      await writeCheckpoint(deps);
+      return report;
     },
+    /** 审计检查点 on its own, for a timer or a test */
+    auditCheckpoint: () => writeCheckpoint(deps),
   };
 }
 

@@ -1,4 +1,4 @@
-import { verifyChain } from '../domain/audit-chain.js';
+import type { ChainBreak } from '../domain/audit-chain.js';
 import { authorize } from '../domain/authz.js';
 import { isIsoDate } from '../domain/calendar.js';
 import { invalid } from '../domain/errors.js';
@@ -14,6 +14,7 @@ import {
 } from '../domain/report-render.js';
 import { activeInYear, annualEvaluation, monthlyBulletin, weeklyDispatch } from '../domain/reports.js';
 import type { AggregateKind, IndexName, QueryOptions } from '../ports/store.js';
+import { checkpointAnchors, verifyStream } from './audit.js';
 import type { CalendarService } from './calendar.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
@@ -148,16 +149,25 @@ export class ReportService {
       orgs.map((o) => [o.value.creditCode, { name: o.value.name, marks: o.value.creditMarks }]),
     );
 
-    const auditVerifications: { caseId: string; valid: boolean; firstBrokenSeq?: number }[] = [];
+    const auditVerifications: {
+      caseId: string;
+      valid: boolean;
+      firstBrokenSeq?: number;
+      reason?: ChainBreak;
+    }[] = [];
+    // Against the stored heads and the signed checkpoints too: a consistent rewrite verifies link by
+    // link, so the links alone must not certify the trail.
+    const anchors = await checkpointAnchors(this.deps);
     for (let i = 0; i < cases.length; i += VERIFY_PARALLEL) {
       const batch = cases.slice(i, i + VERIFY_PARALLEL);
       const results = await Promise.all(
         batch.map(async (c) => {
-          const v = verifyChain(await this.deps.store.audit(`stageCase/${c.id}`));
+          const v = await verifyStream(this.deps, `stageCase/${c.id}`, anchors);
           return {
             caseId: c.id,
             valid: v.valid,
             ...(v.firstBrokenSeq !== undefined ? { firstBrokenSeq: v.firstBrokenSeq } : {}),
+            ...(v.reason !== undefined ? { reason: v.reason } : {}),
           };
         }),
       );

@@ -189,6 +189,17 @@ describe('the supervisor (专项工作组)', () => {
 
     await w.page.getByRole('button', { name: /逐一校验全部办件/ }).click();
     await expect.poll(() => w.page.locator('[data-section="batch"]').textContent()).toContain('全部校验通过');
+
+    // 审计检查点: a sweep signs the heads; the page lists the checkpoint and checks the store against it
+    await api('js-supervisor-1', 'POST', '/sweeps');
+    await go(w.page, '/audit');
+    const checkpoints = w.page.locator('[data-section="checkpoints"]');
+    await expect.poll(() => checkpoints.textContent()).toContain('✓ 签名有效');
+    await checkpoints.getByRole('button', { name: '按此检查点校验' }).first().click();
+    await expect
+      .poll(() => checkpoints.locator('[data-checkpoint-result]').textContent())
+      .toContain('校验通过');
+    await checkPage(w.page, 'supervisor-audit-checkpoints');
     expectNoConsoleErrors(w);
     await w.close();
   });

@@ -1,10 +1,16 @@
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTableInput,
   DynamoDbStore,
   TABLE_DESIGN,
 } from '../../shared/adapters/dynamodb/dynamodb-store.js';
+import { verifyChain } from '../../shared/domain/audit-chain.js';
 import {
   type DynamoDbLocal,
   LOCAL_CREDENTIALS,
@@ -145,5 +151,57 @@ describe('DynamoDbStore limits', () => {
       { kind: 'stageCase', id: 'huge', expectedVersion: 0, value: fits, indexes: [], events: [] },
     ]);
     expect((await store.get('stageCase', 'huge'))?.value).toEqual(fits);
+  });
+});
+
+describe('DynamoDbStore damaged audit items', () => {
+  it('hands a damaged event back marked unreadable instead of throwing', async () => {
+    const { store, tableName } = await freshTable();
+    await store.commit([
+      {
+        kind: 'stageCase',
+        id: 'c1',
+        expectedVersion: 0,
+        value: {},
+        indexes: [],
+        events: [
+          { type: 'A', actor: 'a', at: '2026-05-01T00:00:00.000Z', data: {} },
+          { type: 'B', actor: 'a', at: '2026-05-01T00:00:00.000Z', data: {} },
+        ],
+      },
+    ]);
+    // one byte of the stored JSON changed, and a hash stored as a number
+    await client!.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: 'AUDIT#stageCase/c1' }, sk: { S: '000000000002' } },
+        UpdateExpression: 'SET #d = :d',
+        ExpressionAttributeNames: { '#d': 'data' },
+        ExpressionAttributeValues: { ':d': { S: '{#' } },
+      }),
+    );
+    const events = await store.audit('stageCase/c1');
+    expect(events[1]).toMatchObject({ seq: 2, unreadable: expect.any(String) });
+    expect(verifyChain(events, { head: (await store.auditHead('stageCase/c1'))! })).toMatchObject({
+      valid: false,
+      firstBrokenSeq: 2,
+      reason: 'unreadable',
+    });
+    await client!.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: 'AUDIT#stageCase/c1' }, sk: { S: '000000000001' } },
+        UpdateExpression: 'SET #h = :h',
+        ExpressionAttributeNames: { '#h': 'hash' },
+        ExpressionAttributeValues: { ':h': { N: '12345' } },
+      }),
+    );
+    expect(verifyChain(await store.audit('stageCase/c1'))).toMatchObject({
+      valid: false,
+      firstBrokenSeq: 1,
+      reason: 'unreadable',
+    });
+    await store.close();
+    await client!.send(new DeleteTableCommand({ TableName: tableName }));
   });
 });

@@ -450,6 +450,52 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
         ]);
         expect(await store.audit('stageCase/none')).toEqual([]);
       });
+
+      it("keeps each stream's head beside its aggregate, moved by the same commit as the append", async () => {
+        expect(await store.auditHead('stageCase/c1')).toBeUndefined();
+        await store.commit([change('stageCase', 'c1', 0, {}, [], [])]);
+        expect(await store.auditHead('stageCase/c1')).toEqual({
+          stream: 'stageCase/c1',
+          seq: 0,
+          hash: GENESIS_HASH,
+        });
+        const r = await store.commit([
+          change('stageCase', 'c1', 1, {}, [], [draft('CaseSubmitted'), draft('PreReviewed')]),
+          change('project', 'p1', 0, {}, [], [draft('ProjectRegistered')]),
+        ]);
+        expect(await store.auditHead('stageCase/c1')).toEqual({
+          stream: 'stageCase/c1',
+          seq: 2,
+          hash: r.events[1]?.hash,
+        });
+        // a failed commit moves no head
+        await expect(store.commit([change('stageCase', 'c1', 1, {}, [], [draft('Late')])])).rejects.toThrow();
+        expect((await store.auditHead('stageCase/c1'))?.seq).toBe(2);
+        await store.commit([change('organisation', 'o1', 0, {}, [], [])]); // no events: no head listed
+
+        const heads = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.auditHeads({ limit: 1, ...(cursor ? { cursor } : {}) });
+          heads.push(...page.items);
+          cursor = page.cursor;
+        } while (cursor);
+        expect(heads.sort((a, b) => a.stream.localeCompare(b.stream))).toEqual([
+          { stream: 'project/p1', seq: 1, hash: r.events[2]?.hash },
+          { stream: 'stageCase/c1', seq: 2, hash: r.events[1]?.hash },
+        ]);
+        const events = await store.audit('stageCase/c1');
+        expect(verifyChain(events, { head: (await store.auditHead('stageCase/c1'))! })).toMatchObject({
+          valid: true,
+        });
+        expect(
+          verifyChain(events.slice(0, 1), { head: (await store.auditHead('stageCase/c1'))! }),
+        ).toMatchObject({
+          valid: false,
+          firstBrokenSeq: 2,
+          reason: 'truncated',
+        });
+      });
     });
 
     describe('idempotency', () => {

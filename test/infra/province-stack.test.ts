@@ -286,12 +286,13 @@ describe('ProvinceStack', () => {
     // The relay publishes what is in the outbox, nothing more.
     expect(relay.filter((a) => /^(states|kms|s3):/.test(a))).toEqual([]);
     // Signing where results are committed; material content through the API only.
-    for (const actions of [api, task])
+    // The sweeper signs audit checkpoints (审计检查点) and may only add them to their bucket.
+    for (const actions of [api, task, sweeper])
       expect(actions).toEqual(expect.arrayContaining(['kms:Sign', 'kms:GetPublicKey']));
-    for (const actions of [sweeper, relay, receiver])
-      expect(actions.filter((a) => a.startsWith('kms:'))).toEqual([]);
+    for (const actions of [relay, receiver]) expect(actions.filter((a) => a.startsWith('kms:'))).toEqual([]);
     expect(api).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:PutObject']));
-    for (const actions of [task, sweeper, relay, receiver])
+    expect(sweeper.filter((a) => a.startsWith('s3:'))).toEqual(['s3:PutObject']);
+    for (const actions of [task, relay, receiver])
       expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
   });
 
@@ -325,8 +326,8 @@ describe('ProvinceStack', () => {
 
   it('stores material content in a private, encrypted, versioned, retained bucket that demands TLS', () => {
     for (const t of templates) {
-      // the material bucket and the console's
-      t.resourceCountIs('AWS::S3::Bucket', 2);
+      // the material bucket, the console's and the audit checkpoints'
+      t.resourceCountIs('AWS::S3::Bucket', 3);
       t.hasResource('AWS::S3::Bucket', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
@@ -356,6 +357,36 @@ describe('ProvinceStack', () => {
           ]),
         },
       });
+    }
+  });
+
+  it('keeps audit checkpoints in a bucket with Object Lock in compliance mode, appended by the sweeper only', () => {
+    for (const t of templates) {
+      const locked = Object.entries(t.findResources('AWS::S3::Bucket') as Record<string, Resource>).filter(
+        ([, r]) => r.Properties.ObjectLockEnabled === true,
+      );
+      expect(locked).toHaveLength(1);
+      const [bucketId, bucket] = locked[0]!;
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.Properties.ObjectLockConfiguration).toEqual({
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3650 } },
+      });
+      expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      const sweeperId = logicalIdOfFunction(t, /deadline sweeper/);
+      const sweeperFn = t.findResources('AWS::Lambda::Function')[sweeperId] as Resource;
+      expect(sweeperFn.Properties.Environment.Variables.CHECKPOINT_BUCKET).toEqual({ Ref: bucketId });
+      // the one statement naming the bucket for the sweeper: PutObject on checkpoints/*, nothing else
+      const roleId = sweeperFn.Properties.Role['Fn::GetAtt'][0];
+      const statements = Object.values(t.findResources('AWS::IAM::Policy') as Record<string, Resource>)
+        .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+        .flatMap(
+          (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+        )
+        .filter((st) => JSON.stringify(st.Resource).includes(bucketId));
+      expect(statements).toHaveLength(1);
+      expect(statements[0]!.Action).toBe('s3:PutObject');
+      expect(joinText(statements[0]!.Resource)).toMatch(/\/checkpoints\/\*$/);
     }
   });
 

@@ -257,7 +257,7 @@ describe('monthly bulletin (月通报) and annual evaluation (年度评估), aft
     expect(e.auditTrail).toEqual({
       casesChecked: 6,
       valid: 5,
-      broken: [{ caseId: ids.case1, firstBrokenSeq: 2 }],
+      broken: [{ caseId: ids.case1, firstBrokenSeq: 2, reason: 'hashMismatch' }],
     });
   });
 });

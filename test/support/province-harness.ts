@@ -11,6 +11,7 @@ import type { ProvinceConfig } from '../../shared/config/province-config.js';
 import { jiangsu } from '../../shared/config/provinces/jiangsu.js';
 import type { Actor, Stage } from '../../shared/domain/model.js';
 import type { BlobStore } from '../../shared/ports/blobs.js';
+import type { CheckpointLog } from '../../shared/ports/checkpoints.js';
 import type { Clock } from '../../shared/ports/runtime.js';
 import type { Signer } from '../../shared/ports/signer.js';
 import type { Ctx } from '../../shared/services/context.js';
@@ -86,6 +87,8 @@ export interface HarnessOptions {
   signer?: Signer;
   /** how partners are found; defaults to none */
   peers?: PeerResolver;
+  /** where audit checkpoints go; none by default */
+  checkpoints?: CheckpointLog;
 }
 
 export function makeHarness(options: HarnessOptions = {}): Harness {
@@ -114,6 +117,7 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
     signer,
     blobs: new MemoryBlobStore(),
     peers,
+    ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
   });
   return {
     services,

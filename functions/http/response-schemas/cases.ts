@@ -314,14 +314,40 @@ export const auditEventSchema = z
   })
   .openapi('AuditEvent', { description: '审计记录中的一个事件（哈希链，只增不改）' });
 
-export const auditTrailSchema = z.object({ events: z.array(auditEventSchema) }).openapi('AuditTrail');
+export const unreadableAuditEventSchema = z
+  .object({
+    stream: z.string(),
+    seq: z.number().int(),
+    unreadable: z.string().openapi({ description: '该事件无法读取的原因（存储内容损坏）' }),
+  })
+  .openapi('UnreadableAuditEvent', { description: '存储已损坏、无法读取的审计事件：只给出位置与原因' });
+
+export const auditTrailSchema = z
+  .object({ events: z.array(z.union([auditEventSchema, unreadableAuditEventSchema])) })
+  .openapi('AuditTrail');
+
+export const chainBreakSchema = z
+  .enum([
+    'unreadable',
+    'hashMismatch',
+    'prevHashMismatch',
+    'seqGap',
+    'truncated',
+    'headMismatch',
+    'checkpointMismatch',
+  ])
+  .openapi('ChainBreak', {
+    description:
+      '断裂原因：unreadable 事件损坏无法读取；hashMismatch 内容被改；prevHashMismatch/seqGap 链接断开；truncated 链尾被删（短于存储的链头）；headMismatch 与链头不符；checkpointMismatch 与已签名的审计检查点不符（整链重算式改写）',
+  });
 
 export const chainVerificationSchema = z
   .object({
     valid: z.boolean(),
     length: z.number().int(),
     firstBrokenSeq: z.number().int().optional().openapi({ description: '第一个校验不通过的事件序号' }),
-    reason: z.enum(['hashMismatch', 'prevHashMismatch', 'seqGap']).optional(),
+    reason: chainBreakSchema.optional(),
     headHash: z.string(),
+    checkpointId: z.string().optional().openapi({ description: '据以校验的最近审计检查点' }),
   })
   .openapi('ChainVerification', { description: '审计哈希链校验结果' });

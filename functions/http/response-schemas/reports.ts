@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { chainBreakSchema } from './cases.js';
 import { escalationRecordSchema, instant, isoDate, stage } from './common.js';
 
 /** 督办通报: the weekly dispatch list, the monthly bulletin and the annual evaluation (JSON form). */
@@ -186,7 +187,13 @@ export const annualEvaluationSchema = z
     auditTrail: z.object({
       casesChecked: count,
       valid: count,
-      broken: z.array(z.object({ caseId: z.string(), firstBrokenSeq: count.optional() })),
+      broken: z.array(
+        z.object({
+          caseId: z.string(),
+          firstBrokenSeq: count.optional(),
+          reason: chainBreakSchema.optional(),
+        }),
+      ),
     }),
   })
   .openapi('AnnualEvaluationReport', { description: '年度第三方评估数据' });

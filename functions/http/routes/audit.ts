@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi';
 import { actorOf } from '../auth.js';
 import { op } from '../openapi-route.js';
 import * as r from '../response-schemas.js';
@@ -37,4 +38,44 @@ export function mountAuditRoutes({ app, services }: RouteKit): void {
         c.json(await services.audit.verify({ actor: actorOf(c) }, kind, idOf(c.req.valid('param'))), 200),
     );
   }
+
+  const checkpointIdParam = z.object({ checkpointId: z.string().min(1).max(128) });
+  app.openapi(
+    op(
+      'get',
+      '/audit/checkpoints',
+      '审计',
+      '审计检查点列表（本省签名的各审计流链头，新的在前）',
+      {},
+      { status: 200, schema: r.checkpointListSchema, description: '检查点' },
+    ),
+    async (c) => c.json({ items: await services.audit.checkpoints({ actor: actorOf(c) }) }, 200),
+  );
+  app.openapi(
+    op(
+      'get',
+      '/audit/checkpoints/{checkpointId}',
+      '审计',
+      '一个审计检查点全文：签名、密钥标识、公钥与链头，可离线用公钥校验',
+      { params: checkpointIdParam },
+      { status: 200, schema: r.auditCheckpointSchema, description: '检查点全文' },
+    ),
+    async (c) =>
+      c.json(await services.audit.checkpoint({ actor: actorOf(c) }, c.req.valid('param').checkpointId), 200),
+  );
+  app.openapi(
+    op(
+      'get',
+      '/audit/checkpoints/{checkpointId}/verification',
+      '审计',
+      '以检查点校验本省全部审计流，报告第一个不符的审计流与事件',
+      { params: checkpointIdParam },
+      { status: 200, schema: r.checkpointVerificationSchema, description: '校验结果' },
+    ),
+    async (c) =>
+      c.json(
+        await services.audit.verifyCheckpoint({ actor: actorOf(c) }, c.req.valid('param').checkpointId),
+        200,
+      ),
+  );
 }

@@ -9,11 +9,12 @@ import {
   PutItemCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { chainEvent, GENESIS_HASH } from '../../domain/audit-chain.js';
+import { chainEvent, GENESIS_HASH, type StreamHead } from '../../domain/audit-chain.js';
 import { invalid } from '../../domain/errors.js';
 import type { Instant, Versioned } from '../../domain/model.js';
 import type {
@@ -190,6 +191,41 @@ const isGsiCursor = (v: unknown): v is GsiCursor =>
 
 const errorName = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : undefined;
+
+const isTableKey = (v: unknown): v is { pk: string; sk: string } =>
+  typeof v === 'object' &&
+  v !== null &&
+  ['pk', 'sk'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string');
+
+/**
+ * An audit item as an event, whatever the item holds: a damaged item (data that is not JSON, an
+ * attribute missing or of the wrong type) comes back marked unreadable, at the seq its sort key
+ * names, so verification can name it instead of failing.
+ */
+function toAuditEvent(stream: string, item: Item): AuditEvent {
+  const seq = Number(optStr(item, 'sk'));
+  const text = (name: string) => optStr(item, name) ?? '';
+  const event: AuditEvent = {
+    stream: text('stream'),
+    seq: Number.isSafeInteger(seq) ? seq : 0,
+    prevHash: text('prevHash'),
+    hash: text('hash'),
+    type: text('type'),
+    actor: text('actor'),
+    at: text('at'),
+    data: {},
+  };
+  try {
+    if (num(item, 'seq') !== event.seq || event.stream !== stream) throw new Error('seq or stream');
+    for (const name of ['prevHash', 'hash', 'type', 'actor', 'at']) str(item, name);
+    const data: unknown = JSON.parse(str(item, 'data'));
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new Error('data');
+    event.data = data as Record<string, unknown>;
+  } catch {
+    event.unreadable = 'stored event is damaged (missing, mistyped or unparseable attributes)';
+  }
+  return event;
+}
 
 /** Thrown inside a commit attempt when only a concurrent transaction got in the way. */
 class TransientConflict extends Error {}
@@ -592,21 +628,48 @@ export class DynamoDbStore implements Store {
           Limit: remaining,
         }),
       );
-      for (const item of out.Items ?? []) {
-        events.push({
-          stream: str(item, 'stream'),
-          seq: num(item, 'seq'),
-          prevHash: str(item, 'prevHash'),
-          hash: str(item, 'hash'),
-          type: str(item, 'type'),
-          actor: str(item, 'actor'),
-          at: str(item, 'at'),
-          data: JSON.parse(str(item, 'data')) as Record<string, unknown>,
-        });
-      }
+      for (const item of out.Items ?? []) events.push(toAuditEvent(stream, item));
       start = out.LastEvaluatedKey;
     } while (start);
     return events;
+  }
+
+  async auditHead(stream: string): Promise<StreamHead | undefined> {
+    const slash = stream.indexOf('/');
+    if (slash < 0) return undefined;
+    const meta = await this.readMeta(stream.slice(0, slash), stream.slice(slash + 1));
+    return meta ? { stream, seq: meta.auditSeq, hash: meta.auditHead } : undefined;
+  }
+
+  /**
+   * A Scan of the aggregates' META items: checkpoints need every head, and no index lists them.
+   * It reads the whole table once per checkpoint, which is fine at a province's scale (thousands
+   * of cases) and the price of not writing a second item on every commit.
+   */
+  async auditHeads(options: { cursor?: string; limit?: number } = {}): Promise<Page<StreamHead>> {
+    assertLimit(options.limit);
+    const start = options.cursor === undefined ? undefined : decodeCursor(options.cursor, isTableKey);
+    const out = await this.client.send(
+      new ScanCommand({
+        TableName: this.table,
+        FilterExpression: 'sk = :meta AND auditSeq > :zero',
+        ExpressionAttributeValues: { ':meta': S(META), ':zero': N(0) },
+        ProjectionExpression: 'pk, sk, kind, id, auditSeq, auditHead',
+        ConsistentRead: true,
+        ExclusiveStartKey: start ? { pk: S(start.pk), sk: S(start.sk) } : undefined,
+        Limit: options.limit,
+      }),
+    );
+    const page: Page<StreamHead> = {
+      items: (out.Items ?? []).map((item) => ({
+        stream: `${str(item, 'kind')}/${str(item, 'id')}`,
+        seq: num(item, 'auditSeq'),
+        hash: str(item, 'auditHead'),
+      })),
+    };
+    const last = out.LastEvaluatedKey;
+    if (last) page.cursor = encodeCursor({ pk: str(last, 'pk'), sk: str(last, 'sk') });
+    return page;
   }
 
   async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chainEvent, GENESIS_HASH } from '../../domain/audit-chain.js';
+import { chainEvent, GENESIS_HASH, type StreamHead } from '../../domain/audit-chain.js';
 import type { Instant, Versioned } from '../../domain/model.js';
 import type {
   AggregateKind,
@@ -374,16 +374,34 @@ export class SqliteStore implements Store {
     return this.db
       .prepare<(string | number)[], AuditRow>(sql)
       .all(...params)
-      .map((row) => ({
-        stream: row.stream,
-        seq: row.seq,
-        prevHash: row.prev_hash,
-        hash: row.hash,
-        type: row.type,
-        actor: row.actor,
-        at: row.at,
-        data: JSON.parse(row.data) as Record<string, unknown>,
-      }));
+      .map(toAuditEvent);
+  }
+
+  async auditHead(stream: string): Promise<StreamHead | undefined> {
+    const slash = stream.indexOf('/');
+    if (slash < 0) return undefined;
+    const row = this.statements.getAggregate.get(stream.slice(0, slash), stream.slice(slash + 1));
+    return row ? { stream, seq: row.audit_seq, hash: row.audit_head } : undefined;
+  }
+
+  async auditHeads(options: { cursor?: string; limit?: number } = {}): Promise<Page<StreamHead>> {
+    assertLimit(options.limit);
+    const limit = options.limit ?? 1000;
+    const after: [string, string] =
+      options.cursor === undefined ? ['', ''] : decodeCursor(options.cursor, isKindId);
+    const rows = this.db
+      .prepare<[string, string, number], { kind: string; id: string; audit_seq: number; audit_head: string }>(
+        `SELECT kind, id, audit_seq, audit_head FROM aggregates WHERE audit_seq > 0 AND (kind, id) > (?, ?)
+         ORDER BY kind, id LIMIT ?`,
+      )
+      .all(after[0], after[1], limit + 1);
+    const items = rows.slice(0, limit);
+    const page: Page<StreamHead> = {
+      items: items.map((r) => ({ stream: `${r.kind}/${r.id}`, seq: r.audit_seq, hash: r.audit_head })),
+    };
+    const last = items.at(-1);
+    if (rows.length > limit && last) page.cursor = encodeCursor([last.kind, last.id]);
+    return page;
   }
 
   async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -451,6 +469,35 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 }
+
+/**
+ * A row as an event, whatever the row holds: a damaged row (data that is not JSON, a column of
+ * the wrong type) comes back marked unreadable so verification can name it instead of failing.
+ */
+function toAuditEvent(row: AuditRow): AuditEvent {
+  const event: AuditEvent = {
+    stream: row.stream,
+    seq: row.seq,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    type: row.type,
+    actor: row.actor,
+    at: row.at,
+    data: {},
+  };
+  try {
+    const data: unknown = JSON.parse(row.data);
+    if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
+      event.data = data as Record<string, unknown>;
+    } else event.unreadable = 'data is not a JSON object';
+  } catch {
+    event.unreadable = 'data is not valid JSON';
+  }
+  return event;
+}
+
+const isKindId = (value: unknown): value is [string, string] =>
+  Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string');
 
 function toOutboxMessage(row: OutboxRow): OutboxMessage {
   const message: OutboxMessage = {

@@ -3794,6 +3794,24 @@ export interface paths {
                         "application/json": components["schemas"]["PartnerEventOutcome"];
                     };
                 };
+                /** @description 请求体超过 256 KB（PAYLOAD_TOO_LARGE） */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 该发送省份的请求过于频繁（TOO_MANY_REQUESTS，见 Retry-After），发送方应稍后重试 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description 处理失败，发送方应重试 */
                 500: {
                     headers: {
@@ -3827,6 +3845,8 @@ export interface paths {
                     "x-gc-province"?: string;
                     /** @description 签名时间（ISO 8601），与本省时钟相差不得超过 5 分钟 */
                     "x-gc-timestamp"?: string;
+                    /** @description 签名所用密钥的编号（须为本省为该合作省份配置的密钥之一） */
+                    "x-gc-key-id"?: string;
                 };
                 path: {
                     /** @description 投资项目统一代码 */
@@ -3859,6 +3879,15 @@ export interface paths {
                 };
                 /** @description 材料内容不存在（CONTENT_NOT_FOUND） */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 该请求省份的请求过于频繁（TOO_MANY_REQUESTS，见 Retry-After） */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3964,7 +3993,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description 请求体超过网关或服务器的上限（PAYLOAD_TOO_LARGE） */
+                /** @description 材料文件超过 20 MB（PAYLOAD_TOO_LARGE；分块上传在读到上限时即中止） */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3973,7 +4002,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description 材料文件超过 20 MB（CONTENT_TOO_LARGE）或内容为空（EMPTY_CONTENT） */
+                /** @description 内容为空（EMPTY_CONTENT） */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4933,6 +4962,215 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["SweepReport"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token-revocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已吊销的登录凭证（管理员） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 每页条数（1–100，默认 20） */
+                    limit?: number;
+                    /** @description 上一页返回的 nextCursor，用于取下一页 */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 分页列表，最近吊销的在前 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenRevocationPage"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 吊销登录凭证（管理员）：此后携带该 jti 的凭证一律被拒（TOKEN_REVOKED） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TokenRevocationRequest"];
+                };
+            };
+            responses: {
+                /** @description 已吊销 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenRevocation"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -6553,6 +6791,20 @@ export interface components {
                 /** @example 缺少必填字段 */
                 message: string;
             }[];
+            /**
+             * @description 业务规则给出的详细信息（随错误码而定，如 MATERIALS_INCOMPLETE 的 missing：缺少的事项与材料代码；DEFICIENCY_INCOMPLETE 的 uncovered：未列入容缺的材料；PRE_REVIEW_FAILED 的 findings：预审发现）。只含代码、数量、记录编号与日期，不含个人信息
+             * @example {
+             *       "missing": [
+             *         {
+             *           "itemCode": "JS-LAND-01",
+             *           "materialCode": "M-SITE-PLAN"
+             *         }
+             *       ]
+             *     }
+             */
+            details?: {
+                [key: string]: unknown;
+            };
         };
         /** @description 项目及其版本号 */
         Project: components["schemas"]["ProjectData"] & {
@@ -7659,7 +7911,7 @@ export interface components {
             /** @description 存在时表示可能还有下一页 */
             nextCursor?: string;
         };
-        /** @description 被拒收的合作省份事件 */
+        /** @description 被拒收的合作省份事件（按发送方与原因汇总：一行一个发送方与原因，记最近一次与次数） */
         RejectedPartnerEvent: {
             eventId?: string;
             source?: string;
@@ -7668,8 +7920,17 @@ export interface components {
             reason: string;
             /** @description 不予互认的本省办件（reason 为 ownerMismatch：项目单位与来源省份共享的不一致） */
             caseId?: string;
+            /** @description 声称的发送省份（已配置的合作省份代码），否则为 unknown */
+            sender?: string;
+            /** @description 该发送方因该原因被拒收的事件数（按发送方与原因汇总存储） */
+            count?: number;
             /**
-             * @description 时间点（ISO 8601，UTC）
+             * @description 首次拒收时间
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            firstAt?: string;
+            /**
+             * @description 最近一次拒收时间
              * @example 2026-03-02T01:30:00.000Z
              */
             at: string;
@@ -7743,6 +8004,31 @@ export interface components {
             }[];
             /** @description 本次写入的通知数 */
             notifications: number;
+        };
+        /** @description 登录凭证吊销记录：带此 jti 的凭证此后一律被拒（TOKEN_REVOKED） */
+        TokenRevocation: {
+            /** @description 被吊销登录凭证的编号（JWT 的 jti） */
+            jti: string;
+            /** @description 吊销原因 */
+            reason: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            revokedAt: string;
+            /** @description 执行吊销的管理员 */
+            revokedBy: string;
+        };
+        TokenRevocationRequest: {
+            /** @description 要吊销的登录凭证编号（JWT 的 jti） */
+            jti: string;
+            /** @description 吊销原因，如"令牌泄露" */
+            reason: string;
+        };
+        TokenRevocationPage: {
+            items: components["schemas"]["TokenRevocation"][];
+            /** @description 存在时表示可能还有下一页 */
+            nextCursor?: string;
         };
         /** @description 年度准入复核结果 */
         YearlyReviewResult: {

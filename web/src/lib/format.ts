@@ -157,6 +157,10 @@ export const CHAIN_BREAK_ZH: Record<string, string> = {
   hashMismatch: '事件内容与哈希不符（记录被改动）',
   prevHashMismatch: '与前一事件的哈希链接断开',
   seqGap: '事件序号不连续（记录缺失）',
+  unreadable: '事件已损坏，无法读取',
+  truncated: '链尾事件被删除（短于存储的链头）',
+  headMismatch: '与存储的链头不符',
+  checkpointMismatch: '与已签名的审计检查点不符（历史被整链改写）',
 };
 
 export const OFF_HOURS_ZH: Record<string, string> = {
