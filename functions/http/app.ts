@@ -3,6 +3,7 @@ import type { Services } from '../../shared/services/index.js';
 import { type AppEnv, authMiddleware, requestIdMiddleware, type TokenVerifier } from './auth.js';
 import { CONSOLE_PUBLIC_PATHS, type ConsoleOptions, mountConsole } from './console.js';
 import { mountDocs } from './docs.js';
+import { bodyLimit, DEFAULT_LIMITS, type Limits, SenderRateLimiter } from './limits.js';
 import { errorHandler, notFoundHandler, validationHook } from './problem.js';
 import { responseCheck } from './response-check.js';
 import { healthSchema } from './response-schemas.js';
@@ -19,6 +20,7 @@ import { mountPartnerRoutes } from './routes/partners.js';
 import { mountProjectRoutes } from './routes/projects.js';
 import { mountReportRoutes } from './routes/reports.js';
 import { mountReviewRoutes } from './routes/review.js';
+import { mountTokenRevocationRoutes } from './routes/token-revocations.js';
 
 export interface AppOptions {
   /** verifies bearer tokens: the local signing key locally, the province's JWKS on AWS */
@@ -31,6 +33,8 @@ export interface AppOptions {
    * when not given, on if the environment has GC_CHECK_RESPONSES=1.
    */
   checkResponses?: boolean;
+  /** body ceilings and the partner rate limit (limits.ts); defaults in DEFAULT_LIMITS */
+  limits?: Partial<Limits>;
 }
 
 const healthRoute = createRoute({
@@ -59,8 +63,13 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
     '*',
     authMiddleware(options.verifier, {
       publicPaths: options.console ? [...PUBLIC_PATHS, ...CONSOLE_PUBLIC_PATHS] : PUBLIC_PATHS,
+      isRevoked: (jti) => services.tokenRevocations.isRevoked(jti),
     }),
   );
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  // After authentication, so an anonymous caller's body on a token route is never read; every
+  // public path (partner links, public verification) is limited all the same.
+  app.use('*', bodyLimit(limits));
   if (options.checkResponses ?? process.env.GC_CHECK_RESPONSES === '1') app.use('*', responseCheck(app));
   mountDocs(app, {
     title: `工程绿色通道 API（${deps.province.name}）`,
@@ -68,7 +77,12 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
     description: '重点项目审批绿色通道：申请、受理、审查、批准、监督、反馈六步闭环。',
   });
 
-  const kit: RouteKit = { app, services, idem: idempotent(deps) };
+  const kit: RouteKit = {
+    app,
+    services,
+    idem: idempotent(deps),
+    partnerRate: new SenderRateLimiter(limits.partnerRate),
+  };
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, province: deps.province.code }, 200));
   mountProjectRoutes(kit);
   mountCaseRoutes(kit);
@@ -79,6 +93,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   mountAuditRoutes(kit);
   mountPartnerRoutes(kit);
   mountOperationsRoutes(kit);
+  mountTokenRevocationRoutes(kit);
   mountExitAndComplaintRoutes(app, services);
   mountNotificationRoutes(app, services);
   mountReportRoutes(app, services);

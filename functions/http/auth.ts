@@ -6,6 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import {
   calculateJwkThumbprint,
   createRemoteJWKSet,
+  decodeJwt,
   exportJWK,
   generateKeyPair,
   importJWK,
@@ -73,7 +74,19 @@ export const actorClaimsSchema = z
 
 export function actorFromClaims(payload: JWTPayload): Actor {
   const parsed = actorClaimsSchema.safeParse(payload);
-  if (!parsed.success) throw tokenInvalid();
+  if (!parsed.success) {
+    // Say which claim is wrong (never its value): an identity provider mapping the organisation's
+    // code badly is a configuration fault its operators must be able to see.
+    if (parsed.error.issues.some((i) => i.path[0] === 'creditCode')) {
+      throw new DomainError(
+        'unauthenticated',
+        'TOKEN_INVALID',
+        '登录凭证无效：其中的统一社会信用代码格式不正确（应为 18 位且校验码正确）',
+        { claim: 'creditCode' },
+      );
+    }
+    throw tokenInvalid();
+  }
   const { sub, name, role, creditCode, department, unit, province, lead } = parsed.data;
   return {
     id: sub,
@@ -99,7 +112,8 @@ async function verifyWith(
       audience: opts.audience,
       algorithms: [ALG],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      requiredClaims: ['exp', 'sub'],
+      // jti: every token can be named on the revocation list
+      requiredClaims: ['exp', 'sub', 'jti'],
     });
     payload = verified.payload;
   } catch (err) {
@@ -218,7 +232,12 @@ export function createJwksVerifier(opts: {
 export interface AuthOptions {
   /** paths served without a token: exact matches, or prefixes written as `/docs/*` */
   publicPaths?: string[];
+  /** the revocation list (登录凭证吊销): a verified token whose jti is on it is refused */
+  isRevoked?: (jti: string) => Promise<boolean>;
 }
+
+const tokenRevoked = () =>
+  new DomainError('unauthenticated', 'TOKEN_REVOKED', '登录凭证已被吊销，请重新登录');
 
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/i;
 
@@ -237,7 +256,13 @@ export function authMiddleware(
     const match = BEARER.exec(header);
     // A header that is not a bearer JWT at all is treated like no credentials.
     if (!match?.[1]) throw unauthenticated();
-    c.set('actor', await verifier.verify(match[1]));
+    const actor = await verifier.verify(match[1]);
+    if (options.isRevoked) {
+      // The signature is verified above; the jti is read from the same, now trusted, payload.
+      const { jti } = decodeJwt(match[1]);
+      if (typeof jti !== 'string' || (await options.isRevoked(jti))) throw tokenRevoked();
+    }
+    c.set('actor', actor);
     return next();
   };
 }

@@ -28,6 +28,8 @@ export interface ProblemInit {
   title: string;
   detail?: string;
   errors?: ProblemFieldError[];
+  /** what the rule knows about the failure (e.g. which materials are missing), see publicDetails */
+  details?: Record<string, unknown>;
   /** extra response headers, e.g. WWW-Authenticate on 401 */
   headers?: Record<string, string>;
 }
@@ -65,6 +67,7 @@ export function problemResponse(c: AnyContext, init: ProblemInit): Response {
     instance: c.req.path,
     ...(typeof requestId === 'string' ? { requestId } : {}),
     ...(init.errors?.length ? { errors: init.errors } : {}),
+    ...(init.details && Object.keys(init.details).length > 0 ? { details: init.details } : {}),
   };
   // c.body keeps headers set earlier with c.header() (e.g. a request id), as Hono's own answers do.
   const res = c.body(JSON.stringify(body), init.status, {
@@ -102,14 +105,73 @@ const GENERIC_BY_STATUS: Partial<Record<number, { code: string; title: string }>
 const bearerChallenge = (error?: string) =>
   error ? `Bearer realm="green-channel", error="${error}"` : 'Bearer realm="green-channel"';
 
+/**
+ * Keys that can carry personal data, credentials or a caller's own secrets (an idempotency key, a
+ * token): dropped from problem details wherever they occur, so a rule that put one there by mistake
+ * still never echoes it.
+ */
+const PRIVATE_DETAIL_KEYS = new Set([
+  'name',
+  'ownername',
+  'contact',
+  'phone',
+  'mobile',
+  'email',
+  'idnumber',
+  'creditcode',
+  'address',
+  'actor',
+  'token',
+  'jti',
+  'key',
+  'scope',
+  'input',
+]);
+
+/**
+ * DomainError details as the problem body shows them: plain JSON only (codes, counts, record ids,
+ * dates, Chinese messages), at most 4 levels deep, 50 entries per list and 200 characters per
+ * string, with private keys removed. Whatever is not plain JSON is dropped rather than stringified.
+ */
+export function publicDetails(
+  details: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  if (!details) return undefined;
+  const clean = (value: unknown, depth: number): unknown => {
+    if (value === null || typeof value === 'boolean') return value;
+    if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+    if (typeof value === 'string') return value.slice(0, 200);
+    if (depth >= 4 || typeof value !== 'object') return undefined;
+    if (Array.isArray(value)) {
+      return value
+        .slice(0, 50)
+        .map((v) => clean(v, depth + 1))
+        .filter((v) => v !== undefined);
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value).slice(0, 50)) {
+      if (PRIVATE_DETAIL_KEYS.has(k.toLowerCase())) continue;
+      const c = clean(v, depth + 1);
+      if (c !== undefined) out[k.slice(0, 64)] = c;
+    }
+    return out;
+  };
+  const out = clean(details, 0) as Record<string, unknown>;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** For `app.onError`: maps every thrown error to problem+json. */
 export const errorHandler: ErrorHandler = (err, c) => {
   if (err instanceof DomainError) {
     const status = STATUS_BY_KIND[err.kind];
+    const details = publicDetails(err.details);
     return problemResponse(c, {
       status,
       code: err.code,
       title: err.messageZh,
+      ...(details ? { details } : {}),
       // RFC 6750: a 401 to a bearer API names the scheme (and why the token was refused).
       ...(status === 401
         ? {
@@ -345,6 +407,14 @@ export const problemSchema = z
         }),
       )
       .optional(),
+    details: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({
+        description:
+          '业务规则给出的详细信息（随错误码而定，如 MATERIALS_INCOMPLETE 的 missing：缺少的事项与材料代码；DEFICIENCY_INCOMPLETE 的 uncovered：未列入容缺的材料；PRE_REVIEW_FAILED 的 findings：预审发现）。只含代码、数量、记录编号与日期，不含个人信息',
+        example: { missing: [{ itemCode: 'JS-LAND-01', materialCode: 'M-SITE-PLAN' }] },
+      }),
   })
   .openapi('Problem');
 

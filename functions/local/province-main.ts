@@ -1,8 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../../shared/adapters/local-workflow/promise-with-resolvers.js';
 import { loadProvince } from '../../shared/config/provinces/index.js';
+import { writeTokenFile } from './key-files.js';
 import { type ProvinceRuntime, startProvince } from './province-runtime.js';
 import { seedProvince } from './seed.js';
 
@@ -43,7 +44,7 @@ async function main() {
     tokens[user.id] = { name: user.name, role: user.role, token: user.token };
   }
   const tokenFile = join(dataDir, 'tokens.json');
-  writeFileSync(tokenFile, `${JSON.stringify(tokens, null, 2)}\n`);
+  writeTokenFile(tokenFile, tokens);
   printProvince(runtime, tokens, tokenFile);
 
   let stopping = false;

@@ -7,6 +7,7 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { PROJECT_CATEGORIES, STAGES } from '../domain/model.js';
+import { publicKeyFingerprint, type TrustedKey } from '../domain/signature.js';
 
 // Codes end up in store keys and in `${item}/${material}` composites: no slashes, no spaces.
 const code = z
@@ -147,6 +148,21 @@ export const provinceConfigSchema = z
          * generates its key at first start and the keys are exchanged through the data folder.
          */
         publicKeyPem: publicKeyPem.optional(),
+        /**
+         * 合作省份密钥（轮换）: every key the partner signs with, each with the id its signatures
+         * name and an optional validity window. During a rotation both keys are listed and the
+         * old key's validUntil closes the overlap. Pinned at start; nothing re-reads them later.
+         */
+        keys: z
+          .array(
+            z.strictObject({
+              keyId: z.string().trim().min(1, '密钥编号不能为空').max(256),
+              publicKeyPem,
+              validFrom: z.iso.datetime({ offset: true }).optional(),
+              validUntil: z.iso.datetime({ offset: true }).optional(),
+            }),
+          )
+          .optional(),
       }),
     ),
     /**
@@ -198,6 +214,14 @@ export const provinceConfigSchema = z
 
     cfg.partners.forEach((p, i) => {
       if (p.code === cfg.code) problem(['partners', i, 'code'], `合作省份不能是本省自身：${p.code}`);
+      const keyIds = new Set<string>();
+      (p.keys ?? []).forEach((k, j) => {
+        if (keyIds.has(k.keyId)) problem(['partners', i, 'keys', j, 'keyId'], `密钥编号重复：${k.keyId}`);
+        keyIds.add(k.keyId);
+        if (k.validFrom && k.validUntil && Date.parse(k.validFrom) >= Date.parse(k.validUntil)) {
+          problem(['partners', i, 'keys', j, 'validUntil'], '密钥有效期的结束时间应晚于开始时间');
+        }
+      });
     });
 
     const departments = new Set(cfg.departments.map((d) => d.code));
@@ -359,4 +383,18 @@ export function parseProvinceConfig(raw: unknown): ProvinceConfig {
       ? (raw as { code: string }).code
       : '（未知）';
   throw new ProvinceConfigError(province, problems);
+}
+
+/**
+ * The partner keys the configuration pins, as verification consumes them. A bare publicKeyPem is
+ * one key without a window whose id is its fingerprint (what the local signer names); keys given
+ * with explicit ids (e.g. KMS key ids) are listed as configured.
+ */
+export function configuredPartnerKeys(cfg: Pick<ProvinceConfig, 'partners'>): TrustedKey[] {
+  return cfg.partners.flatMap((p) => [
+    ...(p.publicKeyPem
+      ? [{ origin: p.code, publicKeyPem: p.publicKeyPem, keyId: publicKeyFingerprint(p.publicKeyPem) }]
+      : []),
+    ...(p.keys ?? []).map((k) => ({ origin: p.code, ...k })),
+  ]);
 }

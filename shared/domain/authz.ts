@@ -36,6 +36,7 @@ export const ACTIONS = [
   'item.revoke',
   'caseMaterial.read',
   'coordination.read',
+  'token.revoke',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -106,6 +107,8 @@ const RULES: Record<Action, Rule> = {
   // 转办 within the department: by its lead, or handed on by the reviewer who holds the item
   'item.assign': (a, s) => reviewerOfItem(a, s) && (a.lead === true || a.id === s.itemAssignee),
   'item.revoke': role('supervisor'),
+  // 登录凭证吊销: the province's administrator withdraws a leaked or misissued token
+  'token.revoke': role('admin'),
   // the content of a case's materials: its applicant, the window that checks them, its reviewers, supervisors
   'caseMaterial.read': anyOf(owner, role('windowOfficer', 'supervisor'), reviewerOfCase),
   // 首接负责 and the 容缺 ledger are the window unit's own cases; an officer without a unit has none
@@ -159,4 +162,5 @@ export const ACTION_NAMES_ZH: Record<Action, string> = {
   'item.revoke': '撤销审批决定',
   'caseMaterial.read': '查看办件材料',
   'coordination.read': '查看首接负责办件',
+  'token.revoke': '吊销登录凭证',
 };

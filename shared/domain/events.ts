@@ -40,6 +40,7 @@ export const EVENT_LABELS_ZH = {
   PartnerResultReceived: '收到合作省份的审批结果',
   PartnerMaterialShared: '收到合作省份共享的材料',
   InboundEventRejected: '拒收合作省份事件',
+  TokenRevoked: '吊销登录凭证',
   ItemRecognised: '互认合作省份审批结果',
   AnnualReviewRecorded: '年度准入复核',
   ExitProposed: '建议退出绿色通道',

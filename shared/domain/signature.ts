@@ -142,16 +142,39 @@ function isPlainJson(value: unknown, inObject = false): boolean {
   }
 }
 
+/**
+ * A partner key this province trusts, pinned at start (shared/config, never a writable file at
+ * verification time). The key id is required: a signature is checked only against the key it
+ * names, so a key without an id can never stand in for another (a runtime value without one, e.g.
+ * from untyped JSON, matches no envelope at all).
+ */
 export interface TrustedKey {
   origin: string;
   publicKeyPem: string;
-  /** when given, only envelopes naming this key id are checked against this key */
-  keyId?: string;
+  keyId: string;
+  /** rotation window: the key verifies signatures only from this instant on (ISO 8601) */
+  validFrom?: string;
+  /** rotation window: the key verifies signatures only until this instant (exclusive) */
+  validUntil?: string;
 }
 
 export type EnvelopeVerification =
   | { ok: true; envelope: SignedEnvelope<unknown> }
-  | { ok: false; reason: 'malformed' | 'unknownOrigin' | 'hashMismatch' | 'badSignature' | 'keyMismatch' };
+  | {
+      ok: false;
+      reason: 'malformed' | 'unknownOrigin' | 'hashMismatch' | 'badSignature' | 'keyMismatch' | 'keyNotValid';
+    };
+
+/**
+ * Whether a key's rotation window covers an instant. The instant is the receiver's clock, not the
+ * envelope's signedAt: signedAt is not signed, so a sender could claim any time it liked.
+ */
+export function keyValidAt(key: Pick<TrustedKey, 'validFrom' | 'validUntil'>, at: Date): boolean {
+  const t = at.getTime();
+  if (key.validFrom !== undefined && !(t >= Date.parse(key.validFrom))) return false;
+  if (key.validUntil !== undefined && !(t < Date.parse(key.validUntil))) return false;
+  return true;
+}
 
 /**
  * Checks an envelope from a partner against the trusted keys (several per origin during a key
@@ -159,10 +182,15 @@ export type EnvelopeVerification =
  * - malformed: not an envelope (wrong shape, or a payload that cannot be hashed);
  * - unknownOrigin: no trusted key for the envelope's origin;
  * - hashMismatch: the payload does not hash to contentHash (altered in transit);
- * - keyMismatch: the origin's trusted keys all name key ids and none is the envelope's;
- * - badSignature: no candidate key verifies the signature.
+ * - keyMismatch: none of the origin's trusted keys has the envelope's key id;
+ * - keyNotValid: the named key exists but its rotation window does not cover `at`;
+ * - badSignature: the named key does not verify the signature.
  */
-export function verifyEnvelope(envelope: unknown, trusted: readonly TrustedKey[]): EnvelopeVerification {
+export function verifyEnvelope(
+  envelope: unknown,
+  trusted: readonly TrustedKey[],
+  at: Date = new Date(),
+): EnvelopeVerification {
   try {
     const parsed = signedEnvelopeSchema.safeParse(envelope);
     if (!parsed.success) return { ok: false, reason: 'malformed' };
@@ -179,8 +207,11 @@ export function verifyEnvelope(envelope: unknown, trusted: readonly TrustedKey[]
     }
     if (recomputed !== e.contentHash) return { ok: false, reason: 'hashMismatch' };
 
-    const candidates = ofOrigin.filter((t) => t.keyId === undefined || t.keyId === e.keyId);
-    if (candidates.length === 0) return { ok: false, reason: 'keyMismatch' };
+    // Strict equality with a string: a key whose id is missing at run time matches nothing.
+    const named = ofOrigin.filter((t) => typeof t.keyId === 'string' && t.keyId === e.keyId);
+    if (named.length === 0) return { ok: false, reason: 'keyMismatch' };
+    const candidates = named.filter((t) => keyValidAt(t, at));
+    if (candidates.length === 0) return { ok: false, reason: 'keyNotValid' };
 
     const good = candidates.some((t) => verifyContentSignature(e.contentHash, e.signature, t.publicKeyPem));
     return good ? { ok: true, envelope: e } : { ok: false, reason: 'badSignature' };

@@ -12,7 +12,7 @@ import {
 import { DomainError, forbidden, invalid, notFound } from '../domain/errors.js';
 import { busEventSchema } from '../domain/events.js';
 import type { Project, StageCase } from '../domain/model.js';
-import { verifyEnvelope } from '../domain/signature.js';
+import { keyValidAt, verifyEnvelope } from '../domain/signature.js';
 import { verifySignedRequest } from '../domain/signed-request.js';
 import type { Page } from '../ports/store.js';
 import type { Ctx } from './context.js';
@@ -21,6 +21,21 @@ import type { Deps } from './deps.js';
 import { pageOpts, projectIndexes } from './projects.js';
 import { signedEventDraft } from './signed-events.js';
 import { commit, load, nowIso } from './unit-of-work.js';
+
+/** One aggregated row of refused inbound events (per sender and reason). */
+export interface RejectedEventRow {
+  eventId?: string | undefined;
+  source?: string | undefined;
+  type?: string | undefined;
+  reason: string;
+  /** the claimed partner when configured, else 'unknown' */
+  sender: string;
+  /** how many events were refused for this sender and reason */
+  count: number;
+  firstAt: string;
+  /** the latest refusal */
+  at: string;
+}
 
 export type ReceiveOutcome = { outcome: 'accepted' | 'duplicate' } | { outcome: 'rejected'; reason: string };
 
@@ -53,9 +68,9 @@ export class PartnerService {
     // EventBridge gives the bus event its own id; the domain event id travels in the detail.
     if (event.detail.source !== origin) return this.reject(event, 'sourceMismatch');
 
-    const publicKeyPem = await this.deps.peers.publicKeyOf(origin);
-    if (!publicKeyPem) return this.reject(event, 'unknownKey');
-    const verified = verifyEnvelope(event.detail.data.envelope, [{ origin, publicKeyPem }]);
+    const keys = this.deps.peers.trustedKeys(origin);
+    if (keys.length === 0) return this.reject(event, 'unknownKey');
+    const verified = verifyEnvelope(event.detail.data.envelope, keys, this.deps.clock.now());
     if (!verified.ok) return this.reject(event, verified.reason);
     const payload = crossProvincePayloadSchema.safeParse(verified.envelope.payload);
     if (!payload.success) return this.reject(event, 'schema');
@@ -147,7 +162,13 @@ export class PartnerService {
     }
   }
 
-  /** Refused events are kept with the reason, for supervisors and auditors to see. */
+  /**
+   * Refused events are kept with the reason, for supervisors and auditors to see, aggregated: one
+   * row per (sender, reason) with a count, the first and the latest refusal. The sender is the
+   * claimed partner when it is a configured one, otherwise 'unknown', so a flood of forged events,
+   * whatever they claim, adds at most (partners + 1) × reasons rows. The audit trail records the
+   * 1st, 2nd, 4th, 8th… refusal of each row (logarithmic), not every one.
+   */
   private async reject(raw: unknown, reason: string): Promise<ReceiveOutcome> {
     const event = (raw ?? {}) as {
       id?: unknown;
@@ -157,30 +178,51 @@ export class PartnerService {
     };
     const rawId = event.detail?.id ?? event.id;
     const eventId = typeof rawId === 'string' ? rawId.slice(0, 200) : undefined;
-    const id = `${eventId ?? 'unknown'}:${reason}:${this.deps.ids.next('X')}`;
-    await commit(this.deps, undefined, [
-      {
-        kind: 'rejectedEvent',
-        id,
-        expectedVersion: 0,
-        value: {
-          eventId,
-          source: typeof event.source === 'string' ? event.source.slice(0, 100) : undefined,
-          type: typeof event['detail-type'] === 'string' ? event['detail-type'].slice(0, 100) : undefined,
-          reason,
-          at: nowIso(this.deps),
-        },
-        indexes: [{ index: 'status', key: 'rejectedEvent', sort: `${nowIso(this.deps)}#${id}` }],
-        events: [
+    const source = typeof event.source === 'string' ? event.source.slice(0, 100) : undefined;
+    const claimed = source?.startsWith('green-channel.') ? source.slice('green-channel.'.length) : '';
+    const sender = this.deps.province.partners.some((p) => p.code === claimed) ? claimed : 'unknown';
+    const id = `${sender}:${reason.slice(0, 64)}`;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const current = await this.deps.store.get<RejectedEventRow>('rejectedEvent', id);
+      const at = nowIso(this.deps);
+      const count = (current?.value.count ?? 0) + 1;
+      const value: RejectedEventRow = {
+        eventId,
+        source,
+        type: typeof event['detail-type'] === 'string' ? event['detail-type'].slice(0, 100) : undefined,
+        reason,
+        sender,
+        count,
+        firstAt: current?.value.firstAt ?? at,
+        at,
+      };
+      try {
+        await commit(this.deps, undefined, [
           {
-            type: 'InboundEventRejected',
-            actor: 'system',
-            at: nowIso(this.deps),
-            data: { reason, ...(eventId ? { eventId } : {}) },
+            kind: 'rejectedEvent',
+            id,
+            expectedVersion: current?.version ?? 0,
+            value,
+            indexes: [{ index: 'status', key: 'rejectedEvent', sort: `${at}#${id}` }],
+            events:
+              (count & (count - 1)) === 0
+                ? [
+                    {
+                      type: 'InboundEventRejected',
+                      actor: 'system',
+                      at,
+                      data: { reason, sender, count, ...(eventId ? { eventId } : {}) },
+                    },
+                  ]
+                : [],
           },
-        ],
-      },
-    ]);
+        ]);
+        break;
+      } catch (err) {
+        // Concurrent refusals race for the same row: count again on the fresh version.
+        if (!(err instanceof DomainError && err.code === 'VERSION_CONFLICT')) throw err;
+      }
+    }
     return { outcome: 'rejected', reason };
   }
 
@@ -306,12 +348,17 @@ export class PartnerService {
     path: string;
     timestamp: string;
     signature: string;
+    keyId: string;
   }) {
     const refuse = () => forbidden('PARTNER_REQUEST_REFUSED', '合作省份的请求未通过验证');
     if (!this.deps.province.partners.some((p) => p.code === request.requester)) throw refuse();
-    const key = await this.deps.peers.publicKeyOf(request.requester);
+    // The request names its key; only that pinned key, within its rotation window, may verify it.
+    const now = this.deps.clock.now();
+    const key = this.deps.peers
+      .trustedKeys(request.requester)
+      .find((k) => k.keyId === request.keyId && keyValidAt(k, now));
     if (!key) throw refuse();
-    const check = verifySignedRequest(request, key, this.deps.clock.now());
+    const check = verifySignedRequest(request, key.publicKeyPem, now);
     if (!check.ok) throw refuse();
     const project = await this.deps.store.get<Project>('project', request.projectCode);
     const shared = project?.value.sharedMaterials?.some((m) => m.sha256 === request.sha256);

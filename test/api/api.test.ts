@@ -458,6 +458,9 @@ describe('bad input: problem+json, no echo, nothing stored', () => {
     );
     expectProblem(res, 401, 'TOKEN_INVALID', [NAME, OWNER, bad]);
     expect(res.headers.get('www-authenticate')).toContain('invalid_token');
+    // it says why: the credit code claim, by name, never by value
+    expect(res.body.title).toContain('统一社会信用代码');
+    expect(res.body.details).toEqual({ claim: 'creditCode' });
   });
 
   it.each([
@@ -762,6 +765,10 @@ describe('bad input: problem+json, no echo, nothing stored', () => {
       ),
     );
     expectProblem(res, 422, 'PRE_REVIEW_FAILED');
+    // the problem says which material is missing (DomainError details reach the body)
+    expect(res.body.details.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ materialCode: 'landPreExaminationForm' })]),
+    );
     expect((await c.h.store.query('projectCases', projectId)).items).toEqual([]);
     expect(c.h.workflow.waitingCount()).toBe(0);
     // the failure was not recorded under the key: the completed request goes through with it

@@ -90,6 +90,7 @@ beforeAll(async () => {
       .setAudience(AUDIENCE)
       .setIssuedAt()
       .setExpirationTime('1h')
+      .setJti(`oidc-${issued.length + 1}`)
       .sign(privateKey);
     issued.push(token);
     return c.json({ access_token: token, token_type: 'Bearer', expires_in: 3600 }, 200, cors);

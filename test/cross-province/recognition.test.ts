@@ -216,8 +216,8 @@ describe('cross-province recognition (互认)', () => {
       // the receiver must trust the original JS key
       const zj = fresh.province('ZJ');
       (zj.peers as unknown as { resolve: (c: string) => unknown }).resolve = async () => undefined;
-      const jsKey = await js.signer.publicKeyPem();
-      zj.services.deps.peers.publicKeyOf = async (c: string) => (c === 'JS' ? jsKey : undefined);
+      const jsKey = { origin: 'JS', publicKeyPem: await js.signer.publicKeyPem(), keyId: js.signer.keyId };
+      zj.services.deps.peers.trustedKeys = (c: string) => (c === 'JS' ? [jsKey] : []);
       for (const i of order) await zj.services.partners.receive(JSON.parse(JSON.stringify(events[i])));
       const views = await zj.services.partners.views(code);
       return stripReceipt(views[0]);
@@ -285,7 +285,7 @@ describe('cross-province recognition (互认)', () => {
     expect(await zj.services.partners.views(code)).toEqual([]);
     const rejected = await zj.services.partners.rejected(admin, {});
     expect(rejected.items.map((r) => r.reason).sort()).toEqual(
-      ['badSignature', 'hashMismatch', 'loop', 'malformed', 'unknownOrigin', 'unknownSender'].sort(),
+      ['keyMismatch', 'hashMismatch', 'loop', 'malformed', 'unknownOrigin', 'unknownSender'].sort(),
     );
     // the genuine event still goes through afterwards, as EventBridge delivers it: with a bus event
     // id of its own (the domain event id travels in the detail), and a redelivery is a duplicate

@@ -83,6 +83,7 @@ const MATRIX: Record<Action, boolean[]> = {
   'item.revoke': /*         */ [N, N, N, N, N, N, Y, N, N, N],
   'caseMaterial.read': /*  */ [Y, N, Y, Y, Y, N, Y, N, N, N],
   'coordination.read': /*  */ [N, N, Y, N, N, N, N, N, N, N],
+  'token.revoke': /*       */ [N, N, N, N, N, N, N, N, Y, N],
 };
 
 const READ_ACTIONS = new Set<Action>(ACTIONS.filter((a) => a.endsWith('.read')));
@@ -207,6 +208,7 @@ describe('authorisation invariants (property)', () => {
       'complaint.handle': ['supervisor'],
       'item.assign': ['reviewer'],
       'item.revoke': ['supervisor'],
+      'token.revoke': ['admin'],
     };
     expect(Object.keys(writers).sort()).toEqual([...WRITE_ACTIONS].sort());
     fc.assert(

@@ -86,7 +86,7 @@ describe('KmsSigner', () => {
       envelope,
     });
     const tampered = { ...envelope, payload: { ...payload, resultNo: 'x' } };
-    expect(verifyEnvelope(tampered, [{ origin: 'SH', publicKeyPem }])).toEqual({
+    expect(verifyEnvelope(tampered, [{ origin: 'SH', publicKeyPem, keyId: KEY_ARN }])).toEqual({
       ok: false,
       reason: 'hashMismatch',
     });

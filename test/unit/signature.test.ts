@@ -14,6 +14,7 @@ import {
   type SignedEnvelope,
   signEnvelope,
   signedEnvelopeSchema,
+  type TrustedKey,
   verifyContentSignature,
   verifyEnvelope,
 } from '../../shared/domain/signature.js';
@@ -38,12 +39,12 @@ const AT = '2026-05-06T08:00:00.000Z';
 
 let signer: Signer;
 let other: Signer;
-let trusted: { origin: string; publicKeyPem: string }[];
+let trusted: TrustedKey[];
 
 beforeAll(async () => {
   signer = localSignerFromPem(newPrivatePem());
   other = localSignerFromPem(newPrivatePem());
-  trusted = [{ origin: 'JS', publicKeyPem: await signer.publicKeyPem() }];
+  trusted = [{ origin: 'JS', publicKeyPem: await signer.publicKeyPem(), keyId: signer.keyId }];
 });
 
 describe('signEnvelope / verifyEnvelope', () => {
@@ -80,19 +81,52 @@ describe('signEnvelope / verifyEnvelope', () => {
     expect(verifyEnvelope(forged, trusted)).toEqual({ ok: false, reason: 'badSignature' });
   });
 
-  it("rejects another key's signature as badSignature, or keyMismatch when the key id is pinned", async () => {
+  it("rejects another key's signature as keyMismatch, or badSignature when it claims the genuine key id", async () => {
     const forged = await signEnvelope(other, 'JS', payload, AT);
-    expect(verifyEnvelope(forged, trusted)).toEqual({ ok: false, reason: 'badSignature' });
+    expect(verifyEnvelope(forged, trusted)).toEqual({ ok: false, reason: 'keyMismatch' });
     // claiming the genuine key id does not help
     expect(verifyEnvelope({ ...forged, keyId: signer.keyId }, trusted)).toEqual({
       ok: false,
       reason: 'badSignature',
     });
-    const pinned = [{ ...trusted[0]!, keyId: signer.keyId }];
-    expect(verifyEnvelope(forged, pinned)).toEqual({ ok: false, reason: 'keyMismatch' });
-    expect(verifyEnvelope({ ...forged, keyId: signer.keyId }, pinned)).toEqual({
+  });
+
+  it('never matches a trusted key that has no key id, whatever key id the signature names', async () => {
+    const genuine = await signEnvelope(signer, 'JS', payload, AT);
+    // untyped configuration (JSON) could carry a key without an id; it must verify nothing
+    const noId = [{ origin: 'JS', publicKeyPem: await signer.publicKeyPem() }] as unknown as TrustedKey[];
+    expect(verifyEnvelope(genuine, noId)).toEqual({ ok: false, reason: 'keyMismatch' });
+    const emptyId = [{ ...trusted[0]!, keyId: '' }];
+    expect(verifyEnvelope(genuine, emptyId)).toEqual({ ok: false, reason: 'keyMismatch' });
+  });
+
+  it('accepts the old key only until its rotation window closes, the new one from its start', async () => {
+    const closes = '2026-06-01T00:00:00.000Z';
+    const rotation: TrustedKey[] = [
+      { origin: 'JS', publicKeyPem: await signer.publicKeyPem(), keyId: signer.keyId, validUntil: closes },
+      {
+        origin: 'JS',
+        publicKeyPem: await other.publicKeyPem(),
+        keyId: other.keyId,
+        validFrom: '2026-05-01T00:00:00.000Z',
+      },
+    ];
+    const byOld = await signEnvelope(signer, 'JS', payload, AT);
+    const byNew = await signEnvelope(other, 'JS', payload, AT);
+    const overlap = new Date('2026-05-15T00:00:00.000Z');
+    expect(verifyEnvelope(byOld, rotation, overlap).ok).toBe(true);
+    expect(verifyEnvelope(byNew, rotation, overlap).ok).toBe(true);
+    // after the window: the old key is refused even for a signature claiming an earlier signedAt
+    const after = new Date(closes);
+    expect(verifyEnvelope({ ...byOld, signedAt: '2026-01-01T00:00:00.000Z' }, rotation, after)).toEqual({
       ok: false,
-      reason: 'badSignature',
+      reason: 'keyNotValid',
+    });
+    expect(verifyEnvelope(byNew, rotation, after).ok).toBe(true);
+    // before the new key's window opens it verifies nothing
+    expect(verifyEnvelope(byNew, rotation, new Date('2026-04-30T00:00:00.000Z'))).toEqual({
+      ok: false,
+      reason: 'keyNotValid',
     });
   });
 
@@ -112,10 +146,10 @@ describe('signEnvelope / verifyEnvelope', () => {
       ok: false,
       reason: 'unknownOrigin',
     });
-    const both = [...trusted, { origin: 'ZJ', publicKeyPem: await other.publicKeyPem() }];
+    const both = [...trusted, { origin: 'ZJ', publicKeyPem: await other.publicKeyPem(), keyId: other.keyId }];
     expect(verifyEnvelope({ ...envelope, origin: 'ZJ' }, both)).toEqual({
       ok: false,
-      reason: 'badSignature',
+      reason: 'keyMismatch',
     });
   });
 
@@ -187,7 +221,7 @@ describe('signEnvelope / verifyEnvelope', () => {
     );
     expect(verifyEnvelope(hostileEnvelope, trusted)).toEqual({ ok: false, reason: 'malformed' });
     // a broken trusted key verifies nothing
-    expect(verifyEnvelope(e, [{ origin: 'JS', publicKeyPem: 'garbage' }])).toEqual({
+    expect(verifyEnvelope(e, [{ origin: 'JS', publicKeyPem: 'garbage', keyId: signer.keyId }])).toEqual({
       ok: false,
       reason: 'badSignature',
     });
@@ -234,7 +268,7 @@ describe('signEnvelope / verifyEnvelope', () => {
             payload: p,
             contentHash: contentHashOf(p),
             signature: sig,
-            keyId: 'k',
+            keyId: signer.keyId,
             origin: 'JS',
             signedAt: AT,
           },

@@ -97,9 +97,22 @@ export const rejectedEventSchema = z
     caseId: z.string().optional().openapi({
       description: '不予互认的本省办件（reason 为 ownerMismatch：项目单位与来源省份共享的不一致）',
     }),
-    at: instant,
+    sender: z
+      .string()
+      .optional()
+      .openapi({ description: '声称的发送省份（已配置的合作省份代码），否则为 unknown' }),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: '该发送方因该原因被拒收的事件数（按发送方与原因汇总存储）' }),
+    firstAt: instant.optional().openapi({ description: '首次拒收时间' }),
+    at: instant.openapi({ description: '最近一次拒收时间' }),
   })
-  .openapi('RejectedPartnerEvent', { description: '被拒收的合作省份事件' });
+  .openapi('RejectedPartnerEvent', {
+    description: '被拒收的合作省份事件（按发送方与原因汇总：一行一个发送方与原因，记最近一次与次数）',
+  });
 export const rejectedEventPage = page(rejectedEventSchema, 'RejectedPartnerEventPage');
 
 export const uploadedMaterialSchema = z

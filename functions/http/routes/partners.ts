@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { invalid } from '../../../shared/domain/errors.js';
 import { actorOf } from '../auth.js';
 import { BEARER_SCHEME, PARTNER_SCHEME } from '../docs.js';
 import { json, op } from '../openapi-route.js';
@@ -8,9 +7,6 @@ import { PROBLEM_CONTENT_TYPE, problemResponses, problemSchema } from '../proble
 import * as r from '../response-schemas.js';
 import { plainPage, type RouteKit } from '../route-kit.js';
 import * as s from '../schemas.js';
-
-/** Material uploads are capped so one request cannot exhaust memory. */
-const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 const binary = z.string().openapi({ type: 'string', format: 'binary', description: '文件内容（原始字节）' });
 const binaryContent = (description: string) => ({
@@ -40,6 +36,8 @@ const partnerEventsRoute = createRoute({
   },
   responses: {
     202: { ...json(r.partnerEventOutcomeSchema), description: '已处理：接收、重复或拒收（拒收已记录）' },
+    413: problem('请求体超过 256 KB（PAYLOAD_TOO_LARGE）'),
+    429: problem('该发送省份的请求过于频繁（TOO_MANY_REQUESTS，见 Retry-After），发送方应稍后重试'),
     500: problem('处理失败，发送方应重试'),
   },
 });
@@ -51,18 +49,30 @@ function rejectedEvent(v: Record<string, unknown>) {
   const source = str(v.source);
   const type = str(v.type);
   const caseId = str(v.caseId);
+  const sender = str(v.sender);
+  const firstAt = str(v.firstAt);
+  const count =
+    typeof v.count === 'number' && Number.isInteger(v.count) && v.count >= 1 ? v.count : undefined;
   return {
     ...(eventId !== undefined ? { eventId } : {}),
     ...(source !== undefined ? { source } : {}),
     ...(type !== undefined ? { type } : {}),
     ...(caseId !== undefined ? { caseId } : {}),
     reason: str(v.reason) ?? '',
+    ...(sender !== undefined ? { sender } : {}),
+    ...(count !== undefined ? { count } : {}),
+    ...(firstAt !== undefined ? { firstAt } : {}),
     at: str(v.at) ?? '',
   };
 }
 
 /** Routes of 区域协同 (cross-province): inbound partner events, shared material content, partner projects. */
-export function mountPartnerRoutes({ app, services, idem }: RouteKit): void {
+export function mountPartnerRoutes({ app, services, idem, partnerRate }: RouteKit): void {
+  // The bucket is the claimed sender's when it is a configured partner, one shared 'unknown'
+  // bucket otherwise: a forger can at worst slow the sender it impersonates, whose outbox retries.
+  const partnerCodes = new Set(services.deps.province.partners.map((p) => p.code));
+  const senderOf = (claimed: unknown) =>
+    typeof claimed === 'string' && partnerCodes.has(claimed) ? claimed : 'unknown';
   // Documented with its envelope body; served by a route without body validation (hidden from the
   // generator, so the operation appears once).
   app.openAPIRegistry.registerPath(partnerEventsRoute);
@@ -77,6 +87,10 @@ export function mountPartnerRoutes({ app, services, idem }: RouteKit): void {
       // An event that arrived is acknowledged even when refused: the refusal is recorded here, and a
       // retry by the sender would be refused again. Only a failure to process it asks for a retry.
       const event = await c.req.json().catch(() => null);
+      const source = (event as { source?: unknown } | null)?.source;
+      partnerRate.take(
+        senderOf(typeof source === 'string' ? source.replace(/^green-channel\./, '') : undefined),
+      );
       const outcome = await services.partners.receive(event);
       return c.json(outcome, 202);
     },
@@ -99,20 +113,27 @@ export function mountPartnerRoutes({ app, services, idem }: RouteKit): void {
             .string()
             .optional()
             .openapi({ description: '签名时间（ISO 8601），与本省时钟相差不得超过 5 分钟' }),
+          'x-gc-key-id': z
+            .string()
+            .optional()
+            .openapi({ description: '签名所用密钥的编号（须为本省为该合作省份配置的密钥之一）' }),
         }),
       },
       responses: {
         200: binaryContent('材料内容（Content-Type 为上传时的类型）'),
         403: problem('签名无效、过期，请求方不是该项目的合作省份，或材料未共享（PARTNER_REQUEST_REFUSED）'),
         404: problem('材料内容不存在（CONTENT_NOT_FOUND）'),
+        429: problem('该请求省份的请求过于频繁（TOO_MANY_REQUESTS，见 Retry-After）'),
         500: problem('服务器内部错误'),
       },
     }),
     async (c) => {
+      partnerRate.take(senderOf(c.req.header('x-gc-province')));
       const blob = await services.partners.serveToPartner({
         requester: c.req.header('x-gc-province') ?? '',
         timestamp: c.req.header('x-gc-timestamp') ?? '',
         signature: c.req.header('x-gc-signature') ?? '',
+        keyId: c.req.header('x-gc-key-id') ?? '',
         method: 'GET',
         path: c.req.path,
         projectCode: c.req.param('projectCode'),
@@ -138,15 +159,13 @@ export function mountPartnerRoutes({ app, services, idem }: RouteKit): void {
       responses: {
         201: { ...json(r.uploadedMaterialSchema), description: '已保存' },
         ...problemResponses,
-        413: problem('请求体超过网关或服务器的上限（PAYLOAD_TOO_LARGE）'),
-        422: problem('材料文件超过 20 MB（CONTENT_TOO_LARGE）或内容为空（EMPTY_CONTENT）'),
+        413: problem('材料文件超过 20 MB（PAYLOAD_TOO_LARGE；分块上传在读到上限时即中止）'),
+        422: problem('内容为空（EMPTY_CONTENT）'),
       },
     }),
     async (c) => {
-      const length = Number(c.req.header('content-length') ?? '0');
-      if (length > MAX_UPLOAD_BYTES) throw invalid('CONTENT_TOO_LARGE', '材料文件超过 20 MB');
+      // The body limit (limits.ts, 20 MB here) has cut off anything larger while it streamed in.
       const bytes = new Uint8Array(await c.req.arrayBuffer());
-      if (bytes.length > MAX_UPLOAD_BYTES) throw invalid('CONTENT_TOO_LARGE', '材料文件超过 20 MB');
       const stored = await services.partners.uploadMaterial(
         { actor: actorOf(c) },
         bytes,

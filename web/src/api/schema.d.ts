@@ -3762,334 +3762,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/audit/checkpoints": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 审计检查点列表（本省签名的各审计流链头，新的在前） */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 检查点 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AuditCheckpointList"];
-                    };
-                };
-                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 未登录或登录凭证无效、已过期 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 没有权限 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 资源不存在 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 版本冲突或状态不允许 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 需要提供 If-Match 版本号 */
-                428: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 服务器内部错误 */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/audit/checkpoints/{checkpointId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 一个审计检查点全文：签名、密钥标识、公钥与链头，可离线用公钥校验 */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    checkpointId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 检查点全文 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AuditCheckpoint"];
-                    };
-                };
-                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 未登录或登录凭证无效、已过期 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 没有权限 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 资源不存在 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 版本冲突或状态不允许 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 需要提供 If-Match 版本号 */
-                428: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 服务器内部错误 */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/audit/checkpoints/{checkpointId}/verification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 以检查点校验本省全部审计流，报告第一个不符的审计流与事件 */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    checkpointId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 校验结果 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AuditCheckpointVerification"];
-                    };
-                };
-                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 未登录或登录凭证无效、已过期 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 没有权限 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 资源不存在 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 版本冲突或状态不允许 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 需要提供 If-Match 版本号 */
-                428: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 服务器内部错误 */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/partner/events": {
         parameters: {
             query?: never;
@@ -4120,6 +3792,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PartnerEventOutcome"];
+                    };
+                };
+                /** @description 请求体超过 256 KB（PAYLOAD_TOO_LARGE） */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 该发送省份的请求过于频繁（TOO_MANY_REQUESTS，见 Retry-After），发送方应稍后重试 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description 处理失败，发送方应重试 */
@@ -4155,6 +3845,8 @@ export interface paths {
                     "x-gc-province"?: string;
                     /** @description 签名时间（ISO 8601），与本省时钟相差不得超过 5 分钟 */
                     "x-gc-timestamp"?: string;
+                    /** @description 签名所用密钥的编号（须为本省为该合作省份配置的密钥之一） */
+                    "x-gc-key-id"?: string;
                 };
                 path: {
                     /** @description 投资项目统一代码 */
@@ -4187,6 +3879,15 @@ export interface paths {
                 };
                 /** @description 材料内容不存在（CONTENT_NOT_FOUND） */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 该请求省份的请求过于频繁（TOO_MANY_REQUESTS，见 Retry-After） */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4292,7 +3993,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description 请求体超过网关或服务器的上限（PAYLOAD_TOO_LARGE） */
+                /** @description 材料文件超过 20 MB（PAYLOAD_TOO_LARGE；分块上传在读到上限时即中止） */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4301,7 +4002,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description 材料文件超过 20 MB（CONTENT_TOO_LARGE）或内容为空（EMPTY_CONTENT） */
+                /** @description 内容为空（EMPTY_CONTENT） */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5261,6 +4962,215 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["SweepReport"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token-revocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已吊销的登录凭证（管理员） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 每页条数（1–100，默认 20） */
+                    limit?: number;
+                    /** @description 上一页返回的 nextCursor，用于取下一页 */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 分页列表，最近吊销的在前 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenRevocationPage"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 吊销登录凭证（管理员）：此后携带该 jti 的凭证一律被拒（TOKEN_REVOKED） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TokenRevocationRequest"];
+                };
+            };
+            responses: {
+                /** @description 已吊销 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenRevocation"];
                     };
                 };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
@@ -6881,6 +6791,20 @@ export interface components {
                 /** @example 缺少必填字段 */
                 message: string;
             }[];
+            /**
+             * @description 业务规则给出的详细信息（随错误码而定，如 MATERIALS_INCOMPLETE 的 missing：缺少的事项与材料代码；DEFICIENCY_INCOMPLETE 的 uncovered：未列入容缺的材料；PRE_REVIEW_FAILED 的 findings：预审发现）。只含代码、数量、记录编号与日期，不含个人信息
+             * @example {
+             *       "missing": [
+             *         {
+             *           "itemCode": "JS-LAND-01",
+             *           "materialCode": "M-SITE-PLAN"
+             *         }
+             *       ]
+             *     }
+             */
+            details?: {
+                [key: string]: unknown;
+            };
         };
         /** @description 项目及其版本号 */
         Project: components["schemas"]["ProjectData"] & {
@@ -7761,7 +7685,7 @@ export interface components {
             truncated: boolean;
         };
         AuditTrail: {
-            events: (components["schemas"]["AuditEvent"] | components["schemas"]["UnreadableAuditEvent"])[];
+            events: components["schemas"]["AuditEvent"][];
         };
         /** @description 审计记录中的一个事件（哈希链，只增不改） */
         AuditEvent: {
@@ -7784,102 +7708,15 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** @description 存储已损坏、无法读取的审计事件：只给出位置与原因 */
-        UnreadableAuditEvent: {
-            stream: string;
-            seq: number;
-            /** @description 该事件无法读取的原因（存储内容损坏） */
-            unreadable: string;
-        };
         /** @description 审计哈希链校验结果 */
         ChainVerification: {
             valid: boolean;
             length: number;
             /** @description 第一个校验不通过的事件序号 */
             firstBrokenSeq?: number;
-            reason?: components["schemas"]["ChainBreak"];
+            /** @enum {string} */
+            reason?: "hashMismatch" | "prevHashMismatch" | "seqGap";
             headHash: string;
-            /** @description 据以校验的最近审计检查点 */
-            checkpointId?: string;
-        };
-        /**
-         * @description 断裂原因：unreadable 事件损坏无法读取；hashMismatch 内容被改；prevHashMismatch/seqGap 链接断开；truncated 链尾被删（短于存储的链头）；headMismatch 与链头不符；checkpointMismatch 与已签名的审计检查点不符（整链重算式改写）
-         * @enum {string}
-         */
-        ChainBreak: "unreadable" | "hashMismatch" | "prevHashMismatch" | "seqGap" | "truncated" | "headMismatch" | "checkpointMismatch";
-        AuditCheckpointList: {
-            items: components["schemas"]["AuditCheckpointSummary"][];
-        };
-        /** @description 审计检查点（已签名的各审计流链头） */
-        AuditCheckpointSummary: {
-            id: string;
-            /** @description 检查点序号（1、2、3…，中断即说明有检查点缺失） */
-            number: number;
-            /**
-             * @description 时间点（ISO 8601，UTC）
-             * @example 2026-03-02T01:30:00.000Z
-             */
-            at: string;
-            /** @description 全部审计流链头的 Merkle 根 */
-            root: string;
-            /** @description 覆盖的审计流数 */
-            count: number;
-            previousId: string | null;
-            keyId: string;
-            /** @description 用本省公钥校验签名与 Merkle 根是否通过 */
-            signatureValid: boolean;
-            problem?: string;
-        };
-        /** @description 审计检查点全文：签名信封（签名覆盖 green-channel.envelope.v1:<contentHash>）与链头列表；链头按 stream 排序求 Merkle 根，应等于 payload.root */
-        AuditCheckpoint: {
-            envelope: {
-                payload: {
-                    /** @enum {string} */
-                    type: "auditCheckpoint.v1";
-                    province: string;
-                    id: string;
-                    number: number;
-                    /**
-                     * @description 时间点（ISO 8601，UTC）
-                     * @example 2026-03-02T01:30:00.000Z
-                     */
-                    at: string;
-                    previousId: string | null;
-                    previousRoot: string | null;
-                    root: string;
-                    count: number;
-                };
-                contentHash: string;
-                /** @description ECDSA P-256 / SHA-256，DER，base64 */
-                signature: string;
-                keyId: string;
-                origin: string;
-                /**
-                 * @description 时间点（ISO 8601，UTC）
-                 * @example 2026-03-02T01:30:00.000Z
-                 */
-                signedAt: string;
-            };
-            heads: components["schemas"]["StreamHead"][];
-            /** @description 本省结果签名公钥（SPKI PEM），亦应与伙伴省配置的公钥比对 */
-            publicKeyPem: string;
-        };
-        StreamHead: {
-            stream: string;
-            seq: number;
-            hash: string;
-        };
-        AuditCheckpointVerification: {
-            checkpointId: string;
-            signatureValid: boolean;
-            valid: boolean;
-            streamsChecked: number;
-            /** @description 第一个与检查点不符的审计流及其事件序号 */
-            firstBroken?: {
-                stream: string;
-                seq: number;
-                reason: components["schemas"]["ChainBreak"];
-            };
         };
         PartnerEventOutcome: {
             /**
@@ -8074,7 +7911,7 @@ export interface components {
             /** @description 存在时表示可能还有下一页 */
             nextCursor?: string;
         };
-        /** @description 被拒收的合作省份事件 */
+        /** @description 被拒收的合作省份事件（按发送方与原因汇总：一行一个发送方与原因，记最近一次与次数） */
         RejectedPartnerEvent: {
             eventId?: string;
             source?: string;
@@ -8083,8 +7920,17 @@ export interface components {
             reason: string;
             /** @description 不予互认的本省办件（reason 为 ownerMismatch：项目单位与来源省份共享的不一致） */
             caseId?: string;
+            /** @description 声称的发送省份（已配置的合作省份代码），否则为 unknown */
+            sender?: string;
+            /** @description 该发送方因该原因被拒收的事件数（按发送方与原因汇总存储） */
+            count?: number;
             /**
-             * @description 时间点（ISO 8601，UTC）
+             * @description 首次拒收时间
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            firstAt?: string;
+            /**
+             * @description 最近一次拒收时间
              * @example 2026-03-02T01:30:00.000Z
              */
             at: string;
@@ -8158,6 +8004,31 @@ export interface components {
             }[];
             /** @description 本次写入的通知数 */
             notifications: number;
+        };
+        /** @description 登录凭证吊销记录：带此 jti 的凭证此后一律被拒（TOKEN_REVOKED） */
+        TokenRevocation: {
+            /** @description 被吊销登录凭证的编号（JWT 的 jti） */
+            jti: string;
+            /** @description 吊销原因 */
+            reason: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            revokedAt: string;
+            /** @description 执行吊销的管理员 */
+            revokedBy: string;
+        };
+        TokenRevocationRequest: {
+            /** @description 要吊销的登录凭证编号（JWT 的 jti） */
+            jti: string;
+            /** @description 吊销原因，如"令牌泄露" */
+            reason: string;
+        };
+        TokenRevocationPage: {
+            items: components["schemas"]["TokenRevocation"][];
+            /** @description 存在时表示可能还有下一页 */
+            nextCursor?: string;
         };
         /** @description 年度准入复核结果 */
         YearlyReviewResult: {
@@ -8531,7 +8402,6 @@ export interface components {
                 broken: {
                     caseId: string;
                     firstBrokenSeq?: number;
-                    reason?: components["schemas"]["ChainBreak"];
                 }[];
             };
         };
