@@ -18,11 +18,14 @@ import {
   configResolver,
   HttpPeerDirectory,
   type PeerAddress,
+  pinKeys,
 } from '../../shared/adapters/peers/http-peer-directory.js';
 import { StepFunctionsWorkflowEngine } from '../../shared/adapters/sfn/sfn-workflow.js';
 import { KmsSigner } from '../../shared/adapters/signing/kms-signer.js';
 import { systemClock, timeSortableIds } from '../../shared/adapters/system/system-clock.js';
+import { configuredPartnerKeys } from '../../shared/config/province-config.js';
 import { loadProvince } from '../../shared/config/provinces/index.js';
+import type { TrustedKey } from '../../shared/domain/signature.js';
 import type { Deps } from '../../shared/services/deps.js';
 import { createServices, type Services } from '../../shared/services/index.js';
 
@@ -45,11 +48,35 @@ export const DEPS_ENV = [
   'PARTNERS',
 ] as const;
 
-/** PARTNERS as infra/config.ts partnersEnvironment writes it: code → { apiUrl, publicKeyPem? }. */
+const envKey = z.object({
+  keyId: z.string().min(1).max(256),
+  publicKeyPem: z.string(),
+  validFrom: z.iso.datetime({ offset: true }).optional(),
+  validUntil: z.iso.datetime({ offset: true }).optional(),
+});
+
+/**
+ * PARTNERS as infra/config.ts partnersEnvironment writes it: code → { apiUrl, publicKeyPem?, keyId?,
+ * keys? }. A partner signing with KMS names its KMS key id, so a bare publicKeyPem needs keyId too.
+ */
 const partnersEnvSchema = z.record(
   z.string().regex(/^[A-Z]{2}$/),
-  z.object({ apiUrl: z.url(), publicKeyPem: z.string().optional() }),
+  z.object({
+    apiUrl: z.url(),
+    publicKeyPem: z.string().optional(),
+    keyId: z.string().min(1).max(256).optional(),
+    keys: z.array(envKey).optional(),
+  }),
 );
+
+/** The partner keys the PARTNERS variable pins (in addition to the province configuration's). */
+export function partnerKeysFromEnv(text: string): TrustedKey[] {
+  const parsed = partnersEnvSchema.parse(JSON.parse(text));
+  return Object.entries(parsed).flatMap(([origin, p]) => [
+    ...(p.publicKeyPem && p.keyId ? [{ origin, publicKeyPem: p.publicKeyPem, keyId: p.keyId }] : []),
+    ...(p.keys ?? []).map((k) => ({ origin, ...k })),
+  ]);
+}
 
 export function parsePartnersEnv(text: string): Record<string, PeerAddress> {
   let raw: unknown;
@@ -74,8 +101,9 @@ export function createAwsDeps(env: Env = process.env): Deps {
   // Region and credentials come from the Lambda environment (AWS_REGION and the role). The clients
   // connect lazily: a function whose role lacks KMS or S3 rights simply never calls them.
   const signer = new KmsSigner({ client: new KMSClient({}), keyId: vars.SIGNING_KEY_ID });
+  const province = loadProvince(vars.PROVINCE);
   return {
-    province: loadProvince(vars.PROVINCE),
+    province,
     store: new DynamoDbStore({ client: new DynamoDBClient({}), tableName: vars.TABLE_NAME }),
     workflow: new StepFunctionsWorkflowEngine({
       client: new SFNClient({}),
@@ -89,10 +117,19 @@ export function createAwsDeps(env: Env = process.env): Deps {
     // only the functions that write or read checkpoints are given the bucket
     ...(process.env.CHECKPOINT_BUCKET
       ? {
-          checkpoints: new S3CheckpointLog({ client: new S3Client({}), bucket: process.env.CHECKPOINT_BUCKET }),
+          checkpoints: new S3CheckpointLog({
+            client: new S3Client({}),
+            bucket: process.env.CHECKPOINT_BUCKET,
+          }),
         }
       : {}),
-    peers: new HttpPeerDirectory(vars.PROVINCE, signer, configResolver(parsePartnersEnv(vars.PARTNERS))),
+    peers: new HttpPeerDirectory(
+      vars.PROVINCE,
+      signer,
+      configResolver(parsePartnersEnv(vars.PARTNERS)),
+      // pinned once per cold start, from configuration only
+      pinKeys([...configuredPartnerKeys(province), ...partnerKeysFromEnv(vars.PARTNERS)]),
+    ),
   };
 }
 

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { FileBlobStore } from '../../shared/adapters/blobs/file-blob-store.js';
+import { FileCheckpointLog } from '../../shared/adapters/checkpoints/file-checkpoint-log.js';
 import { FileConsoleAssets } from '../../shared/adapters/console/file-console-assets.js';
 import { LocalEventBus } from '../../shared/adapters/local-bus/local-event-bus.js';
 import { LocalWorkflowEngine } from '../../shared/adapters/local-workflow/local-workflow.js';
@@ -10,15 +11,17 @@ import {
   folderResolver,
   HttpPeerDirectory,
   type PeerResolver,
+  pinKeys,
+  readPublishedKey,
   registerInFolder,
 } from '../../shared/adapters/peers/http-peer-directory.js';
-import { FileCheckpointLog } from '../../shared/adapters/checkpoints/file-checkpoint-log.js';
 import { loadOrCreateLocalSigner } from '../../shared/adapters/signing/local-signer.js';
 import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
 import { systemClock, timeSortableIds } from '../../shared/adapters/system/system-clock.js';
 import { WEBHOOK_EVENT_TYPES, webhookTarget } from '../../shared/adapters/webhook/webhook-target.js';
-import type { ProvinceConfig } from '../../shared/config/province-config.js';
+import { configuredPartnerKeys, type ProvinceConfig } from '../../shared/config/province-config.js';
 import { eventSource, forwardPattern } from '../../shared/domain/cross-province-rules.js';
+import type { TrustedKey } from '../../shared/domain/signature.js';
 import type { Clock } from '../../shared/ports/runtime.js';
 import type { Signer } from '../../shared/ports/signer.js';
 import type { Deps } from '../../shared/services/deps.js';
@@ -29,6 +32,7 @@ import { createLocalSigner } from '../http/auth.js';
 import type { DemoUser } from '../http/console.js';
 import { CONSOLE_DIST } from './console-build.js';
 import { demoActors, demoOrganisations } from './demo-actors.js';
+import { publishedKeyFile } from './key-files.js';
 
 export interface ProvinceRuntimeOptions {
   province: ProvinceConfig;
@@ -46,8 +50,13 @@ export interface ProvinceRuntimeOptions {
   relayEveryMs?: number;
   /** the built console to serve at `/` (default web/dist) */
   consoleDir?: string;
-  /** overrides how partners are found (tests); defaults to the peers folder */
+  /** overrides how partners are found (tests); defaults to the peers folder (addresses only) */
   peerResolver?: PeerResolver;
+  /**
+   * The partner keys to pin (tests). Default: the configured keys, and for a partner without any,
+   * the public key its signer published in its data folder, read once here at start.
+   */
+  partnerKeys?: TrustedKey[];
 }
 
 export interface ProvinceRuntime {
@@ -68,9 +77,22 @@ export interface ProvinceRuntime {
   stop(): Promise<void>;
 }
 
+/** Configured keys first; a partner configured without keys gets the key it published locally. */
+function localPartnerKeys(province: ProvinceConfig, dataRoot: string): TrustedKey[] {
+  const configured = configuredPartnerKeys(province);
+  const published = province.partners
+    .filter((p) => !configured.some((k) => k.origin === p.code))
+    .flatMap((p) => readPublishedKey(p.code, publishedKeyFile(dataRoot, p.code)) ?? []);
+  return [...configured, ...published];
+}
+
 export const TOKEN_AUDIENCE = 'green-channel';
-/** Demo tokens last a month, so a demo left running overnight still signs in. */
-const DEMO_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/**
+ * Demo tokens last a day and are signed afresh at every start (each with its own jti), so a token
+ * copied out of tokens.json or a screenshot is worthless by the next day. A demo left running
+ * longer re-signs them once they are half used up.
+ */
+export const DEMO_TOKEN_TTL_SECONDS = 24 * 3600;
 export const tokenIssuer = (code: string) => `green-channel-local-${code}`;
 
 /**
@@ -86,6 +108,7 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     province.code,
     resultSigner,
     options.peerResolver ?? folderResolver(options.peersDir),
+    pinKeys(options.partnerKeys ?? localPartnerKeys(province, dirname(options.dataDir))),
   );
   const bus = new LocalEventBus();
   for (const partner of province.partners) {
@@ -132,7 +155,12 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
   const organisations = new Map(demoOrganisations(province).map((o) => [o.creditCode, o.name]));
   const organisationOf = (creditCode: string) => organisations.get(creditCode) ?? creditCode;
   let signed: Promise<DemoUser[]> | undefined;
+  let signedAt = 0;
   const demoUsers = () => {
+    if (Date.now() - signedAt > (DEMO_TOKEN_TTL_SECONDS * 1000) / 2) {
+      signed = undefined;
+      signedAt = Date.now();
+    }
     signed ??= Promise.all(
       demoActors(province).map(async (a) => ({
         id: a.id,

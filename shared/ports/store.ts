@@ -15,6 +15,8 @@ export type AggregateKind =
   | 'complaint'
   /** 容缺受理承诺书 signed by the applicant, one per case (id = case id) */
   | 'commitmentLetter'
+  /** a revoked sign-in token (登录凭证吊销), id = the token's jti */
+  | 'tokenRevocation'
   /** the number and root of the last audit checkpoint (id 'latest'); the checkpoints live in the CheckpointLog */
   | 'auditCheckpoint'
   /** who uploaded which content: one record per (sha256, credit code), id = `${sha256}:${creditCode}` */

@@ -13,6 +13,7 @@ import { ProjectService } from './projects.js';
 import { ReportService } from './reports.js';
 import { resumeOpenWorkflows } from './resume.js';
 import { runSweep } from './sweeper.js';
+import { TokenRevocationService } from './token-revocations.js';
 import { relayOutbox } from './unit-of-work.js';
 import { createWorkflowTasks } from './workflow-tasks.js';
 
@@ -32,6 +33,7 @@ export function createServices(deps: Deps) {
     exitReview: new ExitReviewService(deps, calendar),
     complaints: new ComplaintService(deps),
     notifications: new NotificationService(deps),
+    tokenRevocations: new TokenRevocationService(deps),
     reports: new ReportService(deps, calendar),
     /** publishes what the outbox holds (on a schedule; commits also kick it) */
     relayOutbox: () => relayOutbox(deps),

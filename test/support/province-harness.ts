@@ -3,13 +3,18 @@ import '../../shared/adapters/local-workflow/promise-with-resolvers.js';
 import { creditCode } from '../../functions/local/demo-actors.js';
 import { LocalEventBus } from '../../shared/adapters/local-bus/local-event-bus.js';
 import { LocalWorkflowEngine } from '../../shared/adapters/local-workflow/local-workflow.js';
-import { HttpPeerDirectory, type PeerResolver } from '../../shared/adapters/peers/http-peer-directory.js';
+import {
+  HttpPeerDirectory,
+  type PeerResolver,
+  pinKeys,
+} from '../../shared/adapters/peers/http-peer-directory.js';
 import { localSignerFromPem } from '../../shared/adapters/signing/local-signer.js';
 import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
 import { timeSortableIds } from '../../shared/adapters/system/system-clock.js';
 import type { ProvinceConfig } from '../../shared/config/province-config.js';
 import { jiangsu } from '../../shared/config/provinces/jiangsu.js';
 import type { Actor, Stage } from '../../shared/domain/model.js';
+import { publicKeyFingerprint, type TrustedKey } from '../../shared/domain/signature.js';
 import type { BlobStore } from '../../shared/ports/blobs.js';
 import type { CheckpointLog } from '../../shared/ports/checkpoints.js';
 import type { Clock } from '../../shared/ports/runtime.js';
@@ -85,8 +90,10 @@ export interface HarnessOptions {
   clock?: TestClock;
   province?: ProvinceConfig;
   signer?: Signer;
-  /** how partners are found; defaults to none */
+  /** how partners are found; defaults to none. Keys it gives are pinned at creation. */
   peers?: PeerResolver;
+  /** the partner keys to pin instead (rotation tests) */
+  partnerKeys?: TrustedKey[];
   /** where audit checkpoints go; none by default */
   checkpoints?: CheckpointLog;
 }
@@ -96,10 +103,17 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
   const clock = options.clock ?? new TestClock('2026-03-02');
   const bus = new LocalEventBus();
   const signer = options.signer ?? newSigner();
+  const resolve = options.peers ?? (() => undefined);
+  // Pinned once here, as the runtime pins them at start.
+  const pinned = (options.province ?? jiangsu).partners.flatMap((p) => {
+    const pem = resolve(p.code)?.publicKeyPem;
+    return pem ? [{ origin: p.code, publicKeyPem: pem, keyId: publicKeyFingerprint(pem) }] : [];
+  });
   const peers = new HttpPeerDirectory(
     (options.province ?? jiangsu).code,
     signer,
-    options.peers ?? (() => undefined),
+    resolve,
+    pinKeys(options.partnerKeys ?? pinned),
   );
   let services: Services | undefined;
   const workflow = new LocalWorkflowEngine({

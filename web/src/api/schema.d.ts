@@ -3762,6 +3762,334 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审计检查点列表（本省签名的各审计流链头，新的在前） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 检查点 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditCheckpointList"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/checkpoints/{checkpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一个审计检查点全文：签名、密钥标识、公钥与链头，可离线用公钥校验 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    checkpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 检查点全文 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditCheckpoint"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/checkpoints/{checkpointId}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 以检查点校验本省全部审计流，报告第一个不符的审计流与事件 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    checkpointId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 校验结果 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditCheckpointVerification"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/partner/events": {
         parameters: {
             query?: never;
@@ -7685,7 +8013,7 @@ export interface components {
             truncated: boolean;
         };
         AuditTrail: {
-            events: components["schemas"]["AuditEvent"][];
+            events: (components["schemas"]["AuditEvent"] | components["schemas"]["UnreadableAuditEvent"])[];
         };
         /** @description 审计记录中的一个事件（哈希链，只增不改） */
         AuditEvent: {
@@ -7708,15 +8036,102 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @description 存储已损坏、无法读取的审计事件：只给出位置与原因 */
+        UnreadableAuditEvent: {
+            stream: string;
+            seq: number;
+            /** @description 该事件无法读取的原因（存储内容损坏） */
+            unreadable: string;
+        };
         /** @description 审计哈希链校验结果 */
         ChainVerification: {
             valid: boolean;
             length: number;
             /** @description 第一个校验不通过的事件序号 */
             firstBrokenSeq?: number;
-            /** @enum {string} */
-            reason?: "hashMismatch" | "prevHashMismatch" | "seqGap";
+            reason?: components["schemas"]["ChainBreak"];
             headHash: string;
+            /** @description 据以校验的最近审计检查点 */
+            checkpointId?: string;
+        };
+        /**
+         * @description 断裂原因：unreadable 事件损坏无法读取；hashMismatch 内容被改；prevHashMismatch/seqGap 链接断开；truncated 链尾被删（短于存储的链头）；headMismatch 与链头不符；checkpointMismatch 与已签名的审计检查点不符（整链重算式改写）
+         * @enum {string}
+         */
+        ChainBreak: "unreadable" | "hashMismatch" | "prevHashMismatch" | "seqGap" | "truncated" | "headMismatch" | "checkpointMismatch";
+        AuditCheckpointList: {
+            items: components["schemas"]["AuditCheckpointSummary"][];
+        };
+        /** @description 审计检查点（已签名的各审计流链头） */
+        AuditCheckpointSummary: {
+            id: string;
+            /** @description 检查点序号（1、2、3…，中断即说明有检查点缺失） */
+            number: number;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            at: string;
+            /** @description 全部审计流链头的 Merkle 根 */
+            root: string;
+            /** @description 覆盖的审计流数 */
+            count: number;
+            previousId: string | null;
+            keyId: string;
+            /** @description 用本省公钥校验签名与 Merkle 根是否通过 */
+            signatureValid: boolean;
+            problem?: string;
+        };
+        /** @description 审计检查点全文：签名信封（签名覆盖 green-channel.envelope.v1:<contentHash>）与链头列表；链头按 stream 排序求 Merkle 根，应等于 payload.root */
+        AuditCheckpoint: {
+            envelope: {
+                payload: {
+                    /** @enum {string} */
+                    type: "auditCheckpoint.v1";
+                    province: string;
+                    id: string;
+                    number: number;
+                    /**
+                     * @description 时间点（ISO 8601，UTC）
+                     * @example 2026-03-02T01:30:00.000Z
+                     */
+                    at: string;
+                    previousId: string | null;
+                    previousRoot: string | null;
+                    root: string;
+                    count: number;
+                };
+                contentHash: string;
+                /** @description ECDSA P-256 / SHA-256，DER，base64 */
+                signature: string;
+                keyId: string;
+                origin: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                signedAt: string;
+            };
+            heads: components["schemas"]["StreamHead"][];
+            /** @description 本省结果签名公钥（SPKI PEM），亦应与伙伴省配置的公钥比对 */
+            publicKeyPem: string;
+        };
+        StreamHead: {
+            stream: string;
+            seq: number;
+            hash: string;
+        };
+        AuditCheckpointVerification: {
+            checkpointId: string;
+            signatureValid: boolean;
+            valid: boolean;
+            streamsChecked: number;
+            /** @description 第一个与检查点不符的审计流及其事件序号 */
+            firstBroken?: {
+                stream: string;
+                seq: number;
+                reason: components["schemas"]["ChainBreak"];
+            };
         };
         PartnerEventOutcome: {
             /**
@@ -8402,6 +8817,7 @@ export interface components {
                 broken: {
                     caseId: string;
                     firstBrokenSeq?: number;
+                    reason?: components["schemas"]["ChainBreak"];
                 }[];
             };
         };
