@@ -19,6 +19,7 @@ import { mountOperationsRoutes } from './routes/operations.js';
 import { mountPartnerRoutes } from './routes/partners.js';
 import { mountProjectRoutes } from './routes/projects.js';
 import { mountReportRoutes } from './routes/reports.js';
+import { mountResultRoutes } from './routes/results.js';
 import { mountReviewRoutes } from './routes/review.js';
 import { mountTokenRevocationRoutes } from './routes/token-revocations.js';
 
@@ -46,8 +47,11 @@ const healthRoute = createRoute({
   responses: { 200: { content: { 'application/json': { schema: healthSchema } }, description: '服务正常' } },
 });
 
-/** Province-to-province endpoints authenticate by signature (payload or request), not by bearer token. */
-const PUBLIC_PATHS = ['/health', '/openapi.json', '/docs', '/partner/*'];
+/**
+ * Province-to-province endpoints authenticate by signature (payload or request), not by bearer token;
+ * `/verify/*` is the public verification of 电子批文, for anyone holding a result.
+ */
+const PUBLIC_PATHS = ['/health', '/openapi.json', '/docs', '/partner/*', '/verify/*'];
 
 /**
  * The province's HTTP API. Handlers only translate: parse, call one service, shape the answer.
@@ -93,6 +97,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   mountAuditRoutes(kit);
   mountPartnerRoutes(kit);
   mountOperationsRoutes(kit);
+  mountResultRoutes(kit);
   mountTokenRevocationRoutes(kit);
   mountExitAndComplaintRoutes(app, services);
   mountNotificationRoutes(app, services);

@@ -14,7 +14,8 @@ export type Tag =
   | '区域协同'
   | '督办通报'
   | '通知'
-  | '投诉与退出';
+  | '投诉与退出'
+  | '电子批文';
 
 export const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 

@@ -9,4 +9,5 @@ export * from './response-schemas/common.js';
 export * from './response-schemas/partners.js';
 export * from './response-schemas/projects.js';
 export * from './response-schemas/reports.js';
+export * from './response-schemas/results.js';
 export * from './response-schemas/token-revocations.js';

@@ -22,7 +22,9 @@ export type AggregateKind =
   /** who uploaded which content: one record per (sha256, credit code), id = `${sha256}:${creditCode}` */
   | 'materialOwnership'
   /** an authenticated request refused for trust reasons (e.g. sharing another organisation's file), kept for audit */
-  | 'refusal';
+  | 'refusal'
+  /** 电子批文: the signed result of an approval (id = result number), committed with the decision */
+  | 'electronicResult';
 
 /**
  * Secondary indexes. Each aggregate declares its full set of entries on every change; the store

@@ -3,6 +3,7 @@ import { authorize } from '../domain/authz.js';
 import { shanghaiDate } from '../domain/calendar.js';
 import { type PartnerProject, recognitionRefusal } from '../domain/cross-province.js';
 import { deficiencyDeadline } from '../domain/deficiency.js';
+import type { ElectronicResultRecord } from '../domain/electronic-result.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
 import { eventLabelZh } from '../domain/events.js';
 import { itemUnchangedSince, stampChangedItems } from '../domain/item-precondition.js';
@@ -47,6 +48,7 @@ import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
 import { partnerViewsOf, recordRecognitionRefusal } from './partners.js';
 import { pageOpts } from './projects.js';
+import { resultRecordChange, signResult } from './result-signing.js';
 import { signedEventDraft } from './signed-events.js';
 import { commit, load, nowIso, today } from './unit-of-work.js';
 import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
@@ -365,7 +367,10 @@ export class CaseService {
     expectedVersion: number | undefined,
     input: { outcome: 'approve' | 'reject'; reasons?: string },
   ) {
-    const result = await this.mutate(ctx, caseId, onItem(itemCode, expectedVersion), async (c) => {
+    // 电子批文: every approval's result is signed and stored with the decision, in its transaction
+    let issued: ElectronicResultRecord | undefined;
+    const decide = async (c: StageCase) => {
+      issued = undefined;
       const item = c.items.find((i) => i.code === itemCode);
       authorize(ctx.actor, 'item.decide', { itemDepartment: item?.department ?? '\u0000' });
       const now = nowIso(this.deps);
@@ -391,6 +396,14 @@ export class CaseService {
         deficiencyPolicy: this.deps.province.deficiency.resultPolicy,
       });
       const decided = next.items.find((i) => i.code === itemCode)!;
+      if (decided.decision?.resultNo && decided.decision.resultHash) {
+        issued = await signResult(this.deps, {
+          caseId,
+          itemCode,
+          resultNo: decided.decision.resultNo,
+          resultHash: decided.decision.resultHash,
+        });
+      }
       const events: { type: string; data: Record<string, unknown> }[] = [
         {
           type: input.outcome === 'approve' ? 'ItemApproved' : 'ItemRejected',
@@ -400,6 +413,7 @@ export class CaseService {
             ...(input.reasons ? { reasons: input.reasons } : {}),
             ...(decided.decision?.resultNo ? { resultNo: decided.decision.resultNo } : {}),
             ...(decided.decision?.resultHash ? { resultHash: decided.decision.resultHash } : {}),
+            ...(issued ? { resultSignature: issued.signature, keyId: issued.keyId } : {}),
           },
         },
       ];
@@ -428,7 +442,10 @@ export class CaseService {
       if (next.status === 'approved') events.push({ type: 'StageApproved', data: { stage: next.stage } });
       if (next.status === 'rejected') events.push({ type: 'StageRejected', data: { stage: next.stage } });
       return { next, events, signed };
-    });
+    };
+    const result = await this.mutate(ctx, caseId, onItem(itemCode, expectedVersion), decide, async () =>
+      issued ? [resultRecordChange(issued)] : [],
+    );
     await this.callbacks.complete(taskKeys.item(caseId, itemCode), { itemCode, outcome: input.outcome });
     return result.saved;
   }

@@ -11,6 +11,7 @@ import { NotificationService } from './notifications.js';
 import { PartnerService } from './partners.js';
 import { ProjectService } from './projects.js';
 import { ReportService } from './reports.js';
+import { ResultService } from './results.js';
 import { resumeOpenWorkflows } from './resume.js';
 import { runSweep } from './sweeper.js';
 import { TokenRevocationService } from './token-revocations.js';
@@ -35,6 +36,7 @@ export function createServices(deps: Deps) {
     notifications: new NotificationService(deps),
     tokenRevocations: new TokenRevocationService(deps),
     reports: new ReportService(deps, calendar),
+    results: new ResultService(deps),
     /** publishes what the outbox holds (on a schedule; commits also kick it) */
     relayOutbox: () => relayOutbox(deps),
     workflowTasks: createWorkflowTasks(deps, cases),

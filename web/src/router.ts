@@ -142,6 +142,19 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/supervision/AuditVerification.vue'),
     meta: page(['supervisor', 'auditor'], '审计校验'),
   },
+  // 电子批文: the printable result for those who may read its case, and its public verification
+  {
+    path: '/results/:resultNo',
+    name: 'resultDocument',
+    component: () => import('./pages/results/ResultDocument.vue'),
+    meta: page(undefined, '电子批文'),
+  },
+  {
+    path: '/verify',
+    name: 'verifyResult',
+    component: () => import('./pages/results/VerifyResult.vue'),
+    meta: { public: true, title: '电子批文核验' },
+  },
   {
     path: '/:rest(.*)',
     name: 'notFound',

@@ -5372,6 +5372,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/results/{resultNo}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 电子批文（可打印）：编号、事项、决定、日期、部门、摘要、签名与密钥标识 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 电子批文编号 */
+                    resultNo: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 电子批文 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResultDocument"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/verify/results/{resultNo}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公开核验电子批文（无需登录）：有效、已撤销或未找到 */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 批文上印明的 SHA-256 摘要（64 位十六进制） */
+                    hash: string;
+                };
+                header?: never;
+                path: {
+                    /** @description 电子批文编号 */
+                    resultNo: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 核验结果 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResultVerification"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/token-revocations": {
         parameters: {
             query?: never;
@@ -8419,6 +8590,81 @@ export interface components {
             }[];
             /** @description 本次写入的通知数 */
             notifications: number;
+        };
+        /** @description 电子批文（供申请单位打印、出示） */
+        ResultDocument: {
+            /** @description 电子批文编号 */
+            resultNo: string;
+            /** @description 出具省份代码 */
+            province: string;
+            provinceName: string;
+            caseId: string;
+            /** @description 投资项目统一代码 */
+            projectCode: string;
+            projectName: string;
+            /** @description 申请单位 */
+            applicantName: string;
+            /**
+             * @description 阶段：立项、用地规划、工程建设许可、竣工验收
+             * @enum {string}
+             */
+            stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+            itemCode: string;
+            itemName: string;
+            department: string;
+            departmentName: string;
+            /** @enum {string} */
+            outcome: "approve";
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            decidedAt: string;
+            /** @description 审批结果的 SHA-256 摘要 */
+            resultHash: string;
+            /** @description 省级结果签名密钥的 ECDSA P-256 签名（DER，base64） */
+            signature: string;
+            /** @description 签名密钥标识 */
+            keyId: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            signedAt: string;
+            /** @description 已撤销：撤销时间与理由 */
+            revoked?: {
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                reasonZh: string;
+            };
+        };
+        /** @description 电子批文公开核验结果：只有状态与批文上已印明的项目代码、事项和日期，不含申请单位信息 */
+        ResultVerification: {
+            /**
+             * @description valid 有效；revoked 已撤销；unknown 未找到（编号不存在或摘要不符，二者不作区分）
+             * @enum {string}
+             */
+            status: "valid" | "revoked" | "unknown";
+            resultNo: string;
+            /** @description 出具省份代码（valid/revoked） */
+            province?: string;
+            /** @description 投资项目统一代码（valid/revoked） */
+            projectCode?: string;
+            /** @description 审批事项（valid/revoked） */
+            itemName?: string;
+            /**
+             * @description 批准日期（valid/revoked）
+             * @example 2026-03-02
+             */
+            decidedOn?: string;
+            /**
+             * @description 撤销日期（revoked）
+             * @example 2026-03-02
+             */
+            revokedOn?: string;
         };
         /** @description 登录凭证吊销记录：带此 jti 的凭证此后一律被拒（TOKEN_REVOKED） */
         TokenRevocation: {

@@ -1,0 +1,60 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { actorOf } from '../auth.js';
+import { json, op } from '../openapi-route.js';
+import { problemResponses } from '../problem.js';
+import * as r from '../response-schemas.js';
+import type { RouteKit } from '../route-kit.js';
+
+/** Result numbers are `<province><year>-<id>`: letters, digits and hyphens. */
+const resultNo = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,64}$/)
+  .openapi({ description: '电子批文编号', example: 'JS2026-R-0001' });
+
+/**
+ * GET /verify/results/{resultNo}: public (no token, see PUBLIC_PATHS in app.ts). A wrong hash and
+ * an unknown number give the same answer, so the sequential numbers cannot be enumerated.
+ */
+const verifyRoute = createRoute({
+  method: 'get',
+  path: '/verify/results/{resultNo}',
+  tags: ['电子批文'],
+  summary: '公开核验电子批文（无需登录）：有效、已撤销或未找到',
+  security: [],
+  request: {
+    params: z.object({ resultNo }),
+    query: z.object({
+      hash: z
+        .string()
+        .regex(/^[0-9a-fA-F]{64}$/)
+        .openapi({ description: '批文上印明的 SHA-256 摘要（64 位十六进制）' }),
+    }),
+  },
+  responses: {
+    200: { ...json(r.resultVerificationSchema), description: '核验结果' },
+    400: problemResponses[400],
+    500: problemResponses[500],
+  },
+});
+
+/** Routes of 电子批文: the printable result for those who may read its case, and public verification. */
+export function mountResultRoutes({ app, services }: RouteKit): void {
+  app.openapi(
+    op(
+      'get',
+      '/results/{resultNo}',
+      '电子批文',
+      '电子批文（可打印）：编号、事项、决定、日期、部门、摘要、签名与密钥标识',
+      { params: z.object({ resultNo }) },
+      { status: 200, schema: r.resultDocumentSchema, description: '电子批文' },
+    ),
+    async (c) =>
+      c.json(await services.results.document({ actor: actorOf(c) }, c.req.valid('param').resultNo), 200),
+  );
+  app.openapi(verifyRoute, async (c) => {
+    const answer = await services.results.verify(c.req.valid('param').resultNo, c.req.valid('query').hash);
+    // a revocation must show at once: no cache may keep an earlier 'valid'
+    c.header('Cache-Control', 'no-store');
+    return c.json(answer, 200);
+  });
+}
