@@ -18,6 +18,8 @@ import {
  * no leaves is GENESIS_HASH. The prefixes keep a leaf from ever passing for an inner node.
  */
 export const CHECKPOINT_TYPE = 'auditCheckpoint.v1';
+/** The domain event a checkpoint travels in to the partner provinces (over the signed links). */
+export const CHECKPOINT_EVENT_TYPE = 'AuditCheckpointSigned';
 
 export interface CheckpointPayload {
   type: typeof CHECKPOINT_TYPE;
@@ -132,5 +134,52 @@ export function verifyCheckpoint(checkpoint: unknown, trusted: readonly TrustedK
     return { ok: true, payload: p };
   } catch {
     return { ok: false, reason: 'malformed' };
+  }
+}
+
+/** One step from a leaf up to the root: the sibling's hash and on which side it sits. */
+export interface MerkleStep {
+  side: 'left' | 'right';
+  hash: string;
+}
+
+/**
+ * The inclusion proof of one stream's head: lets a partner check the heads of a shared project
+ * against the signed root without seeing any other stream of the province. Undefined when the
+ * stream is not among the heads.
+ */
+export function merkleProof(heads: readonly StreamHead[], stream: string): MerkleStep[] | undefined {
+  const sorted = sortHeads(heads);
+  let index = sorted.findIndex((h) => h.stream === stream);
+  if (index < 0) return undefined;
+  let level = sorted.map(leafHash);
+  const proof: MerkleStep[] = [];
+  while (level.length > 1) {
+    const sibling = index % 2 === 0 ? index + 1 : index - 1;
+    const hash = level[sibling];
+    if (hash !== undefined) proof.push({ side: index % 2 === 0 ? 'right' : 'left', hash });
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const left = level[i] as string;
+      const right = level[i + 1];
+      next.push(right === undefined ? left : sha256Hex(`node:${left}${right}`));
+    }
+    level = next;
+    index = Math.floor(index / 2);
+  }
+  return proof;
+}
+
+/** Whether a head with its proof leads to the root. Never throws. */
+export function verifyMerkleProof(head: StreamHead, proof: readonly MerkleStep[], root: string): boolean {
+  try {
+    let hash = leafHash(head);
+    for (const step of proof) {
+      hash =
+        step.side === 'right' ? sha256Hex(`node:${hash}${step.hash}`) : sha256Hex(`node:${step.hash}${hash}`);
+    }
+    return hash === root;
+  } catch {
+    return false;
   }
 }

@@ -12,6 +12,8 @@ export const CROSS_PROVINCE_EVENT_TYPES = [
   'ResultIssued',
   'MaterialShared',
   'ResultRevoked',
+  /** 审计检查点: the origin's signed audit checkpoint, kept by each partner (shared/domain/audit-checkpoint.ts) */
+  'AuditCheckpointSigned',
 ] as const;
 export type CrossProvinceEventType = (typeof CROSS_PROVINCE_EVENT_TYPES)[number];
 

@@ -38,6 +38,7 @@ export const EVENT_LABELS_ZH = {
   MaterialShared: '向合作省份共享材料',
   PartnerProjectShared: '收到合作省份共享的项目',
   PartnerResultReceived: '收到合作省份的审批结果',
+  PartnerCheckpointReceived: '收到合作省份的审计检查点',
   PartnerMaterialShared: '收到合作省份共享的材料',
   InboundEventRejected: '拒收合作省份事件',
   TokenRevoked: '吊销登录凭证',

@@ -19,6 +19,8 @@ export type AggregateKind =
   | 'tokenRevocation'
   /** the number and root of the last audit checkpoint (id 'latest'); the checkpoints live in the CheckpointLog */
   | 'auditCheckpoint'
+  /** a partner province's signed audit checkpoint as received (id = `${origin}:${checkpointId}`) */
+  | 'partnerCheckpoint'
   /** who uploaded which content: one record per (sha256, credit code), id = `${sha256}:${creditCode}` */
   | 'materialOwnership'
   /** an authenticated request refused for trust reasons (e.g. sharing another organisation's file), kept for audit */

@@ -9,6 +9,7 @@ import {
 } from '../domain/audit-chain.js';
 import {
   type AuditCheckpoint,
+  CHECKPOINT_EVENT_TYPE,
   type CheckpointCheck,
   type CheckpointPayload,
   nextCheckpoint,
@@ -20,10 +21,12 @@ import { notFound } from '../domain/errors.js';
 import type { Project, StageCase } from '../domain/model.js';
 import type { TrustedKey } from '../domain/signature.js';
 import { signEnvelope } from '../domain/signature.js';
-import type { AuditEvent } from '../ports/store.js';
+import type { DomainEvent } from '../ports/runtime.js';
+import type { AuditEvent, OutboxMessage } from '../ports/store.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
-import { load, nowIso } from './unit-of-work.js';
+import { type PartnerCheckpointView, partnerCheckpoints } from './partner-checkpoints.js';
+import { kickRelay, load, nowIso } from './unit-of-work.js';
 
 /** An event of the trail as served: either the event, or where a damaged one sits and why. */
 export type AuditTrailEntry = AuditEvent | { stream: string; seq: number; unreadable: string };
@@ -106,6 +109,11 @@ export class AuditService {
     const found = await this.deps.checkpoints?.get(id);
     if (!found) throw notFound('CHECKPOINT_NOT_FOUND', '审计检查点不存在');
     return { ...found, publicKeyPem: await this.deps.signer.publicKeyPem() };
+  }
+
+  /** 伙伴省审计检查点: what the partner provinces signed and sent here. */
+  partnerCheckpoints(ctx: Ctx): Promise<PartnerCheckpointView[]> {
+    return partnerCheckpoints(this.deps, ctx);
   }
 
   /** Every stream a checkpoint signed, checked against the store now. */
@@ -225,16 +233,44 @@ export async function writeCheckpoint(deps: Deps): Promise<CheckpointPayload | u
   const payload = nextCheckpoint(deps.province.code, deps.ids.next('CP'), at, heads, state?.value);
   if (!payload) return undefined;
   const envelope = await signEnvelope(deps.signer, deps.province.code, payload, at);
-  await deps.store.commit([
-    {
-      kind: 'auditCheckpoint',
-      id: STATE_ID,
-      expectedVersion: state?.version ?? 0,
-      value: { id: payload.id, number: payload.number, root: payload.root, at } satisfies CheckpointState,
-      indexes: [],
-      events: [],
-    },
-  ]);
+  // Partners get the signed payload (root and count, small whatever the province's size) through
+  // the outbox and the signed links, in the same commit that claims the number.
+  const partners = deps.province.partners.map((p) => p.code);
+  const outbox: OutboxMessage[] =
+    partners.length === 0
+      ? []
+      : [
+          {
+            id: `${deps.province.code}:${payload.id}`,
+            event: {
+              id: `${deps.province.code}:${payload.id}`,
+              type: CHECKPOINT_EVENT_TYPE,
+              version: 1,
+              source: deps.province.code,
+              time: at,
+              subject: `auditCheckpoint/${payload.id}`,
+              data: { partnerProvinces: partners, envelope },
+            } satisfies DomainEvent,
+            createdAt: at,
+            attempts: 0,
+            nextAttemptAt: at,
+          },
+        ];
+  await deps.store.commit(
+    [
+      {
+        kind: 'auditCheckpoint',
+        id: STATE_ID,
+        expectedVersion: state?.version ?? 0,
+        value: { id: payload.id, number: payload.number, root: payload.root, at } satisfies CheckpointState,
+        indexes: [],
+        events: [],
+      },
+    ],
+    undefined,
+    outbox,
+  );
   await log.append({ envelope, heads: sortHeads(heads) });
+  if (outbox.length > 0) kickRelay(deps);
   return payload;
 }

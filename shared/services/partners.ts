@@ -1,3 +1,4 @@
+import { CHECKPOINT_EVENT_TYPE } from '../domain/audit-checkpoint.js';
 import { authorize } from '../domain/authz.js';
 import {
   applyPartnerPayload,
@@ -18,6 +19,7 @@ import type { Page } from '../ports/store.js';
 import type { Ctx } from './context.js';
 import { SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
+import { receivePartnerCheckpoint } from './partner-checkpoints.js';
 import { pageOpts, projectIndexes } from './projects.js';
 import { signedEventDraft } from './signed-events.js';
 import { commit, load, nowIso } from './unit-of-work.js';
@@ -72,6 +74,11 @@ export class PartnerService {
     if (keys.length === 0) return this.reject(event, 'unknownKey');
     const verified = verifyEnvelope(event.detail.data.envelope, keys, this.deps.clock.now());
     if (!verified.ok) return this.reject(event, verified.reason);
+    // 审计检查点 travel the same signed link but are not about a project: kept per origin.
+    if (event['detail-type'] === CHECKPOINT_EVENT_TYPE) {
+      const kept = await receivePartnerCheckpoint(this.deps, event, verified.envelope, origin);
+      return 'rejected' in kept ? this.reject(event, kept.rejected) : kept;
+    }
     const payload = crossProvincePayloadSchema.safeParse(verified.envelope.payload);
     if (!payload.success) return this.reject(event, 'schema');
     const p = payload.data;

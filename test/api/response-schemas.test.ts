@@ -189,6 +189,7 @@ describe('the OpenAPI document', () => {
     }
     const partnerOps = operations(doc).filter((o) => o.path.startsWith('/partner/'));
     expect(partnerOps.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
+      'get /partner/audit-checkpoints/{checkpointId}/projects/{projectCode}',
       'get /partner/materials/{projectCode}/{sha256}',
       'post /partner/events',
     ]);

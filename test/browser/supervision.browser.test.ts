@@ -199,6 +199,7 @@ describe('the supervisor (专项工作组)', () => {
     await expect
       .poll(() => checkpoints.locator('[data-checkpoint-result]').textContent())
       .toContain('校验通过');
+    await checkpoints.locator('[data-partner-checkpoints]').waitFor();
     await checkPage(w.page, 'supervisor-audit-checkpoints');
     expectNoConsoleErrors(w);
     await w.close();

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chainEvent, GENESIS_HASH, verifyChain } from '../../shared/domain/audit-chain.js';
-import { merkleRoot, nextCheckpoint, verifyCheckpoint } from '../../shared/domain/audit-checkpoint.js';
+import {
+  merkleProof,
+  merkleRoot,
+  nextCheckpoint,
+  verifyCheckpoint,
+  verifyMerkleProof,
+} from '../../shared/domain/audit-checkpoint.js';
 import { publicKeyFingerprint, signEnvelope } from '../../shared/domain/signature.js';
 import { newSigner } from '../support/province-harness.js';
 
@@ -82,5 +88,24 @@ describe('chain verification of whatever a store hands back', () => {
     expect(
       verifyChain([e1], { checkpoints: [{ checkpointId: 'CP-1', seq: 1, hash: 'd'.repeat(64) }] }),
     ).toMatchObject({ firstBrokenSeq: 1, reason: 'checkpointMismatch', checkpointId: 'CP-1' });
+  });
+});
+
+describe('Merkle inclusion proofs', () => {
+  it('prove every head against the root, and no altered head', () => {
+    fc.assert(
+      fc.property(
+        heads.filter((hs) => hs.length > 0),
+        fc.nat(),
+        (hs, k) => {
+          const root = merkleRoot(hs);
+          const head = hs[k % hs.length]!;
+          const proof = merkleProof(hs, head.stream)!;
+          expect(verifyMerkleProof(head, proof, root)).toBe(true);
+          expect(verifyMerkleProof({ ...head, seq: head.seq + 1 }, proof, root)).toBe(false);
+        },
+      ),
+    );
+    expect(merkleProof([], 'none')).toBeUndefined();
   });
 });

@@ -26,26 +26,32 @@ const streamHeadSchema = z
   .object({ stream: z.string(), seq: z.number().int(), hash: hex64 })
   .openapi('StreamHead');
 
+const checkpointEnvelopeSchema = z
+  .object({
+    payload: z.object({
+      type: z.literal('auditCheckpoint.v1'),
+      province: z.string(),
+      id: z.string(),
+      number: z.number().int(),
+      at: instant,
+      previousId: z.string().nullable(),
+      previousRoot: hex64.nullable(),
+      root: hex64,
+      count: z.number().int(),
+    }),
+    contentHash: hex64,
+    signature: z.string().openapi({ description: 'ECDSA P-256 / SHA-256，DER，base64' }),
+    keyId: z.string(),
+    origin: z.string(),
+    signedAt: instant,
+  })
+  .openapi('AuditCheckpointEnvelope', {
+    description: '签名信封：签名覆盖 green-channel.envelope.v1:<contentHash>',
+  });
+
 export const auditCheckpointSchema = z
   .object({
-    envelope: z.object({
-      payload: z.object({
-        type: z.literal('auditCheckpoint.v1'),
-        province: z.string(),
-        id: z.string(),
-        number: z.number().int(),
-        at: instant,
-        previousId: z.string().nullable(),
-        previousRoot: hex64.nullable(),
-        root: hex64,
-        count: z.number().int(),
-      }),
-      contentHash: hex64,
-      signature: z.string().openapi({ description: 'ECDSA P-256 / SHA-256，DER，base64' }),
-      keyId: z.string(),
-      origin: z.string(),
-      signedAt: instant,
-    }),
+    envelope: checkpointEnvelopeSchema,
     heads: z.array(streamHeadSchema),
     publicKeyPem: z
       .string()
@@ -68,3 +74,41 @@ export const checkpointVerificationSchema = z
       .openapi({ description: '第一个与检查点不符的审计流及其事件序号' }),
   })
   .openapi('AuditCheckpointVerification');
+
+export const partnerCheckpointListSchema = z
+  .object({
+    items: z.array(
+      z
+        .object({
+          origin: z.string().openapi({ description: '发送检查点的合作省份' }),
+          id: z.string(),
+          number: z.number().int(),
+          at: instant,
+          root: hex64,
+          count: z.number().int(),
+          previousId: z.string().nullable(),
+          keyId: z.string(),
+          receivedAt: instant,
+          signatureValid: z.boolean().openapi({ description: '用本省为该合作省份固定配置的公钥重新校验' }),
+        })
+        .openapi('PartnerAuditCheckpoint'),
+    ),
+  })
+  .openapi('PartnerAuditCheckpointList', { description: '合作省份发来的审计检查点（按省份保存）' });
+
+export const projectCheckpointExtractSchema = z
+  .object({
+    envelope: checkpointEnvelopeSchema,
+    projectCode: z.string(),
+    heads: z.array(
+      z.object({
+        head: streamHeadSchema,
+        proof: z
+          .array(z.object({ side: z.enum(['left', 'right']), hash: hex64 }))
+          .openapi({ description: 'Merkle 包含证明：自叶至根的兄弟节点' }),
+      }),
+    ),
+  })
+  .openapi('ProjectCheckpointExtract', {
+    description: '共享项目在审计检查点中的链头（含 Merkle 包含证明），合作省份用本省公钥即可校验',
+  });

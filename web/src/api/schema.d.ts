@@ -3870,6 +3870,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/partner-checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 合作省份发来的审计检查点（经签名链路送达，按省份保存） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 合作省份检查点 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerAuditCheckpointList"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit/checkpoints/{checkpointId}": {
         parameters: {
             query?: never;
@@ -4064,6 +4172,90 @@ export interface paths {
                 };
                 /** @description 需要提供 If-Match 版本号 */
                 428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partner/audit-checkpoints/{checkpointId}/projects/{projectCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 合作省份读取本省审计检查点中共享项目的链头与 Merkle 证明（签名请求） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 请求方省份代码，如 ZJ */
+                    "x-gc-province"?: string;
+                    /** @description 签名时间（ISO 8601） */
+                    "x-gc-timestamp"?: string;
+                    /** @description 签名所用密钥的编号 */
+                    "x-gc-key-id"?: string;
+                };
+                path: {
+                    /** @description 审计检查点编号 */
+                    checkpointId: string;
+                    /** @description 投资项目统一代码 */
+                    projectCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 检查点签名信封与该项目各审计记录的链头及证明 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProjectCheckpointExtract"];
+                    };
+                };
+                /** @description 签名无效、过期，或请求方不是该项目的合作省份（PARTNER_REQUEST_REFUSED） */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 审计检查点不存在（CHECKPOINT_NOT_FOUND） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 该请求省份的请求过于频繁（TOO_MANY_REQUESTS，见 Retry-After） */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8253,39 +8445,67 @@ export interface components {
             signatureValid: boolean;
             problem?: string;
         };
+        /** @description 合作省份发来的审计检查点（按省份保存） */
+        PartnerAuditCheckpointList: {
+            items: components["schemas"]["PartnerAuditCheckpoint"][];
+        };
+        PartnerAuditCheckpoint: {
+            /** @description 发送检查点的合作省份 */
+            origin: string;
+            id: string;
+            number: number;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            at: string;
+            root: string;
+            count: number;
+            previousId: string | null;
+            keyId: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            receivedAt: string;
+            /** @description 用本省为该合作省份固定配置的公钥重新校验 */
+            signatureValid: boolean;
+        };
         /** @description 审计检查点全文：签名信封（签名覆盖 green-channel.envelope.v1:<contentHash>）与链头列表；链头按 stream 排序求 Merkle 根，应等于 payload.root */
         AuditCheckpoint: {
-            envelope: {
-                payload: {
-                    /** @enum {string} */
-                    type: "auditCheckpoint.v1";
-                    province: string;
-                    id: string;
-                    number: number;
-                    /**
-                     * @description 时间点（ISO 8601，UTC）
-                     * @example 2026-03-02T01:30:00.000Z
-                     */
-                    at: string;
-                    previousId: string | null;
-                    previousRoot: string | null;
-                    root: string;
-                    count: number;
-                };
-                contentHash: string;
-                /** @description ECDSA P-256 / SHA-256，DER，base64 */
-                signature: string;
-                keyId: string;
-                origin: string;
+            envelope: components["schemas"]["AuditCheckpointEnvelope"];
+            heads: components["schemas"]["StreamHead"][];
+            /** @description 本省结果签名公钥（SPKI PEM），亦应与伙伴省配置的公钥比对 */
+            publicKeyPem: string;
+        };
+        /** @description 签名信封：签名覆盖 green-channel.envelope.v1:<contentHash> */
+        AuditCheckpointEnvelope: {
+            payload: {
+                /** @enum {string} */
+                type: "auditCheckpoint.v1";
+                province: string;
+                id: string;
+                number: number;
                 /**
                  * @description 时间点（ISO 8601，UTC）
                  * @example 2026-03-02T01:30:00.000Z
                  */
-                signedAt: string;
+                at: string;
+                previousId: string | null;
+                previousRoot: string | null;
+                root: string;
+                count: number;
             };
-            heads: components["schemas"]["StreamHead"][];
-            /** @description 本省结果签名公钥（SPKI PEM），亦应与伙伴省配置的公钥比对 */
-            publicKeyPem: string;
+            contentHash: string;
+            /** @description ECDSA P-256 / SHA-256，DER，base64 */
+            signature: string;
+            keyId: string;
+            origin: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            signedAt: string;
         };
         StreamHead: {
             stream: string;
@@ -8303,6 +8523,20 @@ export interface components {
                 seq: number;
                 reason: components["schemas"]["ChainBreak"];
             };
+        };
+        /** @description 共享项目在审计检查点中的链头（含 Merkle 包含证明），合作省份用本省公钥即可校验 */
+        ProjectCheckpointExtract: {
+            envelope: components["schemas"]["AuditCheckpointEnvelope"];
+            projectCode: string;
+            heads: {
+                head: components["schemas"]["StreamHead"];
+                /** @description Merkle 包含证明：自叶至根的兄弟节点 */
+                proof: {
+                    /** @enum {string} */
+                    side: "left" | "right";
+                    hash: string;
+                }[];
+            }[];
         };
         PartnerEventOutcome: {
             /**

@@ -25,6 +25,7 @@ export type YearlyRunResult = ResponseOf<'/exit-reviews/{year}', 'post'>;
 export type AuditTrail = ResponseOf<'/cases/{caseId}/audit', 'get'>;
 export type ChainVerification = ResponseOf<'/cases/{caseId}/audit/verification', 'get'>;
 export type AuditCheckpointSummary = ResponseOf<'/audit/checkpoints', 'get'>['items'][number];
+export type PartnerCheckpoint = ResponseOf<'/audit/partner-checkpoints', 'get'>['items'][number];
 export type AuditCheckpointVerification = ResponseOf<'/audit/checkpoints/{checkpointId}/verification', 'get'>;
 export type WeeklyDispatch = Exclude<ResponseOf<'/reports/weekly-dispatch', 'get'>, string>;
 export type MonthlyBulletin = Exclude<ResponseOf<'/reports/monthly-bulletin', 'get'>, string>;
