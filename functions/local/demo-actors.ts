@@ -33,6 +33,17 @@ export function demoOrganisations(province: ProvinceConfig): DemoOrganisation[] 
   ];
 }
 
+/**
+ * The owner of the demo cross-province expressway: one organisation that builds in 江苏 and 浙江
+ * alike, so 浙江 recognises 江苏's results for it (recognition binds to the owner, not the code).
+ */
+export const CROSS_PROVINCE_OWNER: DemoOrganisation = {
+  creditCode: creditCode('91320000134768398'),
+  name: '江苏省交通控股有限公司',
+};
+/** Which province's demo takes part in the cross-province project, with which partner. */
+export const CROSS_PROVINCE_PARTNER: Record<string, string> = { JS: 'ZJ', ZJ: 'JS' };
+
 /** The people who sign in to the demo: one per role, one reviewer and one lead per department. */
 export function demoActors(province: ProvinceConfig): Actor[] {
   const p = province.code.toLowerCase();
@@ -48,6 +59,18 @@ export function demoActors(province: ProvinceConfig): Actor[] {
         creditCode: org.creditCode,
       }),
     ),
+    // the cross-province owner's person, where that owner is not already a local organisation
+    ...(CROSS_PROVINCE_PARTNER[province.code] &&
+    !orgs.some((o) => o.creditCode === CROSS_PROVINCE_OWNER.creditCode)
+      ? [
+          {
+            id: `${p}-applicant-${orgs.length + 1}`,
+            name: '吴强（跨省项目单位经办人）',
+            role: 'applicant' as const,
+            creditCode: CROSS_PROVINCE_OWNER.creditCode,
+          },
+        ]
+      : []),
     { id: `${p}-window-1`, name: '王敏（绿色通道专窗）', role: 'windowOfficer', unit: province.windowUnit },
     ...province.departments.map(
       (d): Actor => ({

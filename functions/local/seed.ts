@@ -3,7 +3,12 @@ import type { ProvinceConfig } from '../../shared/config/province-config.js';
 import type { Actor, ProjectCategory, Stage } from '../../shared/domain/model.js';
 import type { Ctx } from '../../shared/services/context.js';
 import { createServices, type Services } from '../../shared/services/index.js';
-import { demoActors, demoOrganisations } from './demo-actors.js';
+import {
+  CROSS_PROVINCE_OWNER,
+  CROSS_PROVINCE_PARTNER,
+  demoActors,
+  demoOrganisations,
+} from './demo-actors.js';
 
 const DAY_MS = 86_400_000;
 
@@ -212,26 +217,28 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
   }
   // 5. 区域协同: the 江苏–浙江 expressway, registered on both sides under one project code. 江苏
   // approves its part; 浙江 recognises those results as they arrive instead of reviewing again.
-  const crossPartner = { JS: 'ZJ', ZJ: 'JS' }[p.code];
+  const crossPartner = CROSS_PROVINCE_PARTNER[p.code];
   let crossProjects = 0;
   if (crossPartner && p.partners.some((x) => x.code === crossPartner)) {
     const s = past(3);
-    const project = await s.projects.register(applicantOf(0), {
+    // the same owner on both sides: 浙江 recognises 江苏's results only for the organisation 江苏 shared
+    const owner = as(find((a) => a.role === 'applicant' && a.creditCode === CROSS_PROVINCE_OWNER.creditCode));
+    const project = await s.projects.register(owner, {
       projectCode: CROSS_PROVINCE_DEMO_PROJECT,
       name: '沪苏浙跨省高速公路（苏浙段）',
-      ownerName: orgs[0]!.name,
+      ownerName: CROSS_PROVINCE_OWNER.name,
       category: 'nationalKey',
       location: { city: p.code === 'JS' ? '苏州市吴江区' : '嘉兴市嘉善县' },
       investmentWan: 1_860_000,
       governmentInvested: true,
       partnerProvinces: [crossPartner],
     });
-    const applied = await s.projects.applyAdmission(applicantOf(0), project.value.id, project.version);
+    const applied = await s.projects.applyAdmission(owner, project.value.id, project.version);
     await s.projects.decideAdmission(as(supervisor), project.value.id, applied.version, {
       admit: true,
       reasons: '长三角生态绿色一体化发展示范区跨省重大基础设施项目',
     });
-    const c = await s.cases.submit(applicantOf(0), {
+    const c = await s.cases.submit(owner, {
       projectId: project.value.id,
       stage,
       materials: materialsFor(p, stage),

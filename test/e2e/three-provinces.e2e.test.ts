@@ -191,14 +191,20 @@ function freshProjectCode(): string {
   }
 }
 
+/**
+ * The owner's person in a province: the same organisation builds on both sides (recognition binds
+ * to it), `js-applicant-1` in 江苏 and the demo's cross-province person `zj-applicant-4` in 浙江.
+ */
+const owner = (code: string) => (code === 'JS' ? 'applicant-1' : 'applicant-4');
+
 /** Registers the project code in one province with its partners; its supervisor admits it. */
 async function registerAndAdmit(api: Api, projectCode: string, partners: string[]): Promise<Project> {
   const p = api.code;
-  const registered = await api.ok<Project>(201, actor(p, 'applicant-1'), 'POST', '/projects', {
+  const registered = await api.ok<Project>(201, actor(p, owner(p)), 'POST', '/projects', {
     body: {
       projectCode,
       name: '沪苏浙跨省高速公路工程',
-      ownerName: `${p === 'JS' ? '江苏省' : '浙江省'}交通控股有限公司`,
+      ownerName: '江苏省交通控股有限公司',
       category: 'nationalKey',
       location: { city: p === 'JS' ? '苏州市' : '嘉兴市', district: p === 'JS' ? '吴江区' : '嘉善县' },
       investmentWan: 2_000_000,
@@ -209,7 +215,7 @@ async function registerAndAdmit(api: Api, projectCode: string, partners: string[
   expect(registered.body.partnerProvinces).toEqual(partners);
   const applied = await api.ok<Project>(
     200,
-    actor(p, 'applicant-1'),
+    actor(p, owner(p)),
     'POST',
     `/projects/${projectCode}/admission`,
     { ifMatch: registered.etag },
@@ -228,11 +234,11 @@ async function registerAndAdmit(api: Api, projectCode: string, partners: string[
 /** Submits a projectApproval case (required items plus `itemCodes`) and the window accepts it. */
 async function submitAndAccept(api: Api, projectCode: string, itemCodes: string[] = []): Promise<StageCase> {
   const p = api.code;
-  const { body: catalogue } = await api.get<Catalogue>(actor(p, 'applicant-1'), '/catalogue');
+  const { body: catalogue } = await api.get<Catalogue>(actor(p, owner(p)), '/catalogue');
   const stage = catalogue.stages.find((s) => s.stage === 'projectApproval')!;
   const codes = [...stage.items.filter((i) => i.required).map((i) => i.code), ...itemCodes];
   const materials = new Set(codes.flatMap((c) => catalogue.items.find((i) => i.code === c)!.materials));
-  const submitted = await api.ok<StageCase>(201, actor(p, 'applicant-1'), 'POST', '/cases', {
+  const submitted = await api.ok<StageCase>(201, actor(p, owner(p)), 'POST', '/cases', {
     body: {
       projectId: projectCode,
       stage: 'projectApproval',
@@ -371,7 +377,7 @@ describe('three provinces as processes (npm start): 互认, 资源共享, crash 
   });
 
   it('江苏 approves; 浙江 recognises the matching items and reviews only its own', async () => {
-    // 浙江's part of the same project code, with its own applicant (recognition is by project code)
+    // 浙江's part of the same project code, by the same owner (recognition binds to code and owner)
     await registerAndAdmit(zj, projectCode, ['JS']);
     zjCase = await submitAndAccept(zj, projectCode, ['investmentApproval']);
     expect(zjCase.status).toBe('underReview');
