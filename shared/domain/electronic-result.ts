@@ -93,7 +93,7 @@ export function resultStatus(
   if (!record || !item || record.resultNo !== query.resultNo) return 'unknown';
   if (!sameDigest(query.hash.toLowerCase(), record.resultHash)) return 'unknown';
   const d = item.decision;
-  if (!d || d.outcome !== 'approve' || d.recognition || d.resultWithheld) return 'unknown';
+  if (d?.outcome !== 'approve' || d.recognition || d.resultWithheld) return 'unknown';
   if (d.resultNo !== record.resultNo || d.resultHash !== record.resultHash) return 'unknown';
   const key = keys.find((k) => k.keyId === record.keyId);
   if (!key || !verifyResultSignature(record.resultNo, record.resultHash, record.signature, key.publicKeyPem))

@@ -1,4 +1,5 @@
-import type { Browser } from 'playwright-core';
+import * as jsqr from 'jsqr';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAs,
@@ -28,6 +29,29 @@ afterAll(async () => {
   await server?.stop();
 });
 
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+// jsQR is CommonJS with an ES-style default: under NodeNext the function sits one default deeper
+const jsqrDefault = (jsqr as unknown as { default: Decode & { default?: Decode } }).default;
+const decodeQr: Decode = jsqrDefault.default ?? jsqrDefault;
+
+/** Rasterises the page's QR code as a phone camera would see it and decodes it with jsQR. */
+async function scanQr(page: Page): Promise<string | undefined> {
+  const image = await page.evaluate<{ size: number; data: number[] }>(`(async () => {
+    const svg = document.querySelector('[data-testid="qr"]');
+    const img = new Image();
+    img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+    await img.decode();
+    const size = 400;
+    const canvas = document.createElement('canvas');
+    canvas.width = size;
+    canvas.height = size;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0, size, size);
+    return { size, data: Array.from(ctx.getImageData(0, 0, size, size).data) };
+  })()`);
+  return decodeQr(Uint8ClampedArray.from(image.data), image.size, image.size)?.data;
+}
+
 describe('电子批文 in the console', () => {
   it('the applicant prints its result; anyone verifies it without signing in', async () => {
     const cases = await apiAs(server, 'js-applicant-1', 'GET', '/cases?status=approved');
@@ -53,6 +77,8 @@ describe('电子批文 in the console', () => {
     expect(await page.locator('[data-field="decision"]').innerText()).toBe('准予许可');
     const address = await page.locator('[data-field="verifyAddress"]').innerText();
     expect(address).toContain(`#/verify?resultNo=${resultNo}&hash=${resultHash}`);
+    // the printed QR code scans back to exactly that address
+    expect(await scanQr(page)).toBe(address);
     await checkPage(page, 'result-document');
     // printed, the console's menu and toolbar are gone and the result stays
     await page.emulateMedia({ media: 'print' });

@@ -21,7 +21,7 @@ describe('event names', () => {
   it('labels are Chinese and event names are past tense', () => {
     for (const [type, label] of Object.entries(EVENT_LABELS_ZH)) {
       expect(label).toMatch(/[\u4e00-\u9fff]/);
-      expect(type).toMatch(/[a-z](ed|Given)([A-Z]|$)|Overdue$|AtRisk$/);
+      expect(type).toMatch(/[a-z](ed|Given|Withdrawn)([A-Z]|$)|Overdue$|AtRisk$/);
     }
   });
 });

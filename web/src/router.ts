@@ -155,6 +155,13 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/results/VerifyResult.vue'),
     meta: { public: true, title: '电子批文核验' },
   },
+  // 管理
+  {
+    path: '/admin/token-revocations',
+    name: 'tokenRevocations',
+    component: () => import('./pages/admin/TokenRevocations.vue'),
+    meta: page(['admin'], '登录凭证吊销'),
+  },
   {
     path: '/:rest(.*)',
     name: 'notFound',

@@ -43,6 +43,7 @@ export const NAV_BY_ROLE: Record<string, NavEntry[]> = {
   admin: [
     { name: 'supervisionCases', label: '办件总览' },
     { name: 'notifications', label: '消息通知' },
+    { name: 'tokenRevocations', label: '登录凭证吊销' },
   ],
 };
 
