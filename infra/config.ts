@@ -43,6 +43,23 @@ const partnerSchema = z.strictObject({
   /** base URL of the partner's HTTP API, where shared material content is fetched */
   apiUrl: z.url({ protocol: /^https$/ }),
   publicKeyPem: publicKeyPem.optional(),
+  /**
+   * the id its signatures name: the partner's KMS key id (`aws kms describe-key --key-id
+   * alias/green-channel-XX-signing`); required with publicKeyPem, since a key without an id matches
+   * no signature
+   */
+  keyId: z.string().min(1).max(256).optional(),
+  /** further keys for rotation, each trusted only inside its window */
+  keys: z
+    .array(
+      z.strictObject({
+        keyId: z.string().min(1).max(256),
+        publicKeyPem,
+        validFrom: z.iso.datetime({ offset: true }).optional(),
+        validUntil: z.iso.datetime({ offset: true }).optional(),
+      }),
+    )
+    .optional(),
 });
 
 const identitySchema = z.strictObject({
@@ -107,6 +124,11 @@ export const provinceDeploymentSchema = z
       if (p.code === d.province)
         problem(['partners', i, 'code'], `a province cannot partner with itself (${p.code})`);
       if (seen.has(p.code)) problem(['partners', i, 'code'], `duplicate partner ${p.code}`);
+      if (p.publicKeyPem && !p.keyId)
+        problem(
+          ['partners', i, 'keyId'],
+          `partner ${p.code}: publicKeyPem needs the keyId its signatures name`,
+        );
       seen.add(p.code);
       if (p.partition && p.partition !== partitionOf(p.region)) {
         problem(['partners', i, 'partition'], `region ${p.region} is in partition ${partitionOf(p.region)}`);
@@ -206,7 +228,12 @@ export function partnersEnvironment(partners: PartnerLink[]): string {
     Object.fromEntries(
       partners.map((p) => [
         p.code,
-        { apiUrl: p.apiUrl, ...(p.publicKeyPem ? { publicKeyPem: p.publicKeyPem } : {}) },
+        {
+          apiUrl: p.apiUrl,
+          ...(p.publicKeyPem ? { publicKeyPem: p.publicKeyPem } : {}),
+          ...(p.keyId ? { keyId: p.keyId } : {}),
+          ...(p.keys?.length ? { keys: p.keys } : {}),
+        },
       ]),
     ),
   );

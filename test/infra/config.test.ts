@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { partnerKeysFromEnv } from '../../functions/aws/compose.js';
 import {
   DeploymentConfigError,
   eventBusArn,
@@ -60,14 +61,42 @@ describe('deployment config', () => {
           region: 'cn-north-1',
           apiUrl: 'https://zj.example',
           publicKeyPem: pem,
+          keyId: 'zj-kms-key-1',
+          keys: [{ keyId: 'zj-kms-key-2', publicKeyPem: pem, validFrom: '2027-01-01T00:00:00+08:00' }],
         },
         { code: 'SH', account: '222222222222', region: 'cn-northwest-1', apiUrl: 'https://sh.example/api' },
       ],
     });
-    expect(JSON.parse(partnersEnvironment(cfg.partners))).toEqual({
-      ZJ: { apiUrl: 'https://zj.example', publicKeyPem: pem },
+    // the key ids travel with the keys: the functions pin exactly these (functions/aws/compose.ts)
+    const env = partnersEnvironment(cfg.partners);
+    expect(JSON.parse(env)).toEqual({
+      ZJ: {
+        apiUrl: 'https://zj.example',
+        publicKeyPem: pem,
+        keyId: 'zj-kms-key-1',
+        keys: [{ keyId: 'zj-kms-key-2', publicKeyPem: pem, validFrom: '2027-01-01T00:00:00+08:00' }],
+      },
       SH: { apiUrl: 'https://sh.example/api' },
     });
+    expect(partnerKeysFromEnv(env).map((k) => [k.origin, k.keyId])).toEqual([
+      ['ZJ', 'zj-kms-key-1'],
+      ['ZJ', 'zj-kms-key-2'],
+    ]);
+    // a key without the id its signatures name would match nothing: refused at synth
+    expect(() =>
+      parseDeployment({
+        ...base,
+        partners: [
+          {
+            code: 'ZJ',
+            account: '111111111111',
+            region: 'cn-north-1',
+            apiUrl: 'https://zj.example',
+            publicKeyPem: pem,
+          },
+        ],
+      }),
+    ).toThrow(/publicKeyPem needs the keyId/);
     expect(partnersEnvironment([])).toBe('{}');
     expect(() =>
       parseDeployment({
