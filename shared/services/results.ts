@@ -40,6 +40,11 @@ export class ResultService {
   constructor(private readonly deps: Deps) {}
 
   /** The keys this province's results verify under: its current signing key. */
+  /** The keys results are signed with, for anyone to check a printed result offline. */
+  async publicKeys(): Promise<{ province: string; keys: ResultKey[] }> {
+    return { province: this.deps.province.code, keys: await this.keys() };
+  }
+
   private async keys(): Promise<ResultKey[]> {
     return [{ keyId: this.deps.signer.keyId, publicKeyPem: await this.deps.signer.publicKeyPem() }];
   }

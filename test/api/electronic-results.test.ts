@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ElectronicResultRecord } from '../../shared/domain/electronic-result.js';
+import { type ElectronicResultRecord, verifyResultSignature } from '../../shared/domain/electronic-result.js';
 import type { StageCase } from '../../shared/domain/model.js';
 import { ApiClient, actors } from '../support/api-client.js';
 import {
@@ -93,6 +93,23 @@ describe('电子批文 over HTTP', () => {
         e.type === 'ItemApproved' && e.data.itemCode === item.code,
     );
     expect(approved.data).toMatchObject({ resultNo, resultHash: hash, resultSignature: doc.body.signature });
+  });
+
+  it('the signature checks offline with the key the province publishes, without a token', async () => {
+    const { c, resultNo } = await approvedCase();
+    const doc = await c.get(actors.applicantA, `/results/${resultNo}`);
+    const published = await c.get(undefined, '/verify/keys');
+    expect(published.status, published.text).toBe(200);
+    const key = (published.body.keys as { keyId: string; publicKeyPem: string }[]).find(
+      (k) => k.keyId === doc.body.keyId,
+    );
+    expect(key, 'the key id printed on the result is published').toBeDefined();
+    expect(verifyResultSignature(resultNo, doc.body.resultHash, doc.body.signature, key!.publicKeyPem)).toBe(
+      true,
+    );
+    // an altered hash does not verify under it
+    const altered = `${doc.body.resultHash.slice(0, -1)}${doc.body.resultHash.endsWith('0') ? '1' : '0'}`;
+    expect(verifyResultSignature(resultNo, altered, doc.body.signature, key!.publicKeyPem)).toBe(false);
   });
 
   it('another organisation and a stranger cannot read the printable result', async () => {

@@ -195,7 +195,7 @@ describe('the OpenAPI document', () => {
     ]);
     for (const { op } of partnerOps) expect(op.security).toEqual([{ partnerSignature: [] }]);
     // everything else is signed in with a bearer token (or, /health and 电子批文核验, public)
-    const open = ['/health', '/verify/results/{resultNo}'];
+    const open = ['/health', '/verify/results/{resultNo}', '/verify/keys'];
     for (const { method, path, op } of operations(doc).filter((o) => !o.path.startsWith('/partner/'))) {
       expect(op.security, `${method} ${path}`).toEqual(open.includes(path) ? [] : [{ bearerAuth: [] }]);
     }

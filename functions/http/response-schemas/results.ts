@@ -45,3 +45,18 @@ export const resultVerificationSchema = z
   .openapi('ResultVerification', {
     description: '电子批文公开核验结果：只有状态与批文上已印明的项目代码、事项和日期，不含申请单位信息',
   });
+
+export const resultKeysSchema = z
+  .object({
+    province: z.string().openapi({ description: '签发省份代码', example: 'JS' }),
+    signedMessage: z.string().openapi({
+      description: '被签名的内容格式：green-channel.result.v1:<批文编号>:<结果摘要>，ECDSA P-256 / SHA-256',
+    }),
+    keys: z.array(
+      z.object({
+        keyId: z.string().openapi({ description: '批文上印明的签名密钥标识' }),
+        publicKeyPem: z.string().openapi({ description: '公钥（SPKI PEM）' }),
+      }),
+    ),
+  })
+  .openapi('ResultSigningKeys', { description: '电子批文签名公钥：离线核对批文签名之用' });

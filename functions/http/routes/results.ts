@@ -37,6 +37,19 @@ const verifyRoute = createRoute({
   },
 });
 
+/** GET /verify/keys: public too, so a printed result's signature can be checked without the API. */
+const keysRoute = createRoute({
+  method: 'get',
+  path: '/verify/keys',
+  tags: ['电子批文'],
+  summary: '电子批文签名公钥（无需登录）：按批文上的密钥标识离线核对签名',
+  security: [],
+  responses: {
+    200: { ...json(r.resultKeysSchema), description: '签名公钥' },
+    500: problemResponses[500],
+  },
+});
+
 /** Routes of 电子批文: the printable result for those who may read its case, and public verification. */
 export function mountResultRoutes({ app, services }: RouteKit): void {
   app.openapi(
@@ -51,6 +64,10 @@ export function mountResultRoutes({ app, services }: RouteKit): void {
     async (c) =>
       c.json(await services.results.document({ actor: actorOf(c) }, c.req.valid('param').resultNo), 200),
   );
+  app.openapi(keysRoute, async (c) => {
+    const published = await services.results.publicKeys();
+    return c.json({ ...published, signedMessage: 'green-channel.result.v1:<resultNo>:<resultHash>' }, 200);
+  });
   app.openapi(verifyRoute, async (c) => {
     const answer = await services.results.verify(c.req.valid('param').resultNo, c.req.valid('query').hash);
     // a revocation must show at once: no cache may keep an earlier 'valid'

@@ -5675,6 +5675,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/verify/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 电子批文签名公钥（无需登录）：按批文上的密钥标识离线核对签名 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 签名公钥 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResultSigningKeys"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/verify/results/{resultNo}": {
         parameters: {
             query?: never;
@@ -8874,6 +8919,22 @@ export interface components {
                 at: string;
                 reasonZh: string;
             };
+        };
+        /** @description 电子批文签名公钥：离线核对批文签名之用 */
+        ResultSigningKeys: {
+            /**
+             * @description 签发省份代码
+             * @example JS
+             */
+            province: string;
+            /** @description 被签名的内容格式：green-channel.result.v1:<批文编号>:<结果摘要>，ECDSA P-256 / SHA-256 */
+            signedMessage: string;
+            keys: {
+                /** @description 批文上印明的签名密钥标识 */
+                keyId: string;
+                /** @description 公钥（SPKI PEM） */
+                publicKeyPem: string;
+            }[];
         };
         /** @description 电子批文公开核验结果：只有状态与批文上已印明的项目代码、事项和日期，不含申请单位信息 */
         ResultVerification: {
