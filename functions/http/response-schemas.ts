@@ -6,6 +6,7 @@
 export * from './response-schemas/audit.js';
 export * from './response-schemas/cases.js';
 export * from './response-schemas/common.js';
+export * from './response-schemas/coordination.js';
 export * from './response-schemas/partners.js';
 export * from './response-schemas/projects.js';
 export * from './response-schemas/reports.js';

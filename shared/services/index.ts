@@ -5,6 +5,7 @@ import { CaseService } from './cases.js';
 import { CommitmentLetterService } from './commitment-letters.js';
 import { ComplaintService } from './complaints.js';
 import { type Ctx, SYSTEM_ACTOR } from './context.js';
+import { CoordinationService } from './coordination.js';
 import type { Deps } from './deps.js';
 import { ExitReviewService } from './exit-review.js';
 import { NotificationService } from './notifications.js';
@@ -29,6 +30,7 @@ export function createServices(deps: Deps) {
     projects: new ProjectService(deps),
     cases,
     commitmentLetters: new CommitmentLetterService(deps, cases, calendar),
+    coordination: new CoordinationService(deps, calendar),
     audit: new AuditService(deps),
     partners,
     exitReview: new ExitReviewService(deps, calendar),
