@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { PROJECT_CATEGORIES, SPECIAL_PROCEDURE_TYPES, STAGES } from '../../shared/domain/model.js';
+import { FLOW_CLASSES } from '../../shared/domain/project-budget.js';
 
 /** Request shapes of the API; requests are strict, so unknown fields are refused (responses: response-schemas.ts). */
 
@@ -38,6 +39,10 @@ export const registerProjectBody = z
       .max(10)
       .optional(),
     promisedCompletion: isoDate.optional(),
+    flowClass: z
+      .enum(FLOW_CLASSES)
+      .optional()
+      .openapi({ description: '全流程审批时间类别：simple 简易项目（≤90个工作日），缺省为一般项目（≤120）' }),
   })
   .strict()
   .openapi('RegisterProject');

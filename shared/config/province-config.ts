@@ -7,6 +7,7 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { PROJECT_CATEGORIES, STAGES } from '../domain/model.js';
+import { FLOW_BUDGET_CEILING } from '../domain/project-budget.js';
 import { publicKeyFingerprint, type TrustedKey } from '../domain/signature.js';
 
 // Codes end up in store keys and in `${item}/${material}` composites: no slashes, no spaces.
@@ -97,6 +98,20 @@ export const provinceConfigSchema = z
     materials: z.array(materialSchema).min(1),
     items: z.array(itemSchema).min(1),
     stages: z.array(stageSchema).min(1),
+    /**
+     * 全流程审批时间 by project class, working days: at most 120, simple projects at most 90
+     * (国办发〔2019〕11号). The stages' promised limits must fit inside both.
+     */
+    flowBudget: z.strictObject({
+      standard: workingDays.max(
+        FLOW_BUDGET_CEILING.standard,
+        '全流程审批时间不得超过120个工作日（国办发〔2019〕11号）',
+      ),
+      simple: workingDays.max(
+        FLOW_BUDGET_CEILING.simple,
+        '简易项目全流程审批时间不得超过90个工作日（国办发〔2019〕11号）',
+      ),
+    }),
     acceptance: z.strictObject({
       /** 受理时限, working days */
       days: z.number().int().min(1).max(20),
@@ -280,11 +295,12 @@ export const provinceConfigSchema = z
         const item = items.get(ref.code);
         if (!item) {
           problem(path, `阶段 ${stage.stage} 引用的事项 ${ref.code} 不存在`);
-        } else if (ref.required && item.promisedDays > stage.promisedDays) {
-          // Required items run in parallel, so the stage promise must cover the slowest of them.
+        } else if (item.promisedDays > stage.promisedDays) {
+          // Items run in parallel and the stage closes only when all are decided, so the stage
+          // promise must cover the slowest item it may contain, optional (并联) ones included.
           problem(
             ['stages', s, 'promisedDays'],
-            `阶段 ${stage.stage} 的承诺时限（${stage.promisedDays}个工作日）短于必办事项 ${ref.code} 的承诺时限（${item.promisedDays}个工作日）`,
+            `阶段 ${stage.stage} 的承诺时限（${stage.promisedDays}个工作日）短于${ref.required ? '必办' : '可选'}事项 ${ref.code} 的承诺时限（${item.promisedDays}个工作日）`,
           );
         }
       });
@@ -292,6 +308,19 @@ export const provinceConfigSchema = z
         problem(['stages', s, 'items'], `阶段 ${stage.stage} 至少应有一个必办事项`);
       }
     });
+
+    // The four stages run one after another: their promises together must fit every class's budget.
+    const stageTotal = cfg.stages.reduce((sum, st) => sum + st.promisedDays, 0);
+    if (cfg.flowBudget.simple > cfg.flowBudget.standard) {
+      problem(['flowBudget', 'simple'], '简易项目的全流程审批时间不应长于一般项目');
+    }
+    const tightest = Math.min(cfg.flowBudget.standard, cfg.flowBudget.simple);
+    if (stageTotal > tightest) {
+      problem(
+        ['flowBudget'],
+        `各阶段承诺时限之和（${stageTotal}个工作日）超过全流程审批时间（${tightest}个工作日）`,
+      );
+    }
 
     // 互认目录: only configured partners, only local items, one entry per partner item.
     const partners = new Set(cfg.partners.map((p) => p.code));

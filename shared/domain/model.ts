@@ -3,6 +3,8 @@
  * Dates without time are `YYYY-MM-DD` in Asia/Shanghai; instants are ISO-8601 UTC strings.
  */
 
+import type { FlowClass } from './project-budget.js';
+
 /** A calendar date `YYYY-MM-DD` in Asia/Shanghai. */
 export type IsoDate = string;
 /** An instant, ISO-8601 in UTC. */
@@ -83,6 +85,8 @@ export interface Project {
   governmentInvested: boolean;
   partnerProvinces: string[];
   promisedCompletion?: IsoDate;
+  /** 全流程审批时间 class (project-budget.ts); standard when absent */
+  flowClass?: FlowClass;
   admission: Admission;
   /** 年度评估: one entry per reviewed year; two late years in a row propose exit (退出机制) */
   annualReviews?: {

@@ -5,6 +5,7 @@ import { LAMP_SEVERITY, type LampThresholds, lampFor, redFromDate, yellowFromDat
 import type { CaseItem, IsoDate, Lamp, StageCase, Step } from './model.js';
 import { STEPS } from './model.js';
 import { deficiencyReminderDate, feedbackReminderDate } from './notifications.js';
+import type { ProjectBudget, StageBudget } from './project-budget.js';
 import { currentStep, isOpen } from './stage-case.js';
 import { dueDate, elapsedWorkingDays } from './time-limits.js';
 
@@ -130,6 +131,10 @@ export interface CaseProgress {
   acceptOverdue: boolean;
   items: ItemProgress[];
   deficiencies: (StageCase['deficiencies'][number] & { overdue: boolean })[];
+  /** the stage's own deadline and lamp against its promised limit (project-budget.ts) */
+  stageClock?: StageBudget;
+  /** the project's 全流程审批时间: used and left of its flow budget, with its lamp */
+  projectBudget?: Omit<ProjectBudget, 'stages'>;
 }
 
 export function caseProgress(

@@ -4,6 +4,7 @@
  * external assets, every text escaped). Pure: the caller passes the generation time.
  */
 import type { Instant } from './model.js';
+import type { BudgetWatchRow } from './project-budget.js';
 import { type DispatchRow, type Evaluation, type MonthlyBulletin, shanghaiDateTime } from './reports.js';
 
 export interface Column<R> {
@@ -182,6 +183,8 @@ export interface WeeklyDispatchReport {
   red: number;
   yellow: number;
   rows: DispatchRow[];
+  /** projects over or near their 全流程审批时间 (project-budget.ts) */
+  projects?: BudgetWatchRow[];
 }
 
 export interface MonthlyBulletinReport extends MonthlyBulletin {
@@ -209,6 +212,16 @@ const ESCALATION_ROLE_ZH: Record<string, string> = {
   workingGroup: '专项工作组',
   chairLeader: '分管领导',
 };
+
+const budgetColumns: Column<BudgetWatchRow>[] = [
+  { key: 'lamp', headerZh: '灯色', lamp: true, format: (v) => LAMP_NAMES_ZH[String(v)] ?? text(v) },
+  { key: 'projectId', headerZh: '项目代码' },
+  { key: 'projectName', headerZh: '项目名称' },
+  { key: 'budgetDays', headerZh: '全流程审批时间（工作日）', numeric: true },
+  { key: 'usedDays', headerZh: '已用工作日', numeric: true },
+  { key: 'leftDays', headerZh: '剩余工作日', numeric: true },
+  { key: 'overrunDays', headerZh: '超出工作日', numeric: true },
+];
 
 const dispatchColumns: Column<DispatchRow>[] = [
   { key: 'lamp', headerZh: '灯色', lamp: true, format: (v) => LAMP_NAMES_ZH[String(v)] ?? text(v) },
@@ -374,6 +387,17 @@ function layout(report: Report) {
             rows: report.rows,
             emptyZh: '无逾期或预警事项',
           },
+          ...(report.projects
+            ? [
+                {
+                  kind: 'table' as const,
+                  headingZh: '全流程审批时间超出或临近预算的项目（国办发〔2019〕11号）',
+                  columns: budgetColumns,
+                  rows: report.projects,
+                  emptyZh: '无超出或临近全流程审批时间的项目',
+                },
+              ]
+            : []),
         ] satisfies HtmlSection[],
       };
     case 'monthlyBulletin': {

@@ -47,6 +47,7 @@ import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
 import { partnerViewsOf, recordRecognitionRefusal } from './partners.js';
+import { budgetOfCaseProject } from './project-budget.js';
 import { pageOpts } from './projects.js';
 import { resultRecordChange, signResult } from './result-signing.js';
 import { signedEventDraft } from './signed-events.js';
@@ -180,6 +181,13 @@ export class CaseService {
       shanghaiDate,
     );
     const trail = await this.deps.store.audit(`stageCase/${caseId}`);
+    const budget = await budgetOfCaseProject(this.deps, this.calendar, c);
+    const stageClock = budget?.stages.find((s) => s.caseId === c.id);
+    if (budget) {
+      const { stages: _stages, ...project } = budget;
+      progress.projectBudget = project;
+    }
+    if (stageClock) progress.stageClock = stageClock;
     return {
       case: c,
       version,

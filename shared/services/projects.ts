@@ -3,6 +3,7 @@ import { authorize } from '../domain/authz.js';
 import { validateCreditCode, validateProjectCode } from '../domain/codes.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
 import type { Project, ProjectCategory, Versioned } from '../domain/model.js';
+import type { FlowClass } from '../domain/project-budget.js';
 import type { AuditEventDraft, IndexEntry, Page } from '../ports/store.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
@@ -19,6 +20,7 @@ export interface RegisterProjectInput {
   governmentInvested: boolean;
   partnerProvinces?: string[];
   promisedCompletion?: string;
+  flowClass?: FlowClass;
 }
 
 export function projectIndexes(p: Project): IndexEntry[] {
@@ -63,6 +65,7 @@ export class ProjectService {
       governmentInvested: input.governmentInvested,
       partnerProvinces: input.partnerProvinces ?? [],
       ...(input.promisedCompletion ? { promisedCompletion: input.promisedCompletion } : {}),
+      ...(input.flowClass ? { flowClass: input.flowClass } : {}),
       admission: { status: 'notApplied' },
       createdAt: now,
       createdBy: ctx.actor.id,

@@ -2,7 +2,8 @@ import type { ChainBreak } from '../domain/audit-chain.js';
 import { authorize } from '../domain/authz.js';
 import { isIsoDate } from '../domain/calendar.js';
 import { invalid } from '../domain/errors.js';
-import type { Complaint, IsoDate, Organisation, StageCase } from '../domain/model.js';
+import type { Complaint, IsoDate, Organisation, Project, StageCase } from '../domain/model.js';
+import { type BudgetWatchRow, budgetWatchList } from '../domain/project-budget.js';
 import {
   type AnnualEvaluationReport,
   type MonthlyBulletinReport,
@@ -18,6 +19,7 @@ import { checkpointAnchors, verifyStream } from './audit.js';
 import type { CalendarService } from './calendar.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
+import { computeProjectBudget } from './project-budget.js';
 import { nowIso, today } from './unit-of-work.js';
 
 const PAGE = 200;
@@ -86,7 +88,28 @@ export class ReportService {
       red: rows.filter((r) => r.lamp === 'red').length,
       yellow: rows.filter((r) => r.lamp === 'yellow').length,
       rows,
+      projects: await this.budgetWatch(day),
     };
+  }
+
+  /**
+   * 全流程审批时间 of the projects still in the flow (a case under review or waiting for
+   * acceptance): those over or near their budget. Projects between stages spend no budget.
+   */
+  private async budgetWatch(day: IsoDate): Promise<BudgetWatchRow[]> {
+    const ids = new Set<string>();
+    for (const key of ['stageCase:underReview', 'stageCase:submitted']) {
+      for (const id of await this.ids('status', key)) ids.add(id);
+    }
+    const projectIds = [...new Set((await this.cases([...ids])).map((c) => c.projectId))];
+    const projects = await this.deps.store.getMany<Project>('project', projectIds);
+    const budgets = await Promise.all(
+      projects.map(async ({ value: p }) => ({
+        ...(await computeProjectBudget(this.deps, this.calendar, p, day)),
+        projectName: p.name,
+      })),
+    );
+    return budgetWatchList(budgets);
   }
 
   /** 月通报 of the items decided in `month` (YYYY-MM). */

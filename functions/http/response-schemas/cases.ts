@@ -254,6 +254,40 @@ export const itemProgressSchema = z
   })
   .openapi('ItemProgress', { description: '事项的时限、亮灯与计时状态' });
 
+export const stageBudgetSchema = z
+  .object({
+    stage,
+    caseId: z.string(),
+    status: caseStatus,
+    promisedDays: z.number().int().openapi({ description: '阶段承诺时限（工作日）' }),
+    startDate: isoDate.optional().openapi({ description: '阶段计时起点（受理日）' }),
+    usedDays: z.number().int().openapi({ description: '已用工作日（扣除计时中止，互认事项不计）' }),
+    remainingDays: z.number().int().openapi({ description: '剩余工作日，超期为负数' }),
+    stoppedDays: z.number().int().openapi({ description: '全部在办事项均中止计时的工作日' }),
+    deadline: isoDate.optional().openapi({ description: '阶段办结期限（按当前中止情况推算）' }),
+    provisional: z.boolean(),
+    lamp,
+    closed: z.boolean(),
+  })
+  .openapi('StageBudget', { description: '阶段时限：承诺时限、已用与剩余工作日、期限与亮灯' });
+
+const projectBudgetFields = {
+  projectId: z.string(),
+  flowClass: z.enum(['standard', 'simple']).openapi({ description: '一般项目或简易项目' }),
+  budgetDays: z
+    .number()
+    .int()
+    .openapi({ description: '全流程审批时间（工作日；国办发〔2019〕11号：≤120，简易项目≤90）' }),
+  usedDays: z.number().int().openapi({ description: '各阶段已用工作日之和' }),
+  leftDays: z.number().int().openapi({ description: '剩余工作日（不小于0）' }),
+  overrunDays: z.number().int().openapi({ description: '超出全流程审批时间的工作日' }),
+  lamp,
+};
+
+export const projectBudgetSchema = z
+  .object({ ...projectBudgetFields, stages: z.array(stageBudgetSchema) })
+  .openapi('ProjectBudget', { description: '项目全流程审批时间：预算、已用、剩余、亮灯与各阶段' });
+
 export const caseProgressSchema = z
   .object({
     caseId: z.string(),
@@ -265,6 +299,11 @@ export const caseProgressSchema = z
     acceptOverdue: z.boolean(),
     items: z.array(itemProgressSchema),
     deficiencies: z.array(deficiencyCommitmentSchema.extend({ overdue: z.boolean() })),
+    stageClock: stageBudgetSchema.optional(),
+    projectBudget: z
+      .object(projectBudgetFields)
+      .optional()
+      .openapi({ description: '所属项目的全流程审批时间（已用与剩余工作日、亮灯）' }),
   })
   .openapi('CaseProgress', { description: '六步进度、各事项时限与亮灯' });
 

@@ -57,6 +57,13 @@ export const projectData = z
     governmentInvested: z.boolean(),
     partnerProvinces: z.array(z.string()),
     promisedCompletion: isoDate.optional(),
+    flowClass: z
+      .enum(['standard', 'simple'])
+      .optional()
+      .openapi({
+        description:
+          '全流程审批时间类别：standard 一般项目（≤120个工作日），simple 简易项目（≤90）；缺省为一般',
+      }),
     admission: admissionSchema,
     annualReviews: z
       .array(

@@ -41,6 +41,19 @@ export const dispatchRowSchema = z
   })
   .openapi('DispatchRow', { description: '周调度清单的一行' });
 
+export const budgetWatchRowSchema = z
+  .object({
+    projectId: z.string(),
+    projectName: z.string(),
+    flowClass: z.enum(['standard', 'simple']),
+    budgetDays: z.number().int().openapi({ description: '全流程审批时间（工作日）' }),
+    usedDays: z.number().int(),
+    leftDays: z.number().int(),
+    overrunDays: z.number().int(),
+    lamp: z.enum(['red', 'yellow']),
+  })
+  .openapi('BudgetWatchRow', { description: '周调度：全流程审批时间超出或临近预算的项目' });
+
 export const weeklyDispatchSchema = z
   .object({
     kind: z.literal('weeklyDispatch'),
@@ -49,6 +62,10 @@ export const weeklyDispatchSchema = z
     red: z.number().int(),
     yellow: z.number().int(),
     rows: z.array(dispatchRowSchema),
+    projects: z
+      .array(budgetWatchRowSchema)
+      .optional()
+      .openapi({ description: '全流程审批时间超出（红灯）或临近（黄灯）预算的项目' }),
   })
   .openapi('WeeklyDispatchReport', { description: '周调度督办清单（红灯在前，按逾期工作日降序）' });
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { readProjectBudget } from '../../../shared/services/project-budget.js';
 import { actorOf } from '../auth.js';
 import { expectedVersionFrom } from '../etag.js';
 import { json, op } from '../openapi-route.js';
@@ -81,6 +82,21 @@ export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
     ),
     async (c) =>
       versioned(c, await services.projects.get({ actor: actorOf(c) }, c.req.valid('param').projectId)),
+  );
+  app.openapi(
+    op(
+      'get',
+      '/projects/{projectId}/budget',
+      '项目',
+      '全流程审批时间：预算、已用与剩余工作日、亮灯（国办发〔2019〕11号）',
+      { params: s.projectIdParam },
+      { status: 200, schema: r.projectBudgetSchema, description: '项目时限' },
+    ),
+    async (c) => {
+      const { projectId } = c.req.valid('param');
+      const budget = await readProjectBudget(deps, services.calendar, { actor: actorOf(c) }, projectId);
+      return c.json(budget, 200);
+    },
   );
   app.openapi(
     op(

@@ -69,7 +69,9 @@ export const jiangsu: ProvinceConfig = {
         { code: 'energyConservationReview', required: false },
         { code: 'soilWaterConservationApproval', required: false },
       ],
-      promisedDays: 15,
+      // The stage closes only when all its items are decided, so its promise covers the slowest
+      // optional item too (环评报告书 30); projects without it are usually done well within.
+      promisedDays: 30,
     },
     {
       stage: 'worksPermit',
@@ -83,7 +85,7 @@ export const jiangsu: ProvinceConfig = {
         { code: 'heritageProtectionPermit', required: false },
         { code: 'safetyFacilityDesignReview', required: false },
       ],
-      promisedDays: 10,
+      promisedDays: 15,
     },
     {
       stage: 'constructionPermit',
@@ -112,6 +114,8 @@ export const jiangsu: ProvinceConfig = {
       promisedDays: 10,
     },
   ],
+  // 全流程审批时间 (国办发〔2019〕11号: ≤120 working days, simple projects ≤90)
+  flowBudget: { standard: 120, simple: 90 },
   acceptance: { days: 2, correctionNoticeDays: 5 },
   lamps: { yellowShare: 0.8, yellowRemainingDays: 2 },
   deficiency: { maxDays: 20, resultPolicy: 'withhold', barredAfterCreditMarks: 1 },

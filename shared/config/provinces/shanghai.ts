@@ -95,7 +95,7 @@ export const shanghai: ProvinceConfig = {
         { code: 'energyConservationReview', required: false },
         { code: 'soilWaterConservationApproval', required: false },
       ],
-      promisedDays: 12,
+      promisedDays: 25,
     },
     {
       stage: 'worksPermit',
@@ -110,7 +110,7 @@ export const shanghai: ProvinceConfig = {
         { code: 'safetyFacilityDesignReview', required: false },
         { code: 'greeningSchemeReview', required: false },
       ],
-      promisedDays: 8,
+      promisedDays: 12,
     },
     {
       stage: 'constructionPermit',
@@ -139,6 +139,8 @@ export const shanghai: ProvinceConfig = {
       promisedDays: 8,
     },
   ],
+  // 全流程审批时间 (国办发〔2019〕11号: ≤120 working days, simple projects ≤90)
+  flowBudget: { standard: 120, simple: 90 },
   acceptance: { days: 1, correctionNoticeDays: 3 },
   lamps: { yellowShare: 0.8, yellowRemainingDays: 2 },
   deficiency: { maxDays: 20, resultPolicy: 'withhold', barredAfterCreditMarks: 1 },

@@ -97,7 +97,7 @@ export const zhejiang: ProvinceConfig = {
         { code: 'soilWaterConservationApproval', required: false },
         { code: 'seaAreaUseApproval', required: false },
       ],
-      promisedDays: 10,
+      promisedDays: 20,
     },
     {
       stage: 'worksPermit',
@@ -111,7 +111,7 @@ export const zhejiang: ProvinceConfig = {
         { code: 'heritageProtectionPermit', required: false },
         { code: 'safetyFacilityDesignReview', required: false },
       ],
-      promisedDays: 7,
+      promisedDays: 10,
     },
     {
       stage: 'constructionPermit',
@@ -140,6 +140,8 @@ export const zhejiang: ProvinceConfig = {
       promisedDays: 7,
     },
   ],
+  // 全流程审批时间 (国办发〔2019〕11号: ≤120 working days, simple projects ≤90)
+  flowBudget: { standard: 120, simple: 90 },
   acceptance: { days: 1, correctionNoticeDays: 1 },
   lamps: { yellowShare: 0.7, yellowRemainingDays: 2 },
   deficiency: { maxDays: 15, resultPolicy: 'approveWithDeficiencies', barredAfterCreditMarks: 1 },

@@ -470,6 +470,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{projectId}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 全流程审批时间：预算、已用与剩余工作日、亮灯（国办发〔2019〕11号） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 项目时限 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProjectBudget"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{projectId}/admission": {
         parameters: {
             query?: never;
@@ -2417,6 +2527,126 @@ export interface paths {
             };
             responses: {
                 /** @description 已决定 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StageCase"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/items/{itemCode}/refusal-signoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 部门负责人签发或退回拟不予批准意见（拒绝须上一级签发） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                    /** @description 可选的期望版本号 */
+                    "if-match"?: string;
+                };
+                path: {
+                    caseId: string;
+                    itemCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RefusalSignOff"];
+                };
+            };
+            responses: {
+                /** @description 已签发或退回 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7617,6 +7847,11 @@ export interface components {
              * @example 2026-03-02
              */
             promisedCompletion?: string;
+            /**
+             * @description 全流程审批时间类别：standard 一般项目（≤120个工作日），simple 简易项目（≤90）；缺省为一般
+             * @enum {string}
+             */
+            flowClass?: "standard" | "simple";
             admission: components["schemas"]["Admission"];
             /** @description 年度准入复核，每年一条 */
             annualReviews?: {
@@ -7680,11 +7915,78 @@ export interface components {
             governmentInvested: boolean;
             partnerProvinces?: string[];
             promisedCompletion?: string;
+            /**
+             * @description 全流程审批时间类别：simple 简易项目（≤90个工作日），缺省为一般项目（≤120）
+             * @enum {string}
+             */
+            flowClass?: "standard" | "simple";
         };
         ProjectPage: {
             items: components["schemas"]["Project"][];
             /** @description 存在时表示可能还有下一页 */
             nextCursor?: string;
+        };
+        /** @description 项目全流程审批时间：预算、已用、剩余、亮灯与各阶段 */
+        ProjectBudget: {
+            projectId: string;
+            /**
+             * @description 一般项目或简易项目
+             * @enum {string}
+             */
+            flowClass: "standard" | "simple";
+            /** @description 全流程审批时间（工作日；国办发〔2019〕11号：≤120，简易项目≤90） */
+            budgetDays: number;
+            /** @description 各阶段已用工作日之和 */
+            usedDays: number;
+            /** @description 剩余工作日（不小于0） */
+            leftDays: number;
+            /** @description 超出全流程审批时间的工作日 */
+            overrunDays: number;
+            /**
+             * @description 亮灯：绿灯正常、黄灯预警、红灯超期
+             * @enum {string}
+             */
+            lamp: "green" | "yellow" | "red";
+            stages: components["schemas"]["StageBudget"][];
+        };
+        /** @description 阶段时限：承诺时限、已用与剩余工作日、期限与亮灯 */
+        StageBudget: {
+            /**
+             * @description 阶段：立项、用地规划、工程建设许可、竣工验收
+             * @enum {string}
+             */
+            stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+            caseId: string;
+            /**
+             * @description 办件状态：待受理、待补正、审查中、已批准、不予批准、不予受理、已终止
+             * @enum {string}
+             */
+            status: "submitted" | "correctionRequested" | "underReview" | "approved" | "rejected" | "refused" | "terminated";
+            /** @description 阶段承诺时限（工作日） */
+            promisedDays: number;
+            /**
+             * @description 阶段计时起点（受理日）
+             * @example 2026-03-02
+             */
+            startDate?: string;
+            /** @description 已用工作日（扣除计时中止，互认事项不计） */
+            usedDays: number;
+            /** @description 剩余工作日，超期为负数 */
+            remainingDays: number;
+            /** @description 全部在办事项均中止计时的工作日 */
+            stoppedDays: number;
+            /**
+             * @description 阶段办结期限（按当前中止情况推算）
+             * @example 2026-03-02
+             */
+            deadline?: string;
+            provisional: boolean;
+            /**
+             * @description 亮灯：绿灯正常、黄灯预警、红灯超期
+             * @enum {string}
+             */
+            lamp: "green" | "yellow" | "red";
+            closed: boolean;
         };
         AdmissionDecision: {
             admit: boolean;
@@ -7768,6 +8070,28 @@ export interface components {
                 reason: string;
             };
             decision?: components["schemas"]["ItemDecisionRecord"];
+            /** @description 拟不予批准，待部门负责人签发 */
+            proposedRefusal?: {
+                by: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                reasons: string;
+            };
+            /** @description 部门负责人退回的不予批准意见 */
+            refusalReturns?: {
+                proposedBy: string;
+                reasons: string;
+                by: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                commentZh?: string;
+            }[];
             /** @description 当前承办人（转办后） */
             assignee?: {
                 id: string;
@@ -7865,6 +8189,8 @@ export interface components {
                 at: string;
                 reasonZh: string;
             };
+            /** @description 签发不予批准的部门负责人（by 为拟办人） */
+            signedOffBy?: string;
         };
         /** @description 互认结果的来源：来源省份、决定、签名与时间，可据此重新核验 */
         RecognitionProvenance: {
@@ -7902,8 +8228,10 @@ export interface components {
             role: "reviewer" | "departmentLead" | "firstReceiver" | "workingGroup" | "chairLeader";
             /** @description 督办对象，如“部门负责人” */
             nameZh: string;
-            /** @description 通知地址，如 dept:nrp:lead */
+            /** @description 第一个通知地址，如 dept:nrp:lead（全部见 recipients） */
             address: string;
+            /** @description 本级告知的全部对象（较早的记录没有） */
+            recipients?: components["schemas"]["EscalationRecipient"][];
             /**
              * @description 时间点（ISO 8601，UTC）
              * @example 2026-03-02T01:30:00.000Z
@@ -7911,6 +8239,13 @@ export interface components {
             at: string;
             /** @description 督办时逾期的工作日数 */
             overdueDays: number;
+        };
+        /** @description 督办升级告知的一个对象 */
+        EscalationRecipient: {
+            /** @description 通知地址，如 user:<用户>、dept:nrp:lead、role:leader */
+            address: string;
+            /** @description 告知对象，如“省自然资源厅处长（阶段牵头部门）” */
+            nameZh: string;
         };
         /** @description 容缺承诺：缺少的材料及补齐期限 */
         DeficiencyCommitment: {
@@ -8022,6 +8357,8 @@ export interface components {
                 at: string;
                 reasons?: string;
                 missing?: string[];
+                /** @description 视为受理（行政许可法第三十二条：逾期未作受理决定） */
+                deemed?: boolean;
             };
             /** @description 首接负责单位 */
             firstReceiver?: {
@@ -8118,6 +8455,29 @@ export interface components {
             deficiencies: (components["schemas"]["DeficiencyCommitment"] & {
                 overdue: boolean;
             })[];
+            stageClock?: components["schemas"]["StageBudget"];
+            /** @description 所属项目的全流程审批时间（已用与剩余工作日、亮灯） */
+            projectBudget?: {
+                projectId: string;
+                /**
+                 * @description 一般项目或简易项目
+                 * @enum {string}
+                 */
+                flowClass: "standard" | "simple";
+                /** @description 全流程审批时间（工作日；国办发〔2019〕11号：≤120，简易项目≤90） */
+                budgetDays: number;
+                /** @description 各阶段已用工作日之和 */
+                usedDays: number;
+                /** @description 剩余工作日（不小于0） */
+                leftDays: number;
+                /** @description 超出全流程审批时间的工作日 */
+                overrunDays: number;
+                /**
+                 * @description 亮灯：绿灯正常、黄灯预警、红灯超期
+                 * @enum {string}
+                 */
+                lamp: "green" | "yellow" | "red";
+            };
         };
         /** @description 事项的时限、亮灯与计时状态 */
         ItemProgress: {
@@ -8280,6 +8640,11 @@ export interface components {
             outcome: "approve" | "reject";
             reasons?: string;
         };
+        RefusalSignOff: {
+            /** @enum {string} */
+            action: "sign" | "return";
+            commentZh?: string;
+        };
         ItemCorrection: {
             missing: string[];
             reason: string;
@@ -8311,15 +8676,24 @@ export interface components {
                 projectCode: string;
                 projectName: string;
                 applicantName: string;
-                /** @enum {string} */
+                /**
+                 * @description 阶段：立项、用地规划、工程建设许可、竣工验收
+                 * @enum {string}
+                 */
                 stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
-                /** @enum {string} */
+                /**
+                 * @description 办件状态：待受理、待补正、审查中、已批准、不予批准、不予受理、已终止
+                 * @enum {string}
+                 */
                 status: "submitted" | "correctionRequested" | "underReview" | "approved" | "rejected" | "refused" | "terminated";
                 firstReceiver: {
                     officerId: string;
                     name: string;
                     unit: string;
-                    /** @description 时间点（ISO 8601，UTC） */
+                    /**
+                     * @description 时间点（ISO 8601，UTC）
+                     * @example 2026-03-02T01:30:00.000Z
+                     */
                     since: string;
                 };
                 items: {
@@ -8327,7 +8701,10 @@ export interface components {
                     name: string;
                     department: string;
                     departmentName: string;
-                    /** @enum {string} */
+                    /**
+                     * @description 事项状态；recognised 为互认（采用合作省份的审批结果）
+                     * @enum {string}
+                     */
                     status: "inReview" | "correctionRequested" | "specialProcedure" | "approved" | "rejected" | "recognised";
                     promisedDays: number;
                     statutoryDays: number;
@@ -8362,7 +8739,10 @@ export interface components {
                         kind: "assignee";
                         id: string;
                         name: string;
-                        /** @description 时间点（ISO 8601，UTC） */
+                        /**
+                         * @description 时间点（ISO 8601，UTC）
+                         * @example 2026-03-02T01:30:00.000Z
+                         */
                         since: string;
                     } | {
                         /** @enum {string} */
@@ -8370,16 +8750,7 @@ export interface components {
                         name: string;
                     };
                     decided: boolean;
-                    escalations: {
-                        level: number;
-                        /** @enum {string} */
-                        role: "reviewer" | "departmentLead" | "firstReceiver" | "workingGroup" | "chairLeader";
-                        nameZh: string;
-                        address: string;
-                        /** @description 时间点（ISO 8601，UTC） */
-                        at: string;
-                        overdueDays: number;
-                    }[];
+                    escalations: components["schemas"]["EscalationRecord"][];
                 }[];
                 openDeficiencies: number;
             }[];
@@ -8394,7 +8765,10 @@ export interface components {
                 projectCode: string;
                 projectName: string;
                 applicantName: string;
-                /** @enum {string} */
+                /**
+                 * @description 办件状态：待受理、待补正、审查中、已批准、不予批准、不予受理、已终止
+                 * @enum {string}
+                 */
                 caseStatus: "submitted" | "correctionRequested" | "underReview" | "approved" | "rejected" | "refused" | "terminated";
                 itemCode: string;
                 itemName: string;
@@ -8412,9 +8786,15 @@ export interface components {
                  * @enum {string}
                  */
                 status: "open" | "supplemented" | "overdue";
-                /** @description 时间点（ISO 8601，UTC） */
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
                 supplementedAt?: string;
-                /** @description 时间点（ISO 8601，UTC） */
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
                 remindedAt?: string;
             }[];
             /** @description 办件过多，仅列出前 2000 件的承诺 */
@@ -8808,7 +9188,7 @@ export interface components {
              * @description 角色：申请单位、窗口、审查人员、督查、评估机构、管理员、合作省份
              * @enum {string}
              */
-            role: "applicant" | "windowOfficer" | "reviewer" | "supervisor" | "auditor" | "admin" | "partner";
+            role: "applicant" | "windowOfficer" | "reviewer" | "supervisor" | "auditor" | "admin" | "partner" | "leader";
             /** @description 申请单位的统一社会信用代码 */
             creditCode?: string;
             /** @description 审查人员所在部门代码 */
@@ -8866,6 +9246,7 @@ export interface components {
                 itemCode: string;
                 level: number;
                 address: string;
+                recipients: components["schemas"]["EscalationRecipient"][];
             }[];
             /** @description 本次写入的通知数 */
             notifications: number;
@@ -9107,6 +9488,8 @@ export interface components {
             red: number;
             yellow: number;
             rows: components["schemas"]["DispatchRow"][];
+            /** @description 全流程审批时间超出（红灯）或临近（黄灯）预算的项目 */
+            projects?: components["schemas"]["BudgetWatchRow"][];
         };
         /** @description 周调度清单的一行 */
         DispatchRow: {
@@ -9146,6 +9529,20 @@ export interface components {
             /** @description 已达到的最高督办级别（0 为尚未督办） */
             escalationLevel: number;
             history: components["schemas"]["EscalationRecord"][];
+        };
+        /** @description 周调度：全流程审批时间超出或临近预算的项目 */
+        BudgetWatchRow: {
+            projectId: string;
+            projectName: string;
+            /** @enum {string} */
+            flowClass: "standard" | "simple";
+            /** @description 全流程审批时间（工作日） */
+            budgetDays: number;
+            usedDays: number;
+            leftDays: number;
+            overrunDays: number;
+            /** @enum {string} */
+            lamp: "red" | "yellow";
         };
         /** @description 月通报 */
         MonthlyBulletinReport: {
@@ -9382,7 +9779,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            role: "applicant" | "windowOfficer" | "reviewer" | "supervisor" | "auditor" | "admin" | "partner";
+            role: "applicant" | "windowOfficer" | "reviewer" | "supervisor" | "auditor" | "admin" | "partner" | "leader";
             unit?: string;
             department?: string;
             departmentName?: string;
