@@ -40,6 +40,7 @@ import {
   giveFeedback,
   preReview,
   selectItems,
+  signOffRefusal,
 } from '../shared/domain/stage-case.js';
 import type { Change, Store } from '../shared/ports/store.js';
 import { caseIndexes } from '../shared/services/case-indexes.js';
@@ -220,6 +221,14 @@ function caseBuilder(province: ProvinceConfig, cal: WorkingCalendar): Builder {
           resultHash: hex(`${id}/${item.code}/result`),
           deficiencyPolicy: province.deficiency.resultPolicy,
         });
+        // 拒绝须上一级签发: the department lead signs the proposed refusal the same moment
+        if (reject) {
+          c = signOffRefusal(c, item.code, {
+            action: 'sign',
+            by: `bench-lead-${item.department}`,
+            now: at(decidedOn, 60 + pick(n, 90 + i, 360)),
+          });
+        }
         if (decidedOn.startsWith(MONTH)) {
           expected.decidedInMonth += 1;
           // clamped decisions (the month before, the next month) used fewer days than drawn

@@ -107,6 +107,11 @@ export const itemDecisionBody = z
   .strict()
   .openapi('ItemDecision');
 
+export const refusalSignOffBody = z
+  .object({ action: z.enum(['sign', 'return']), commentZh: z.string().max(2000).optional() })
+  .strict()
+  .openapi('RefusalSignOff');
+
 export const itemCorrectionBody = z
   .object({ missing: z.array(z.string().min(1)).min(1), reason: z.string().min(1).max(2000) })
   .strict()

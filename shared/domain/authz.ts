@@ -33,6 +33,7 @@ export const ACTIONS = [
   'complaint.read',
   'complaint.handle',
   'item.assign',
+  'item.signOffRefusal',
   'item.revoke',
   'caseMaterial.read',
   'coordination.read',
@@ -73,11 +74,12 @@ const staffReader = role('windowOfficer', 'supervisor', 'auditor', 'admin');
 
 const RULES: Record<Action, Rule> = {
   'project.register': owner,
-  'project.read': anyOf(owner, staffReader, role('reviewer')),
+  'project.read': anyOf(owner, staffReader, role('reviewer', 'leader')),
   'admission.apply': owner,
   'admission.decide': role('supervisor'),
   'case.submit': owner,
-  'case.read': anyOf(owner, staffReader, reviewerOfCase),
+  // 分管领导 follows the cases escalated to them, read-only like a supervisor
+  'case.read': anyOf(owner, staffReader, role('leader'), reviewerOfCase),
   'case.accept': role('windowOfficer'),
   'case.resubmit': owner,
   'case.supplement': owner,
@@ -97,8 +99,8 @@ const RULES: Record<Action, Rule> = {
   'partnerProject.read': anyOf(owner, staffReader, role('reviewer')),
   // shared content only for the reviewers handling a local case of that project
   'partnerMaterial.read': reviewerOfCase,
-  // dispatch lists, bulletins and the annual evaluation: supervisors, auditors (read-only) and the window
-  'report.read': role('supervisor', 'auditor', 'admin', 'windowOfficer'),
+  // dispatch lists, bulletins and the annual evaluation: supervisors, auditors and the leader (read-only), the window
+  'report.read': role('supervisor', 'auditor', 'admin', 'windowOfficer', 'leader'),
   'exitReview.run': role('supervisor', 'admin'),
   'exitReview.decide': role('supervisor'),
   'complaint.file': owner,
@@ -106,11 +108,13 @@ const RULES: Record<Action, Rule> = {
   'complaint.handle': role('supervisor'),
   // 转办 within the department: by its lead, or handed on by the reviewer who holds the item
   'item.assign': (a, s) => reviewerOfItem(a, s) && (a.lead === true || a.id === s.itemAssignee),
+  // 拒绝须上一级签发: a refusal takes effect with the department lead's signature (not the proposer's)
+  'item.signOffRefusal': (a, s) => reviewerOfItem(a, s) && a.lead === true,
   'item.revoke': role('supervisor'),
   // 登录凭证吊销: the province's administrator withdraws a leaked or misissued token
   'token.revoke': role('admin'),
   // the content of a case's materials: its applicant, the window that checks them, its reviewers, supervisors
-  'caseMaterial.read': anyOf(owner, role('windowOfficer', 'supervisor'), reviewerOfCase),
+  'caseMaterial.read': anyOf(owner, role('windowOfficer', 'supervisor', 'leader'), reviewerOfCase),
   // 首接负责 and the 容缺 ledger are the window unit's own cases; an officer without a unit has none
   'coordination.read': (a) => a.role === 'windowOfficer' && !!a.unit,
 };
@@ -159,6 +163,7 @@ export const ACTION_NAMES_ZH: Record<Action, string> = {
   'complaint.read': '查看投诉',
   'complaint.handle': '办理投诉',
   'item.assign': '转办审批事项',
+  'item.signOffRefusal': '签发或退回不予批准意见',
   'item.revoke': '撤销审批决定',
   'caseMaterial.read': '查看办件材料',
   'coordination.read': '查看首接负责办件',

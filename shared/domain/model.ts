@@ -30,6 +30,8 @@ export const ROLES = [
   'auditor',
   'admin',
   'partner',
+  /** 分管领导: the province leader in charge, told at the last rung of the escalation ladder; reads only */
+  'leader',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -202,7 +204,13 @@ export interface CaseItem {
     recognition?: RecognitionProvenance;
     /** 撤销 (行政许可法第六十九条): the approval was revoked later; the decision stays for the record */
     revoked?: { by: string; at: Instant; reasonZh: string };
+    /** 不予批准 only: the department lead who signed off the refusal `by` proposed */
+    signedOffBy?: string;
   };
+  /** 拟不予批准: a reviewer's refusal waiting for the department lead's sign-off (签发) */
+  proposedRefusal?: { by: string; at: Instant; reasons: string };
+  /** refusals the lead sent back (退回), for the record */
+  refusalReturns?: { proposedBy: string; reasons: string; by: string; at: Instant; commentZh?: string }[];
   /**
    * 互认撤回: recognitions withdrawn because the origin province revoked its result; the item went
    * back to review. Kept for the record, newest last.
@@ -242,8 +250,10 @@ export interface EscalationRecord {
   level: number;
   role: 'reviewer' | 'departmentLead' | 'firstReceiver' | 'workingGroup' | 'chairLeader';
   nameZh: string;
-  /** the notification address told (see Notification.address) */
+  /** the first notification address told (see Notification.address); all of them in `recipients` */
   address: string;
+  /** everyone this rung told, with who they are; absent on records written before it was kept */
+  recipients?: { address: string; nameZh: string }[];
   at: Instant;
   overdueDays: number;
 }
@@ -343,6 +353,11 @@ export interface StageCase {
   /** last day for the acceptance decision (受理时限) */
   acceptDueDate: IsoDate;
   acceptProvisional: boolean;
+  /**
+   * 视为受理日 (行政许可法第三十二条): the working day after the correction-notice limit of this round;
+   * a case still waiting then counts as accepted from that day
+   */
+  acceptDeemedOn?: IsoDate;
   /** the sweeper announced the missed acceptance deadline */
   acceptOverdueNotified?: boolean;
   materials: MaterialRef[];
@@ -354,6 +369,8 @@ export interface StageCase {
     at: Instant;
     reasons?: string;
     missing?: string[];
+    /** 视为受理 (行政许可法第三十二条): nobody acted within the acceptance limit; `at` is the deemed day */
+    deemed?: boolean;
   };
   /** 首接负责制: the accepting officer's unit coordinates the case end to end */
   firstReceiver?: { officerId: string; name: string; unit: string; since: Instant };

@@ -95,6 +95,19 @@ export const noticeTexts = {
       `${caseLabel(c)}的事项「${item.name}」已超期${overdueDays}个工作日，按督办升级规定告知${level.nameZh}` +
       `${level.role === 'departmentLead' && leadTitle ? `（${leadTitle}）` : ''}，请督促办理并反馈。`,
   }),
+  acceptanceDeemed: (c: StageCase, deemedOn: string): NoticeText => ({
+    type: 'acceptanceDeemed',
+    titleZh: `视为受理：${c.projectName}`,
+    bodyZh: `${caseLabel(c)}在受理时限（${c.acceptDueDate}）内未获答复，依照《行政许可法》第三十二条自 ${deemedOn} 起视为受理，审批时限自该日起算。`,
+  }),
+  stageRejected: (c: StageCase): NoticeText => ({
+    type: 'stageRejected',
+    titleZh: `不予批准：${c.projectName}`,
+    bodyZh: `${caseLabel(c)}经审查不予批准。${c.items
+      .filter((i) => i.decision?.outcome === 'reject')
+      .map((i) => `「${i.name}」不予批准的理由：${i.decision?.reasons ?? ''}`)
+      .join('；')}。${REFUSAL_REMEDY_ZH}`,
+  }),
   acceptanceOverdue: (c: StageCase): NoticeText => ({
     type: 'acceptanceOverdue',
     titleZh: `受理超时：${c.projectName}`,
@@ -126,3 +139,7 @@ export const noticeTexts = {
     bodyZh: `${caseLabel(c)}已办结，您尚未评价本阶段的审批服务，欢迎提出意见和建议。`,
   }),
 };
+
+/** 行政许可法第三十八条: a refusal tells the applicant of the right to review or sue, and to apply again. */
+export const REFUSAL_REMEDY_ZH =
+  '如对本决定不服，可以自收到本决定之日起六十日内依法申请行政复议，或者自收到之日起六个月内依法提起行政诉讼；消除不予批准的原因后，也可以重新提出申请。';

@@ -183,6 +183,9 @@ export function nextCheckDate(
   const candidates: IsoDate[] = [];
   if (c.status === 'submitted' && !c.acceptOverdueNotified)
     candidates.push(addCalendarDays(c.acceptDueDate, 1));
+  // 视为受理 (行政许可法第三十二条) on the first working day after the acceptance limit
+  if (c.status === 'submitted')
+    candidates.push(c.acceptDeemedOn ?? cal.addWorkingDays(c.acceptDueDate, 1).date);
   for (const d of c.deficiencies) {
     if (d.status !== 'open') continue;
     candidates.push(addCalendarDays(d.deadline, 1));

@@ -144,6 +144,7 @@ export function createStageCase(input: NewCaseInput): StageCase {
     submittedBy: input.submittedBy,
     acceptDueDate: acceptDue.date,
     acceptProvisional: acceptDue.provisional,
+    acceptDeemedOn: deemedOnFrom(input.cal, input.today, province),
     materials: input.materials,
     preReview: input.findings,
     items: input.items.map(
@@ -217,6 +218,7 @@ export function accept(c: StageCase, decision: AcceptanceDecision, ctx: Acceptan
       if (decision.missing.length === 0) {
         throw invalid('CORRECTION_EMPTY', '补正通知须一次性列明全部需补正的材料');
       }
+      checkCorrectionNotice(c, items, missing, decision.missing);
       return {
         ...base,
         acceptance: { ...base.acceptance, reasons: decision.reason, missing: decision.missing },
@@ -286,6 +288,83 @@ export function accept(c: StageCase, decision: AcceptanceDecision, ctx: Acceptan
   }
 }
 
+/**
+ * 一次性告知 (行政许可法第三十二条): one notice per round, naming only materials the case's items
+ * need, and every material still missing. A later round's notice may only name what the applicant
+ * changed since the previous notice: anything else should have been on that one.
+ */
+function checkCorrectionNotice(
+  c: StageCase,
+  items: CatalogueItem[],
+  missing: { materialCode: string }[],
+  named: string[],
+) {
+  const previous = c.corrections.filter((r) => r.round <= c.round).at(-1);
+  if (previous?.round === c.round) {
+    throw conflict('CORRECTION_ALREADY_NOTIFIED', '本轮已一次性告知补正，不能再次告知');
+  }
+  const needed = new Set(items.flatMap((i) => i.materials));
+  for (const [index, code] of named.entries()) {
+    if (!needed.has(code)) {
+      throw invalid('CORRECTION_MATERIAL_NOT_NEEDED', `补正清单第 ${index + 1} 项不是本办件事项所需的材料`);
+    }
+  }
+  const listed = new Set(named);
+  const uncovered = [...new Set(missing.map((m) => m.materialCode))].filter((m) => !listed.has(m));
+  if (uncovered.length > 0) {
+    throw invalid('CORRECTION_INCOMPLETE', '补正通知须一次性列明全部缺少的材料', { uncovered });
+  }
+  if (previous) {
+    const changed = new Set(
+      c.materials.filter((m) => m.submittedAt > previous.requestedAt).map((m) => m.code),
+    );
+    const notChanged = named.filter((code) => !changed.has(code));
+    if (notChanged.length > 0) {
+      throw conflict('CORRECTION_NOT_ONE_TIME', '补正须一次性告知：再次告知只能针对申请人补正后变更的材料', {
+        notChanged,
+      });
+    }
+  }
+}
+
+/**
+ * 视为受理日 of a round starting on `from`: the law gives the window five days to tell the applicant
+ * what to correct (行政许可法第三十二条; a province may promise fewer), so the first working day
+ * after that limit, the 6th with five. Never before the province's own acceptance limit ran out.
+ */
+export function deemedOnFrom(cal: WorkingCalendar, from: IsoDate, province: ProvinceConfig): IsoDate {
+  const limit = Math.max(province.acceptance.days, province.acceptance.correctionNoticeDays);
+  return cal.addWorkingDays(from, limit + 1).date;
+}
+
+export function deemedAcceptanceDate(cal: WorkingCalendar, c: StageCase): IsoDate {
+  return c.acceptDeemedOn ?? cal.addWorkingDays(c.acceptDueDate, 1).date;
+}
+
+/**
+ * 视为受理 (行政许可法第三十二条): an application not acted on within the acceptance limit counts as
+ * accepted from the deemed day; the items' clocks start that day even if the sweeper records it
+ * later, and the province's window unit becomes the first receiver.
+ */
+export function deemAccepted(
+  c: StageCase,
+  ctx: { windowUnit: string; now: Instant; today: IsoDate; cal: WorkingCalendar },
+): StageCase {
+  if (c.status !== 'submitted') {
+    throw conflict('CASE_NOT_AWAITING_ACCEPTANCE', '办件当前不在待受理状态');
+  }
+  const deemedOn = deemedAcceptanceDate(ctx.cal, c);
+  if (ctx.today < deemedOn) throw conflict('ACCEPTANCE_NOT_DUE', '受理时限尚未届满，不能视为受理');
+  return {
+    ...c,
+    status: 'underReview',
+    acceptance: { outcome: 'accept', by: 'system', unit: ctx.windowUnit, at: ctx.now, deemed: true },
+    firstReceiver: { officerId: 'system', name: ctx.windowUnit, unit: ctx.windowUnit, since: ctx.now },
+    deficiencies: [],
+    items: c.items.map((i) => ({ ...i, status: 'inReview', startDate: deemedOn })),
+  };
+}
+
 function startReview(c: StageCase, ctx: AcceptanceContext, commitments: DeficiencyCommitment[]): StageCase {
   return {
     ...c,
@@ -308,6 +387,13 @@ export function resubmit(
   ctx: { now: Instant; today: IsoDate; cal: WorkingCalendar; province: ProvinceConfig },
 ): StageCase {
   if (c.status !== 'correctionRequested') throw conflict('CASE_NOT_AWAITING_CORRECTION', '办件当前无需补正');
+  // checked against the notice: the correction stays open until everything it named is supplied
+  const notice = c.corrections.find((r) => r.round === c.round && !r.resolvedAt);
+  const supplied = new Set(materials.map((m) => m.code));
+  const stillMissing = (notice?.missing ?? []).filter((code) => !supplied.has(code));
+  if (stillMissing.length > 0) {
+    throw invalid('CORRECTION_NOT_ANSWERED', '一次性告知的补正材料尚未全部补交', { stillMissing });
+  }
   const merged = mergeMaterials(c.materials, materials);
   const acceptDue = ctx.cal.addWorkingDays(ctx.today, ctx.province.acceptance.days);
   const { acceptance: _previous, ...rest } = c;
@@ -318,6 +404,7 @@ export function resubmit(
     materials: merged,
     acceptDueDate: acceptDue.date,
     acceptProvisional: acceptDue.provisional,
+    acceptDeemedOn: deemedOnFrom(ctx.cal, ctx.today, ctx.province),
     corrections: c.corrections.map((r) =>
       r.round === c.round && !r.resolvedAt ? { ...r, resolvedAt: ctx.now } : r,
     ),
@@ -343,6 +430,9 @@ function replaceItem(c: StageCase, item: CaseItem): StageCase {
 function requireReviewable(c: StageCase, item: CaseItem) {
   if (c.status !== 'underReview') throw conflict('CASE_NOT_UNDER_REVIEW', '办件不在审查阶段');
   if (item.decision) throw conflict('ITEM_ALREADY_DECIDED', '该事项已作出决定，不能重复决定');
+  if (item.proposedRefusal) {
+    throw conflict('REFUSAL_AWAITING_SIGNOFF', '该事项已拟不予批准，待部门负责人签发或退回');
+  }
 }
 
 export interface ItemDecisionInput {
@@ -366,6 +456,13 @@ export function decideItem(c: StageCase, itemCode: string, d: ItemDecisionInput)
   if (d.outcome === 'reject' && !d.reasons?.trim()) {
     throw invalid('REASONS_REQUIRED', '不予批准须说明理由');
   }
+  if (d.outcome === 'reject') {
+    // 拒绝须上一级签发: a refusal is only proposed here; the department lead signs it off
+    return replaceItem(c, {
+      ...item,
+      proposedRefusal: { by: d.by, at: d.now, reasons: d.reasons!.trim() },
+    });
+  }
   const withheld =
     d.outcome === 'approve' &&
     d.deficiencyPolicy === 'withhold' &&
@@ -383,6 +480,54 @@ export function decideItem(c: StageCase, itemCode: string, d: ItemDecisionInput)
     },
   };
   return closeIfAllDecided(replaceItem(c, decided), d.now);
+}
+
+/**
+ * 签发/退回 a proposed refusal. Only the signature makes the item rejected, and the signer must be
+ * another person than the proposer (whether they are the department's lead is checked by authz).
+ */
+export function signOffRefusal(
+  c: StageCase,
+  itemCode: string,
+  input: { action: 'sign' | 'return'; by: string; now: Instant; commentZh?: string },
+): StageCase {
+  const item = itemOf(c, itemCode);
+  const proposal = item.proposedRefusal;
+  if (c.status !== 'underReview' || !proposal || item.decision) {
+    throw conflict('NO_PROPOSED_REFUSAL', '该事项没有待签发的不予批准意见');
+  }
+  if (proposal.by === input.by) {
+    throw conflict('SIGNOFF_BY_PROPOSER', '不予批准须由拟办人以外的部门负责人签发');
+  }
+  const { proposedRefusal: _p, ...rest } = item;
+  if (input.action === 'return') {
+    if (!input.commentZh?.trim()) throw invalid('REASONS_REQUIRED', '退回须说明理由');
+    return replaceItem(c, {
+      ...rest,
+      refusalReturns: [
+        ...(item.refusalReturns ?? []),
+        {
+          proposedBy: proposal.by,
+          reasons: proposal.reasons,
+          by: input.by,
+          at: input.now,
+          commentZh: input.commentZh,
+        },
+      ],
+    });
+  }
+  const rejected: CaseItem = {
+    ...rest,
+    status: 'rejected',
+    decision: {
+      outcome: 'reject',
+      by: proposal.by,
+      at: input.now,
+      reasons: proposal.reasons,
+      signedOffBy: input.by,
+    },
+  };
+  return closeIfAllDecided(replaceItem(c, rejected), input.now);
 }
 
 function closeIfAllDecided(c: StageCase, now: Instant): StageCase {

@@ -35,6 +35,7 @@ import {
   resubmit,
   revokeDecision,
   selectItems,
+  signOffRefusal,
   startSpecialProcedure,
   supplement,
   terminate,
@@ -202,7 +203,7 @@ export class CaseService {
     };
   }
 
-  /** Applicants see their organisation's cases; window, supervisors and auditors list by status. */
+  /** Applicants see their organisation's cases; window, supervisors, auditors and the leader list by status. */
   async list(
     ctx: Ctx,
     options: { status?: StageCase['status']; cursor?: string; limit?: number },
@@ -215,7 +216,7 @@ export class CaseService {
       });
       return this.hydrate(page);
     }
-    if (!['windowOfficer', 'supervisor', 'auditor', 'admin'].includes(actor.role)) {
+    if (!['windowOfficer', 'supervisor', 'auditor', 'admin', 'leader'].includes(actor.role)) {
       throw new DomainError('forbidden', 'FORBIDDEN', '审查人员请通过部门待办查看办件');
     }
     const page = await this.deps.store.query('status', `stageCase:${options.status ?? 'underReview'}`, {
@@ -414,7 +415,8 @@ export class CaseService {
       }
       const events: { type: string; data: Record<string, unknown> }[] = [
         {
-          type: input.outcome === 'approve' ? 'ItemApproved' : 'ItemRejected',
+          // 拒绝须上一级签发: a reviewer's refusal is a proposal until the department lead signs it
+          type: input.outcome === 'approve' ? 'ItemApproved' : 'RefusalProposed',
           data: {
             itemCode,
             department: decided.department,
@@ -454,7 +456,84 @@ export class CaseService {
     const result = await this.mutate(ctx, caseId, onItem(itemCode, expectedVersion), decide, async () =>
       issued ? [resultRecordChange(issued)] : [],
     );
-    await this.callbacks.complete(taskKeys.item(caseId, itemCode), { itemCode, outcome: input.outcome });
+    if (input.outcome === 'approve') {
+      await this.callbacks.complete(taskKeys.item(caseId, itemCode), { itemCode, outcome: input.outcome });
+    }
+    return result.saved;
+  }
+
+  /**
+   * 签发/退回: the department lead signs a proposed refusal (the item is rejected; a rejected stage
+   * tells the applicant the reasons and the remedy) or sends it back to review.
+   */
+  async signOffRefusal(
+    ctx: Ctx,
+    caseId: string,
+    itemCode: string,
+    expectedVersion: number | undefined,
+    input: { action: 'sign' | 'return'; commentZh?: string },
+  ) {
+    let notes: Notification[] = [];
+    const result = await this.mutate(
+      ctx,
+      caseId,
+      onItem(itemCode, expectedVersion),
+      async (c) => {
+        notes = [];
+        const item = c.items.find((i) => i.code === itemCode);
+        authorize(ctx.actor, 'item.signOffRefusal', { itemDepartment: item?.department ?? '\u0000' });
+        const now = nowIso(this.deps);
+        const next = signOffRefusal(c, itemCode, { ...input, by: ctx.actor.id, now });
+        const proposal = item?.proposedRefusal;
+        if (input.action === 'return') {
+          return {
+            next,
+            events: [
+              {
+                type: 'RefusalReturned',
+                data: {
+                  itemCode,
+                  proposedBy: proposal?.by,
+                  ...(input.commentZh ? { comment: input.commentZh } : {}),
+                },
+              },
+            ],
+          };
+        }
+        const events: { type: string; data: Record<string, unknown> }[] = [
+          {
+            type: 'ItemRejected',
+            data: {
+              itemCode,
+              department: item?.department,
+              reasons: proposal?.reasons,
+              proposedBy: proposal?.by,
+              signedOffBy: ctx.actor.id,
+            },
+          },
+        ];
+        if (next.status === 'rejected') {
+          events.push({ type: 'StageRejected', data: { stage: next.stage } });
+          notes = [
+            newNotification(
+              this.deps,
+              orgAddress(next),
+              noticeTexts.stageRejected(next),
+              {
+                caseId,
+                projectId: c.projectId,
+              },
+              now,
+            ),
+          ];
+        }
+        return { next, events };
+      },
+      async () => notes.map((n) => notificationChange(n)),
+    );
+    if (input.action === 'sign') {
+      await this.callbacks.complete(taskKeys.item(caseId, itemCode), { itemCode, outcome: 'reject' });
+    }
     return result.saved;
   }
 

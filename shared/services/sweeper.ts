@@ -1,12 +1,13 @@
 import { shanghaiDate, type WorkingCalendar } from '../domain/calendar.js';
 import { overdueCommitments } from '../domain/deficiency.js';
-import { dueEscalations, escalationAddress, overdueWorkingDays } from '../domain/escalation.js';
+import { dueEscalations, escalationRecipients, overdueWorkingDays } from '../domain/escalation.js';
 import { LAMP_SEVERITY } from '../domain/lamps.js';
 import type {
   EscalationRecord,
   Lamp,
   Notification,
   Organisation,
+  Project,
   StageCase,
   Versioned,
 } from '../domain/model.js';
@@ -19,7 +20,7 @@ import {
   windowAddress,
 } from '../domain/notifications.js';
 import { itemProgress } from '../domain/progress.js';
-import { terminate } from '../domain/stage-case.js';
+import { deemAccepted, deemedAcceptanceDate, terminate } from '../domain/stage-case.js';
 import type { Change } from '../ports/store.js';
 import type { CalendarService } from './calendar.js';
 import type { CaseService } from './cases.js';
@@ -27,7 +28,7 @@ import { SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
 import { nowIso, today } from './unit-of-work.js';
-import { WorkflowCallbacks } from './workflow-callbacks.js';
+import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
 
 export interface SweepReport {
   /** cases read from the due index */
@@ -37,9 +38,17 @@ export interface SweepReport {
   terminated: number;
   lampChanges: { caseId: string; itemCode: string; lamp: Lamp }[];
   /** escalation levels reached in this run (督办升级) */
-  escalations: { caseId: string; itemCode: string; level: number; address: string }[];
+  escalations: {
+    caseId: string;
+    itemCode: string;
+    level: number;
+    address: string;
+    recipients: NonNullable<EscalationRecord['recipients']>;
+  }[];
   /** notifications written in this run */
   notifications: number;
+  /** 视为受理 in this run */
+  deemed?: number;
 }
 
 type EventOut = { type: string; data: Record<string, unknown> };
@@ -79,6 +88,15 @@ export async function runSweep(
       report.examined += 1;
       const found = await deps.store.get<StageCase>('stageCase', hit.id);
       if (!found) continue;
+      if (found.value.status === 'submitted' && day >= deemedAcceptanceDate(cal, found.value)) {
+        const notes = await deemAcceptance(deps, cases, callbacks, cal, found, day);
+        if (notes !== undefined) {
+          report.deemed = (report.deemed ?? 0) + 1;
+          report.changed += 1;
+          report.notifications += notes;
+        }
+        continue;
+      }
       const lapsed = overdueCommitments(found.value.deficiencies, day);
       if (lapsed.length > 0 && found.value.status !== 'terminated') {
         const notes = await terminateLapsed(deps, cases, callbacks, found, day);
@@ -93,12 +111,17 @@ export async function runSweep(
       let lampChanges: SweepReport['lampChanges'] = [];
       let escalations: SweepReport['escalations'] = [];
       let notes: Notification[] = [];
+      // 一家牵头: the stage's lead department (told at level 3) depends on the project's investment
+      const governmentInvested =
+        found.value.status === 'underReview' &&
+        ((await deps.store.get<Project>('project', found.value.projectId))?.value.governmentInvested ??
+          false);
       const result = await cases.mutate(
         { actor: SYSTEM_ACTOR },
         hit.id,
         undefined,
         async (c) => {
-          const decided = decide(deps, cal, c, day);
+          const decided = decide(deps, cal, c, day, governmentInvested);
           lampChanges = decided.lampChanges;
           escalations = decided.escalations;
           notes = decided.notes;
@@ -119,7 +142,7 @@ export async function runSweep(
 }
 
 /** What the sweeper records on one case today, with the events and notices that go with it. */
-function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string) {
+function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string, governmentInvested: boolean) {
   const province = deps.province;
   const at = nowIso(deps);
   const events: EventOut[] = [];
@@ -169,14 +192,32 @@ function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string) {
         if (due.length > 0) {
           const leadTitle = province.departments.find((d) => d.code === item.department)?.leadTitle;
           const records: EscalationRecord[] = due.map((level) => {
-            const address = escalationAddress(level.role, item, c);
+            const recipients = escalationRecipients(level.role, item, c, { province, governmentInvested });
+            const address = recipients[0]?.address ?? 'role:supervisor';
             events.push({
               type: 'ItemEscalated',
-              data: { itemCode: item.code, level: level.level, role: level.role, address, overdueDays },
+              data: {
+                itemCode: item.code,
+                level: level.level,
+                role: level.role,
+                address,
+                recipients,
+                overdueDays,
+              },
             });
-            notify(address, noticeTexts.itemEscalated(c, item, level, overdueDays, leadTitle), item.code);
-            escalations.push({ caseId: c.id, itemCode: item.code, level: level.level, address });
-            return { level: level.level, role: level.role, nameZh: level.nameZh, address, at, overdueDays };
+            for (const r of recipients) {
+              notify(r.address, noticeTexts.itemEscalated(c, item, level, overdueDays, leadTitle), item.code);
+            }
+            escalations.push({ caseId: c.id, itemCode: item.code, level: level.level, address, recipients });
+            return {
+              level: level.level,
+              role: level.role,
+              nameZh: level.nameZh,
+              address,
+              recipients,
+              at,
+              overdueDays,
+            };
           });
           updated = { ...updated, escalations: [...(item.escalations ?? []), ...records] };
         }
@@ -275,5 +316,60 @@ async function terminateLapsed(
   );
   if (result.saved.value === result.before) return undefined;
   await callbacks.failAll(caseId, 'CaseTerminated', reason);
+  return notes.length;
+}
+
+/**
+ * 视为受理 (行政许可法第三十二条): the window did not act within the acceptance limit, so the case is
+ * accepted from the deemed day, recorded as such, the workflow's acceptance wait completed as for a
+ * window's acceptance, and the window and the applicant told. Returns how many notices were
+ * written, or undefined when the window (or another sweeper) acted first.
+ */
+async function deemAcceptance(
+  deps: Deps,
+  cases: CaseService,
+  callbacks: WorkflowCallbacks,
+  cal: WorkingCalendar,
+  found: Versioned<StageCase>,
+  day: string,
+): Promise<number | undefined> {
+  let notes: Notification[] = [];
+  const result = await cases.mutate(
+    { actor: SYSTEM_ACTOR },
+    found.value.id,
+    undefined,
+    async (c) => {
+      notes = [];
+      if (c.status !== 'submitted' || day < deemedAcceptanceDate(cal, c)) return { next: c, events: [] };
+      const at = nowIso(deps);
+      const next = deemAccepted(c, { windowUnit: deps.province.windowUnit, now: at, today: day, cal });
+      const deemedOn = deemedAcceptanceDate(cal, c);
+      const text = noticeTexts.acceptanceDeemed(c, deemedOn);
+      const refs = { caseId: c.id, projectId: c.projectId };
+      notes = [
+        newNotification(deps, windowAddress(next, deps.province.windowUnit), text, refs, at),
+        newNotification(deps, orgAddress(c), text, refs, at),
+      ];
+      return {
+        next,
+        events: [
+          {
+            type: 'AcceptanceDeemed',
+            data: {
+              round: c.round,
+              acceptDueDate: c.acceptDueDate,
+              deemedOn,
+              firstReceiver: deps.province.windowUnit,
+            },
+          },
+        ],
+      };
+    },
+    async () => notes.map((n) => notificationChange(n)),
+    found,
+  );
+  if (result.saved.value === result.before) return undefined;
+  await callbacks.complete(taskKeys.acceptance(found.value.id, result.before.round), { outcome: 'accept' });
+  await cases.applyRecognitions(found.value.id);
   return notes.length;
 }

@@ -63,7 +63,8 @@ async function noticesOfCase(h: Harness, caseId: string): Promise<Notification[]
     'dept:nrp:lead',
     `unit:${WINDOW_UNIT}`,
     'role:supervisor',
-    'role:chairLeader',
+    'dept:ndrc:lead',
+    'role:leader',
     `org:${ORG_A.creditCode}`,
     'role:windowOfficer',
     `unit:${province.windowUnit}`,
@@ -114,7 +115,8 @@ describe('escalation ladder in the sweeper', () => {
     expect(await levelsOn('2025-10-15')).toEqual([]);
     expect((await levelsOn('2025-10-16')).sort()).toEqual(each('4@role:supervisor'));
     expect(await levelsOn('2025-10-22')).toEqual([]);
-    expect((await levelsOn('2025-10-23')).sort()).toEqual(each('5@role:chairLeader'));
+    // 分管领导: a role a user can hold (was role:chairLeader, which nobody held)
+    expect((await levelsOn('2025-10-23')).sort()).toEqual(each('5@role:leader'));
     clock.setDate('2025-11-20');
     expect(await h.services.sweep()).toMatchObject({ examined: 0, escalations: [] });
 
@@ -127,8 +129,18 @@ describe('escalation ladder in the sweeper', () => {
         [2, 'departmentLead', 'dept:nrp:lead', 1, '2025-10-11'],
         [3, 'firstReceiver', `unit:${WINDOW_UNIT}`, 3, '2025-10-14'],
         [4, 'workingGroup', 'role:supervisor', 5, '2025-10-16'],
-        [5, 'chairLeader', 'role:chairLeader', 10, '2025-10-23'],
+        [5, 'chairLeader', 'role:leader', 10, '2025-10-23'],
       ]);
+      // level 3 tells the first receiver and the stage's lead department: 发展改革 leads stage 1 of
+      // this government-invested project (一家牵头)
+      expect(item.escalations?.map((e) => e.recipients?.map((r) => r.address))).toEqual([
+        ['dept:nrp'],
+        ['dept:nrp:lead'],
+        [`unit:${WINDOW_UNIT}`, 'dept:ndrc:lead'],
+        ['role:supervisor'],
+        ['role:leader'],
+      ]);
+      expect(item.escalations?.[2]?.recipients?.[1]?.nameZh).toBe('省发展改革委处长（阶段牵头部门）');
     }
     const trail = await h.store.audit(`stageCase/${c.value.id}`);
     const escalated = trail.filter((e) => e.type === 'ItemEscalated');
@@ -149,8 +161,9 @@ describe('escalation ladder in the sweeper', () => {
     expect(count('itemEscalated', 'dept:nrp:lead')).toBe(items.length);
     expect(count('itemEscalated', `unit:${WINDOW_UNIT}`)).toBe(items.length);
     expect(count('itemEscalated', 'role:supervisor')).toBe(items.length);
-    expect(count('itemEscalated', 'role:chairLeader')).toBe(items.length);
-    expect(notices).toHaveLength(items.length * 7);
+    expect(count('itemEscalated', 'dept:ndrc:lead')).toBe(items.length);
+    expect(count('itemEscalated', 'role:leader')).toBe(items.length);
+    expect(notices).toHaveLength(items.length * 8);
     // each notice announced itself on its own stream, for the webhook
     const created = await h.store.audit(`notification/${notices[0]!.id}`);
     expect(created.map((e) => e.type)).toEqual(['NotificationCreated']);
@@ -176,13 +189,28 @@ describe('escalation ladder in the sweeper', () => {
   it('tells the window when the acceptance deadline passes', async () => {
     const { h, clock } = setup();
     const c = await submitted(h);
-    clock.setDate('2025-10-20');
+    clock.setDate('2025-10-09');
     await h.services.sweep();
     await h.services.sweep();
     const notices = await noticesOfCase(h, c.value.id);
     expect(notices.map((n) => [n.type, n.address])).toEqual([
       ['acceptanceOverdue', `unit:${province.windowUnit}`],
     ]);
+  });
+
+  it('行政许可法第32条: tells the window and the applicant when the case is deemed accepted, once', async () => {
+    const { h, clock } = setup();
+    const c = await submitted(h);
+    clock.setDate('2025-10-11'); // 6th working day after 09-26 (09-28 and 10-11 worked)
+    await h.services.sweep();
+    await h.services.sweep();
+    const notices = await noticesOfCase(h, c.value.id);
+    expect(notices.map((n) => [n.type, n.address]).sort()).toEqual(
+      [
+        ['acceptanceDeemed', `org:${ORG_A.creditCode}`],
+        ['acceptanceDeemed', `unit:${province.windowUnit}`],
+      ].sort(),
+    );
   });
 });
 

@@ -127,7 +127,8 @@ describe('deadline sweeper', () => {
       stage: 'projectApproval',
       materials: stageMaterials(province, 'projectApproval'),
     });
-    clock.setDate('2025-10-20');
+    // past the province's 2-day promise, before the law deems it accepted (10-11, see acceptance-law)
+    clock.setDate('2025-10-09');
     await h.services.sweep();
     await h.services.sweep();
     const trail = await h.store.audit(`stageCase/${c.value.id}`);

@@ -7,6 +7,7 @@ import type { Organisation } from '../../shared/domain/model.js';
 import {
   admittedProject,
   applicant,
+  departmentLead,
   type Harness,
   makeHarness,
   ORG_B,
@@ -54,6 +55,12 @@ async function decideAll(
       outcome: o,
       ...(o === 'reject' ? { reasons: '选址与国土空间规划不符' } : {}),
     });
+    // 拒绝须上一级签发: the refusal takes effect with the lead's signature
+    if (o === 'reject') {
+      await h.services.cases.signOffRefusal(departmentLead(item.department), caseId, item.code, undefined, {
+        action: 'sign',
+      });
+    }
   }
 }
 

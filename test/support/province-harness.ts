@@ -50,6 +50,10 @@ export const supervisor: Ctx = { actor: { id: 'sup-1', name: '赵刚', role: 'su
 export const reviewer = (department: string): Ctx => ({
   actor: { id: `reviewer-${department}`, name: `${department}审查员`, role: 'reviewer', department },
 });
+/** 部门负责人: signs off the department's refusals (拒绝须上一级签发). */
+export const departmentLead = (department: string): Ctx => ({
+  actor: { id: `lead-${department}`, name: `${department}负责人`, role: 'reviewer', department, lead: true },
+});
 export const asActor = (actor: Actor): Ctx => ({ actor });
 
 export interface Harness {

@@ -28,13 +28,14 @@ const actors = {
   auditor: { id: 'aud-1', name: '第三方评估机构', role: 'auditor' },
   admin: { id: 'adm-1', name: '系统管理员', role: 'admin' },
   partner: { id: 'zj', name: '浙江省', role: 'partner', province: 'ZJ' },
+  leader: { id: 'lea-1', name: '分管领导', role: 'leader' },
 } satisfies Record<string, Actor>;
 type Who = keyof typeof actors;
 
 const Y = true;
 const N = false;
 // columns: owner, other applicant, window, reviewer of the item, reviewer of another item in the case,
-// reviewer outside the case, supervisor, auditor, admin, partner
+// reviewer outside the case, supervisor, auditor, admin, partner, leader (分管领导)
 const COLUMNS: Who[] = [
   'ownerApplicant',
   'otherApplicant',
@@ -46,44 +47,47 @@ const COLUMNS: Who[] = [
   'auditor',
   'admin',
   'partner',
+  'leader',
 ];
 const MATRIX: Record<Action, boolean[]> = {
-  //                          own  oth  win  rvI  rvC  rvO  sup  aud  adm  par
-  'project.register': /*    */ [Y, N, N, N, N, N, N, N, N, N],
-  'project.read': /*        */ [Y, N, Y, Y, Y, Y, Y, Y, Y, N],
-  'admission.apply': /*     */ [Y, N, N, N, N, N, N, N, N, N],
-  'admission.decide': /*    */ [N, N, N, N, N, N, Y, N, N, N],
-  'case.submit': /*         */ [Y, N, N, N, N, N, N, N, N, N],
-  'case.read': /*           */ [Y, N, Y, Y, Y, N, Y, Y, Y, N],
-  'case.accept': /*         */ [N, N, Y, N, N, N, N, N, N, N],
-  'case.resubmit': /*       */ [Y, N, N, N, N, N, N, N, N, N],
-  'case.supplement': /*     */ [Y, N, N, N, N, N, N, N, N, N],
-  'case.feedback': /*       */ [Y, N, N, N, N, N, N, N, N, N],
-  'case.terminate': /*      */ [N, N, N, N, N, N, Y, N, N, N],
-  'item.decide': /*         */ [N, N, N, Y, N, N, N, N, N, N],
-  'item.correction': /*     */ [N, N, N, Y, N, N, N, N, N, N],
-  'item.specialProcedure': /**/ [N, N, N, Y, N, N, N, N, N, N],
-  'inbox.read': /*          */ [N, N, N, Y, Y, Y, N, N, N, N],
-  'acceptanceQueue.read': /**/ [N, N, Y, N, N, N, Y, N, N, N],
-  'audit.read': /*          */ [Y, N, N, N, N, N, Y, Y, Y, N],
-  'calendar.read': /*       */ [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
-  'calendar.manage': /*     */ [N, N, N, N, N, N, N, N, Y, N],
-  'sweep.run': /*           */ [N, N, N, N, N, N, Y, N, Y, N],
-  'project.share': /*       */ [Y, N, N, N, N, N, N, N, N, N],
-  'partnerProject.read': /* */ [Y, N, Y, Y, Y, Y, Y, Y, Y, N],
-  'partnerMaterial.read': /**/ [N, N, N, Y, Y, N, N, N, N, N],
-  'report.read': /*         */ [N, N, Y, N, N, N, Y, Y, Y, N],
-  'exitReview.run': /*      */ [N, N, N, N, N, N, Y, N, Y, N],
-  'exitReview.decide': /*   */ [N, N, N, N, N, N, Y, N, N, N],
-  'complaint.file': /*      */ [Y, N, N, N, N, N, N, N, N, N],
-  'complaint.read': /*      */ [Y, N, Y, N, N, N, Y, Y, Y, N],
-  'complaint.handle': /*    */ [N, N, N, N, N, N, Y, N, N, N],
+  //                          own  oth  win  rvI  rvC  rvO  sup  aud  adm  par  lea
+  'project.register': /*    */ [Y, N, N, N, N, N, N, N, N, N, N],
+  'project.read': /*        */ [Y, N, Y, Y, Y, Y, Y, Y, Y, N, Y],
+  'admission.apply': /*     */ [Y, N, N, N, N, N, N, N, N, N, N],
+  'admission.decide': /*    */ [N, N, N, N, N, N, Y, N, N, N, N],
+  'case.submit': /*         */ [Y, N, N, N, N, N, N, N, N, N, N],
+  'case.read': /*           */ [Y, N, Y, Y, Y, N, Y, Y, Y, N, Y],
+  'case.accept': /*         */ [N, N, Y, N, N, N, N, N, N, N, N],
+  'case.resubmit': /*       */ [Y, N, N, N, N, N, N, N, N, N, N],
+  'case.supplement': /*     */ [Y, N, N, N, N, N, N, N, N, N, N],
+  'case.feedback': /*       */ [Y, N, N, N, N, N, N, N, N, N, N],
+  'case.terminate': /*      */ [N, N, N, N, N, N, Y, N, N, N, N],
+  'item.decide': /*         */ [N, N, N, Y, N, N, N, N, N, N, N],
+  'item.correction': /*     */ [N, N, N, Y, N, N, N, N, N, N, N],
+  'item.specialProcedure': /**/ [N, N, N, Y, N, N, N, N, N, N, N],
+  'inbox.read': /*          */ [N, N, N, Y, Y, Y, N, N, N, N, N],
+  'acceptanceQueue.read': /**/ [N, N, Y, N, N, N, Y, N, N, N, N],
+  'audit.read': /*          */ [Y, N, N, N, N, N, Y, Y, Y, N, N],
+  'calendar.read': /*       */ [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+  'calendar.manage': /*     */ [N, N, N, N, N, N, N, N, Y, N, N],
+  'sweep.run': /*           */ [N, N, N, N, N, N, Y, N, Y, N, N],
+  'project.share': /*       */ [Y, N, N, N, N, N, N, N, N, N, N],
+  'partnerProject.read': /* */ [Y, N, Y, Y, Y, Y, Y, Y, Y, N, N],
+  'partnerMaterial.read': /**/ [N, N, N, Y, Y, N, N, N, N, N, N],
+  'report.read': /*         */ [N, N, Y, N, N, N, Y, Y, Y, N, Y],
+  'exitReview.run': /*      */ [N, N, N, N, N, N, Y, N, Y, N, N],
+  'exitReview.decide': /*   */ [N, N, N, N, N, N, Y, N, N, N, N],
+  'complaint.file': /*      */ [Y, N, N, N, N, N, N, N, N, N, N],
+  'complaint.read': /*      */ [Y, N, Y, N, N, N, Y, Y, Y, N, N],
+  'complaint.handle': /*    */ [N, N, N, N, N, N, Y, N, N, N, N],
   // none of the columns is a department lead or the item's assignee: see the 转办 tests below
-  'item.assign': /*         */ [N, N, N, N, N, N, N, N, N, N],
-  'item.revoke': /*         */ [N, N, N, N, N, N, Y, N, N, N],
-  'caseMaterial.read': /*  */ [Y, N, Y, Y, Y, N, Y, N, N, N],
-  'coordination.read': /*  */ [N, N, Y, N, N, N, N, N, N, N],
-  'token.revoke': /*       */ [N, N, N, N, N, N, N, N, Y, N],
+  'item.assign': /*         */ [N, N, N, N, N, N, N, N, N, N, N],
+  // 拒绝须上一级签发: only a lead of the item's department; no column is a lead (see below)
+  'item.signOffRefusal': /* */ [N, N, N, N, N, N, N, N, N, N, N],
+  'item.revoke': /*         */ [N, N, N, N, N, N, Y, N, N, N, N],
+  'caseMaterial.read': /*  */ [Y, N, Y, Y, Y, N, Y, N, N, N, Y],
+  'coordination.read': /*  */ [N, N, Y, N, N, N, N, N, N, N, N],
+  'token.revoke': /*       */ [N, N, N, N, N, N, N, N, Y, N, N],
 };
 
 const READ_ACTIONS = new Set<Action>(ACTIONS.filter((a) => a.endsWith('.read')));
@@ -176,10 +180,10 @@ describe('authorisation invariants (property)', () => {
     );
   });
 
-  it('auditors and partners are never allowed any write action', () => {
+  it('auditors, partners and the leader (分管领导, read-only) are never allowed any write action', () => {
     fc.assert(
       fc.property(actorArb, scopeArb, fc.constantFrom(...WRITE_ACTIONS), (a, s, action) => {
-        fc.pre(a.role === 'auditor' || a.role === 'partner');
+        fc.pre(a.role === 'auditor' || a.role === 'partner' || a.role === 'leader');
         expect(can(a as Actor, action, s)).toBe(false);
       }),
     );
@@ -207,6 +211,7 @@ describe('authorisation invariants (property)', () => {
       'complaint.file': ['applicant'],
       'complaint.handle': ['supervisor'],
       'item.assign': ['reviewer'],
+      'item.signOffRefusal': ['reviewer'],
       'item.revoke': ['supervisor'],
       'token.revoke': ['admin'],
     };
@@ -257,5 +262,15 @@ describe('转办 (item.assign)', () => {
     expect(can({ id: 'rev-9', name: '同事', role: 'reviewer', department: 'nrp' }, 'item.assign', item)).toBe(
       false,
     );
+  });
+});
+
+describe('拒绝须上一级签发 (item.signOffRefusal)', () => {
+  const item = { itemDepartment: 'nrp' };
+  it('only a lead of the item department signs off a refusal, not a reviewer nor another department lead', () => {
+    const lead = { id: 'lead-nrp', name: '处长', role: 'reviewer', department: 'nrp', lead: true } as const;
+    expect(can(lead, 'item.signOffRefusal', item)).toBe(true);
+    expect(can({ ...lead, department: 'eco' }, 'item.signOffRefusal', item)).toBe(false);
+    expect(can({ ...lead, lead: false }, 'item.signOffRefusal', item)).toBe(false);
   });
 });

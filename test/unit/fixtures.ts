@@ -16,6 +16,7 @@ import {
   type ItemDecisionInput,
   preReview,
   selectItems,
+  signOffRefusal,
 } from '../../shared/domain/stage-case.js';
 
 export const cal = WorkingCalendar.fromChineseDays();
@@ -125,7 +126,14 @@ export function decision(
 }
 
 export function decideAll(c: StageCase, outcome: ItemDecisionInput['outcome'], day: IsoDate): StageCase {
-  return c.items.reduce((acc, i) => decideItem(acc, i.code, decision(outcome, day)), c);
+  return c.items.reduce((acc, i) => decideOne(acc, i.code, decision(outcome, day)), c);
+}
+
+/** A decision that takes effect: a refusal is proposed and signed off by the department lead. */
+export function decideOne(c: StageCase, itemCode: string, d: ItemDecisionInput): StageCase {
+  const next = decideItem(c, itemCode, d);
+  if (d.outcome !== 'reject') return next;
+  return signOffRefusal(next, itemCode, { action: 'sign', by: 'lead-1', now: d.now });
 }
 
 /** Asserts that `fn` throws a DomainError with this code (and kind, when given); returns it. */

@@ -156,9 +156,17 @@ describe('nextCheckDate: when the sweeper must look again', () => {
   it('a submitted case: the day after the acceptance deadline, unless already announced', () => {
     const c = submit({ day: '2025-09-30' });
     expect(nextCheckDate(cal, c, '2025-09-30', thresholds)).toBe('2025-10-11');
-    expect(
-      nextCheckDate(cal, { ...c, acceptOverdueNotified: true }, '2025-10-11', thresholds),
-    ).toBeUndefined();
+  });
+
+  it('行政许可法第32条: a submitted case stays due until deemed accepted on the 6th working day', () => {
+    const c = submit({ day: '2026-03-02' });
+    expect(c.acceptDueDate).toBe('2026-03-04');
+    expect(c.acceptDeemedOn).toBe('2026-03-10');
+    expect(nextCheckDate(cal, c, '2026-03-02', thresholds)).toBe('2026-03-05');
+    // once the missed limit was announced, the sweeper comes back on the deemed day
+    expect(nextCheckDate(cal, { ...c, acceptOverdueNotified: true }, '2026-03-05', thresholds)).toBe(
+      '2026-03-10',
+    );
   });
 
   it('under review: the earliest yellow, then red, skipping lamps already announced', () => {

@@ -7,7 +7,7 @@ import {
   requestItemCorrection,
   revokeDecision,
 } from '../../shared/domain/stage-case.js';
-import { at, decideAll, decision, expectDomainError, underReview } from './fixtures.js';
+import { at, decideAll, decideOne, decision, expectDomainError, underReview } from './fixtures.js';
 
 /** 转办 and 撤销 as pure transitions on the real Jiangsu catalogue. */
 const LAND_PRE = 'landPreExaminationSiting';
@@ -131,7 +131,7 @@ describe('撤销 revokeDecision', () => {
 
   it('revokes approvals only: not a rejection', () => {
     const c = decideItem(underReview('2025-09-30'), LAND_PRE, decision('approve', '2025-10-09'));
-    const closed = decideItem(c, LAND_USE, decision('reject', '2025-10-09'));
+    const closed = decideOne(c, LAND_USE, decision('reject', '2025-10-09'));
     expect(closed.status).toBe('rejected');
     expectDomainError(() => revokeDecision(closed, LAND_USE, revoke()), 'NOTHING_TO_REVOKE', 'conflict');
     // the approved item of a rejected stage may still be revoked

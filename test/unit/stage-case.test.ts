@@ -24,6 +24,7 @@ import {
   at,
   cal,
   decideAll,
+  decideOne,
   decision,
   expectDomainError,
   itemsOf,
@@ -563,7 +564,7 @@ describe('批准 item decisions', () => {
     expect(approved.closedAt).toBe(at('2025-10-13'));
     expect(currentStep(approved)).toBe('feedback');
 
-    const first = decideItem(underReview(), LAND_PRE, decision('reject', '2025-10-10'));
+    const first = decideOne(underReview(), LAND_PRE, decision('reject', '2025-10-10'));
     expect(first.status).toBe('underReview');
     const rejected = decideItem(first, LAND_USE, decision('approve', '2025-10-13'));
     expect(rejected.status).toBe('rejected');
@@ -749,7 +750,7 @@ describe('invariants (property)', () => {
           for (const [n, code] of codes.entries()) {
             const approve = stream.next().value as boolean;
             outcomes.set(code, approve);
-            c = decideItem(c, code, decision(approve ? 'approve' : 'reject', day));
+            c = decideOne(c, code, decision(approve ? 'approve' : 'reject', day));
             const allDecided = n === codes.length - 1;
             expect(isOpen(c)).toBe(!allDecided);
             expect(c.closedAt !== undefined).toBe(allDecided);

@@ -58,6 +58,7 @@ const itemDecision = z
       .object({ by: z.string(), at: instant, reasonZh: z.string() })
       .optional()
       .openapi({ description: '批准决定已被撤销（决定本身保留备查）' }),
+    signedOffBy: z.string().optional().openapi({ description: '签发不予批准的部门负责人（by 为拟办人）' }),
   })
   .openapi('ItemDecisionRecord', { description: '事项审批决定' });
 
@@ -76,6 +77,22 @@ export const caseItemSchema = z
       .optional()
       .openapi({ description: '未结的补正要求' }),
     decision: itemDecision.optional(),
+    proposedRefusal: z
+      .object({ by: z.string(), at: instant, reasons: z.string() })
+      .optional()
+      .openapi({ description: '拟不予批准，待部门负责人签发' }),
+    refusalReturns: z
+      .array(
+        z.object({
+          proposedBy: z.string(),
+          reasons: z.string(),
+          by: z.string(),
+          at: instant,
+          commentZh: z.string().optional(),
+        }),
+      )
+      .optional()
+      .openapi({ description: '部门负责人退回的不予批准意见' }),
     assignee: z
       .object({ id: z.string(), name: z.string(), since: instant })
       .optional()
@@ -186,6 +203,9 @@ export const stageCaseData = z
     acceptDueDate: isoDate.openapi({ description: '受理时限最后一日' }),
     acceptProvisional: z.boolean(),
     acceptOverdueNotified: z.boolean().optional(),
+    acceptDeemedOn: isoDate
+      .optional()
+      .openapi({ description: '视为受理日（行政许可法第三十二条：届时仍未作受理决定即视为受理）' }),
     materials: z.array(materialRefSchema),
     preReview: z.array(preReviewFindingSchema),
     acceptance: z
@@ -196,6 +216,10 @@ export const stageCaseData = z
         at: instant,
         reasons: z.string().optional(),
         missing: z.array(z.string()).optional(),
+        deemed: z
+          .boolean()
+          .optional()
+          .openapi({ description: '视为受理（行政许可法第三十二条：逾期未作受理决定）' }),
       })
       .optional()
       .openapi({ description: '受理决定' }),

@@ -42,6 +42,23 @@ export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
   app.openapi(
     op(
       'post',
+      '/cases/{caseId}/items/{itemCode}/refusal-signoff',
+      '审查',
+      '部门负责人签发或退回拟不予批准意见（拒绝须上一级签发）',
+      { params: s.itemParams, body: { ...json(s.refusalSignOffBody), required: true } },
+      { status: 200, schema: r.stageCaseResponse, description: '已签发或退回' },
+      ['Idempotency-Key', 'If-Match?'],
+    ),
+    async (c) => {
+      const { caseId, itemCode } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const expected = optionalExpectedVersionFrom(c);
+      return idem(c, body, 200, (x) => services.cases.signOffRefusal(x, caseId, itemCode, expected, body));
+    },
+  );
+  app.openapi(
+    op(
+      'post',
       '/cases/{caseId}/items/{itemCode}/correction',
       '审查',
       '审查中一次性告知补正（计时暂停）',

@@ -8342,6 +8342,11 @@ export interface components {
             acceptDueDate: string;
             acceptProvisional: boolean;
             acceptOverdueNotified?: boolean;
+            /**
+             * @description 视为受理日（行政许可法第三十二条：届时仍未作受理决定即视为受理）
+             * @example 2026-03-02
+             */
+            acceptDeemedOn?: string;
             materials: components["schemas"]["MaterialRef"][];
             preReview: components["schemas"]["PreReviewFinding"][];
             /** @description 受理决定 */
