@@ -44,7 +44,7 @@ export const CROSS_PROVINCE_OWNER: DemoOrganisation = {
 /** Which province's demo takes part in the cross-province project, with which partner. */
 export const CROSS_PROVINCE_PARTNER: Record<string, string> = { JS: 'ZJ', ZJ: 'JS' };
 
-/** The people who sign in to the demo: one per role, one reviewer and one lead per department. */
+/** The people who sign in to the demo: one per role (the leader too), one reviewer and one lead per department. */
 export function demoActors(province: ProvinceConfig): Actor[] {
   const p = province.code.toLowerCase();
   const orgs = demoOrganisations(province);
@@ -96,6 +96,8 @@ export function demoActors(province: ProvinceConfig): Actor[] {
       role: 'supervisor',
       unit: '重大项目审批专项工作组',
     },
+    // 分管领导: the last rung of the escalation ladder; reads cases and the dispatch list
+    { id: `${p}-leader-1`, name: `钱进（${province.name}分管领导）`, role: 'leader' },
     { id: `${p}-auditor-1`, name: '第三方评估机构', role: 'auditor' },
     { id: `${p}-admin-1`, name: '系统管理员', role: 'admin' },
   ];

@@ -76,7 +76,7 @@ function printProvince(
     `  OpenAPI:   ${url}/openapi.json`,
     `  登录令牌（Authorization: Bearer <令牌>），全部令牌见 ${tokenFile}：`,
   ];
-  const shown = new Set(['applicant', 'windowOfficer', 'supervisor', 'auditor', 'admin']);
+  const shown = new Set(['applicant', 'windowOfficer', 'supervisor', 'leader', 'auditor', 'admin']);
   let reviewerShown = false;
   for (const [id, t] of Object.entries(tokens)) {
     if (t.role === 'reviewer') {

@@ -7,6 +7,7 @@
  * with `afterOverdueDays` 0 is therefore reached on the first red day, like one with 1.
  */
 import type { ProvinceConfig } from '../config/province-config.js';
+import { stageLeadDepartment } from './admission.js';
 import type { WorkingCalendar } from './calendar.js';
 import type { CaseItem, EscalationRecord, IsoDate, StageCase } from './model.js';
 import { stoppedWorkingDays } from './time-limits.js';
@@ -26,27 +27,60 @@ export function dueEscalations(
     .sort((a, b) => a.level - b.level);
 }
 
+/** One person or group a rung of the ladder tells: a notification address and who that is, in Chinese. */
+export interface EscalationRecipient {
+  address: string;
+  nameZh: string;
+}
+
+/** What the ladder needs to know about the province and the project to name a rung's recipients. */
+export interface EscalationContext {
+  province: Pick<ProvinceConfig, 'departments' | 'stages'>;
+  /** the project is government-invested: stage 1 is then led by 发展改革 (stageLeadDepartment) */
+  governmentInvested: boolean;
+}
+
 /**
- * Who a level tells: the reviewing department, its lead, the first receiver's unit (the window
- * while nobody received the case), the special working group (supervisors) or the chair leader.
+ * Who each rung tells (督办升级 reaches people, not mailboxes nobody reads):
+ * 1 the item's holder — the reviewer it was handed to (转办), else the department's reviewers;
+ * 2 the department's lead (部门负责人);
+ * 3 the first receiver's unit (首接负责制; the window role while nobody received the case) and the
+ *   lead of the stage's lead department (一家牵头), who coordinates the departments of the stage;
+ * 4 the special working group (supervisors);
+ * 5 the province leader in charge (分管领导, role `leader`).
+ * Never empty; addresses are unique within a rung.
  */
-export function escalationAddress(
+export function escalationRecipients(
   role: EscalationLevel['role'],
-  item: Pick<CaseItem, 'department'>,
-  c: Pick<StageCase, 'firstReceiver'>,
-): string {
+  item: Pick<CaseItem, 'department' | 'assignee'>,
+  c: Pick<StageCase, 'firstReceiver' | 'stage'>,
+  ctx: EscalationContext,
+): EscalationRecipient[] {
+  const deptName = (code: string) => ctx.province.departments.find((d) => d.code === code)?.name ?? code;
+  const leadOf = (code: string) => {
+    const d = ctx.province.departments.find((x) => x.code === code);
+    return { address: `dept:${code}:lead`, nameZh: `${d?.name ?? code}${d?.leadTitle ?? '负责人'}` };
+  };
   switch (role) {
     case 'reviewer':
-      return `dept:${item.department}`;
+      return item.assignee
+        ? [{ address: `user:${item.assignee.id}`, nameZh: `${item.assignee.name}（承办人）` }]
+        : [{ address: `dept:${item.department}`, nameZh: `${deptName(item.department)}审查人员` }];
     case 'departmentLead':
-      return `dept:${item.department}:lead`;
-    case 'firstReceiver':
-      return c.firstReceiver?.unit ? `unit:${c.firstReceiver.unit}` : 'role:windowOfficer';
+      return [leadOf(item.department)];
+    case 'firstReceiver': {
+      const receiver = c.firstReceiver?.unit
+        ? { address: `unit:${c.firstReceiver.unit}`, nameZh: `${c.firstReceiver.unit}（首接负责）` }
+        : { address: 'role:windowOfficer', nameZh: '综合窗口（首接负责）' };
+      const stage = ctx.province.stages.find((s) => s.stage === c.stage);
+      if (!stage) return [receiver];
+      const lead = leadOf(stageLeadDepartment(stage, ctx.governmentInvested));
+      return [receiver, { ...lead, nameZh: `${lead.nameZh}（阶段牵头部门）` }];
+    }
     case 'workingGroup':
-      return 'role:supervisor';
+      return [{ address: 'role:supervisor', nameZh: '专项工作组' }];
     case 'chairLeader':
-      // nobody may hold it in a local deployment; the record still shows the level was reached
-      return 'role:chairLeader';
+      return [{ address: 'role:leader', nameZh: '分管领导' }];
   }
 }
 

@@ -244,7 +244,7 @@ const dispatchColumns: Column<DispatchRow>[] = [
       r.history
         .map(
           (e) =>
-            `${e.level}级 ${e.nameZh || ESCALATION_ROLE_ZH[e.role] || e.role}（${e.address}）${shanghaiDateTime(e.at)} 逾期${e.overdueDays}日`,
+            `${e.level}级 ${e.nameZh || ESCALATION_ROLE_ZH[e.role] || e.role}（${e.recipients?.map((r) => r.nameZh).join('、') || e.address}）${shanghaiDateTime(e.at)} 逾期${e.overdueDays}日`,
         )
         .join('\n'),
   },

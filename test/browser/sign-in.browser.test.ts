@@ -62,6 +62,7 @@ describe('the console at the printed URL', () => {
       'js-reviewer-nrp': '部门待审',
       'js-supervisor-1': '项目与准入',
       'js-auditor-1': '办件总览',
+      'js-leader-1': '周调度',
     };
     for (const [user, title] of Object.entries(landings)) {
       const w = await openPage(browser);

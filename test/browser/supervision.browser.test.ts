@@ -47,6 +47,33 @@ async function api(user: string, method: string, path: string, body?: unknown) {
   return res.body as Record<string, unknown>;
 }
 
+describe('the leader in charge (分管领导)', () => {
+  it('signs in, sees the overdue case escalated to 分管领导 in 周调度 and in the notices, and cannot act', async () => {
+    const w = await openPage(browser);
+    await signInAs(w.page, server.server.url, 'js-leader-1');
+    await expect.poll(() => w.page.locator('nav .active').textContent()).toContain('周调度');
+    await go(w.page, '/reports/weekly-dispatch');
+    const dispatchRow = w.page.locator('.report-table tbody tr').filter({ hasText: '防洪堤应急加固工程' });
+    const fifth = dispatchRow.first().locator('.escalation').filter({ hasText: '第 5 级' });
+    await expect.poll(() => fifth.count()).toBeGreaterThan(0);
+    expect(await fifth.first().textContent()).toContain('已告知分管领导');
+    // level 3 names both the first receiver and the stage's lead department
+    const third = dispatchRow.first().locator('.escalation').filter({ hasText: '第 3 级' });
+    expect(await third.first().textContent()).toContain('阶段牵头部门');
+    await checkPage(w.page, 'leader-weekly-dispatch');
+
+    await go(w.page, '/notifications');
+    const notice = w.page.locator('.notice').filter({ hasText: '第5级·分管领导' });
+    await expect.poll(() => notice.count()).toBeGreaterThan(0);
+    expect(await notice.first().textContent()).toContain('防洪堤应急加固工程');
+    await checkPage(w.page, 'leader-notifications');
+    // read-only: the sweep is not theirs to run
+    expect((await apiAs(server, 'js-leader-1', 'POST', '/sweeps')).status).toBe(403);
+    expectNoConsoleErrors(w);
+    await w.close();
+  });
+});
+
 describe('the supervisor (专项工作组)', () => {
   it('admits the pending project with a priority and reasons; the status changes', async () => {
     const w = await openPage(browser);

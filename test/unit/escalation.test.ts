@@ -3,7 +3,7 @@ import { jiangsu } from '../../shared/config/provinces/jiangsu.js';
 import { WorkingCalendar } from '../../shared/domain/calendar.js';
 import {
   dueEscalations,
-  escalationAddress,
+  escalationRecipients,
   nextEscalationDate,
   overdueWorkingDays,
 } from '../../shared/domain/escalation.js';
@@ -58,16 +58,62 @@ describe('escalation ladder (督办升级)', () => {
     expect(dueEscalations(6, ladder, [record(2)]).map((l) => l.level)).toEqual([1, 3, 4]);
   });
 
-  it('addresses the department, its lead, the first receiver (or the window), supervisors and the chair', () => {
-    const c = { firstReceiver: { officerId: 'w', name: '王敏', unit: '省绿色通道专窗', since: 'x' } };
-    expect(ladder.map((l) => escalationAddress(l.role, item, c))).toEqual([
-      'dept:nrp',
-      'dept:nrp:lead',
-      'unit:省绿色通道专窗',
-      'role:supervisor',
-      'role:chairLeader',
+  // 督办升级 (DOMAIN.md "Time": reviewer → department lead → first receiver / lead department →
+  // working group → the leader): each rung names people who can read it.
+  const receiver = { officerId: 'w', name: '王敏', unit: '省绿色通道专窗', since: 'x' };
+  const stage1 = { firstReceiver: receiver, stage: 'projectApproval' as const };
+  const ctx = { province: jiangsu, governmentInvested: false };
+  const addresses = (
+    role: EscalationRecord['role'],
+    i: Parameters<typeof escalationRecipients>[1],
+    g = false,
+  ) =>
+    escalationRecipients(role, i, stage1, { province: jiangsu, governmentInvested: g }).map((r) => r.address);
+
+  it('督办升级: each rung tells the holder, the lead, the first receiver and the stage lead, the group, the leader', () => {
+    expect(ladder.map((l) => escalationRecipients(l.role, item, stage1, ctx))).toEqual([
+      [{ address: 'dept:nrp', nameZh: '省自然资源厅审查人员' }],
+      [{ address: 'dept:nrp:lead', nameZh: '省自然资源厅处长' }],
+      [
+        { address: 'unit:省绿色通道专窗', nameZh: '省绿色通道专窗（首接负责）' },
+        { address: 'dept:nrp:lead', nameZh: '省自然资源厅处长（阶段牵头部门）' },
+      ],
+      [{ address: 'role:supervisor', nameZh: '专项工作组' }],
+      [{ address: 'role:leader', nameZh: '分管领导' }],
     ]);
-    expect(escalationAddress('firstReceiver', item, {})).toBe('role:windowOfficer');
+  });
+
+  it('督办升级 level 1: the reviewer the item was handed to (转办), else the whole department', () => {
+    const held = { ...item, assignee: { id: 'js-reviewer-nrp-2', name: '刘洋', since: 'x' } };
+    expect(escalationRecipients('reviewer', held, stage1, ctx)).toEqual([
+      { address: 'user:js-reviewer-nrp-2', nameZh: '刘洋（承办人）' },
+    ]);
+    expect(addresses('reviewer', item)).toEqual(['dept:nrp']);
+    // the lead still hears of it as the department's lead, whoever holds it
+    expect(addresses('departmentLead', held)).toEqual(['dept:nrp:lead']);
+  });
+
+  it('一家牵头 at level 3: the lead department of the case stage, 发展改革 for a government-invested stage 1', () => {
+    const eco = { ...item, department: 'eco' };
+    expect(addresses('firstReceiver', eco)).toEqual(['unit:省绿色通道专窗', 'dept:nrp:lead']);
+    expect(addresses('firstReceiver', eco, true)).toEqual(['unit:省绿色通道专窗', 'dept:ndrc:lead']);
+    // stages 3 and 4 are led by 住房城乡建设, whatever the investment
+    const stage3 = { firstReceiver: receiver, stage: 'constructionPermit' as const };
+    expect(
+      escalationRecipients('firstReceiver', eco, stage3, { province: jiangsu, governmentInvested: true }).map(
+        (r) => r.address,
+      ),
+    ).toEqual(['unit:省绿色通道专窗', 'dept:housing:lead']);
+    // nobody received the case yet: the window role stands in for the first receiver
+    expect(
+      escalationRecipients('firstReceiver', eco, { stage: 'projectApproval' }, ctx).map((r) => r.address),
+    ).toEqual(['role:windowOfficer', 'dept:nrp:lead']);
+  });
+
+  it('分管领导: the last rung reaches a role a user can hold, whose inbox reads it', () => {
+    const leader = { id: 'js-leader-1', name: '省领导', role: 'leader' as const };
+    const [last] = escalationRecipients('chairLeader', item, stage1, ctx);
+    expect(addressesOf(leader)).toContain(last?.address);
   });
 
   it('counts overdue working days across the holiday and dates the next level', () => {

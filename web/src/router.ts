@@ -104,13 +104,13 @@ const routes: RouteRecordRaw[] = [
     path: '/supervision/cases',
     name: 'supervisionCases',
     component: () => import('./pages/supervision/Cases.vue'),
-    meta: page(['supervisor', 'auditor', 'admin'], '办件总览'),
+    meta: page(['supervisor', 'auditor', 'admin', 'leader'], '办件总览'),
   },
   {
     path: '/reports/weekly-dispatch',
     name: 'weeklyDispatch',
     component: () => import('./pages/supervision/WeeklyDispatch.vue'),
-    meta: page(['supervisor', 'auditor'], '周调度'),
+    meta: page(['supervisor', 'auditor', 'leader'], '周调度'),
   },
   {
     path: '/reports/monthly-bulletin',

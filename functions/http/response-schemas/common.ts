@@ -62,12 +62,23 @@ export const actorSchema = z
   })
   .openapi('Actor', { description: '当前登录用户' });
 
+export const escalationRecipientSchema = z
+  .object({
+    address: z.string().openapi({ description: '通知地址，如 user:<用户>、dept:nrp:lead、role:leader' }),
+    nameZh: z.string().openapi({ description: '告知对象，如“省自然资源厅处长（阶段牵头部门）”' }),
+  })
+  .openapi('EscalationRecipient', { description: '督办升级告知的一个对象' });
+
 export const escalationRecordSchema = z
   .object({
     level: z.number().int().openapi({ description: '督办级别（1 起）' }),
     role: z.enum(['reviewer', 'departmentLead', 'firstReceiver', 'workingGroup', 'chairLeader']),
     nameZh: z.string().openapi({ description: '督办对象，如“部门负责人”' }),
-    address: z.string().openapi({ description: '通知地址，如 dept:nrp:lead' }),
+    address: z.string().openapi({ description: '第一个通知地址，如 dept:nrp:lead（全部见 recipients）' }),
+    recipients: z
+      .array(escalationRecipientSchema)
+      .optional()
+      .openapi({ description: '本级告知的全部对象（较早的记录没有）' }),
     at: instant,
     overdueDays: z.number().int().openapi({ description: '督办时逾期的工作日数' }),
   })

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { PROJECT_CATEGORIES, STAGES } from '../../../shared/domain/model.js';
-import { instant, isoDate, lamp, page, version, withVersion } from './common.js';
+import { escalationRecipientSchema, instant, isoDate, lamp, page, version, withVersion } from './common.js';
 
 /** Projects and 准入, complaints and the yearly review, the catalogue, the calendar and operations. */
 
@@ -57,13 +57,10 @@ export const projectData = z
     governmentInvested: z.boolean(),
     partnerProvinces: z.array(z.string()),
     promisedCompletion: isoDate.optional(),
-    flowClass: z
-      .enum(['standard', 'simple'])
-      .optional()
-      .openapi({
-        description:
-          '全流程审批时间类别：standard 一般项目（≤120个工作日），simple 简易项目（≤90）；缺省为一般',
-      }),
+    flowClass: z.enum(['standard', 'simple']).optional().openapi({
+      description:
+        '全流程审批时间类别：standard 一般项目（≤120个工作日），simple 简易项目（≤90）；缺省为一般',
+    }),
     admission: admissionSchema,
     annualReviews: z
       .array(
@@ -195,7 +192,13 @@ export const sweepReportSchema = z
     terminated: z.number().int(),
     lampChanges: z.array(z.object({ caseId: z.string(), itemCode: z.string(), lamp })),
     escalations: z.array(
-      z.object({ caseId: z.string(), itemCode: z.string(), level: z.number().int(), address: z.string() }),
+      z.object({
+        caseId: z.string(),
+        itemCode: z.string(),
+        level: z.number().int(),
+        address: z.string(),
+        recipients: z.array(escalationRecipientSchema),
+      }),
     ),
     notifications: z.number().int().openapi({ description: '本次写入的通知数' }),
   })

@@ -111,6 +111,7 @@ export const ROLE_ZH: Record<string, string> = {
   windowOfficer: '综合窗口（绿色通道专窗）',
   reviewer: '部门审查人员',
   supervisor: '专项工作组（督查）',
+  leader: '分管领导',
   auditor: '第三方评估机构',
   admin: '系统管理员',
   partner: '合作省份',

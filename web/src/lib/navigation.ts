@@ -31,6 +31,12 @@ export const NAV_BY_ROLE: Record<string, NavEntry[]> = {
     { name: 'auditVerification', label: '审计校验' },
     { name: 'notifications', label: '消息通知' },
   ],
+  // 分管领导: the last rung of the escalation ladder, reads the dispatch list and the cases escalated
+  leader: [
+    { name: 'weeklyDispatch', label: '周调度' },
+    { name: 'supervisionCases', label: '办件总览' },
+    { name: 'notifications', label: '消息通知' },
+  ],
   auditor: [
     { name: 'supervisionCases', label: '办件总览' },
     { name: 'supervisionProjects', label: '项目总览' },
