@@ -248,14 +248,14 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
     crossProjects = 1;
     cases += 1;
   }
-  // 6. 视为受理 (行政许可法第三十二条): stage 2 of the approved project, submitted 12 days ago and never
+  // 6. 视为受理 (行政许可法第三十二条): a later stage of the approved project, submitted 12 days ago and never
   // acted on by the window; the sweep at the end deems it accepted from its deemed day
   {
     const s = past(12);
     await s.cases.submit(applicantOf(0), {
       projectId: projects[3]!.code,
-      stage: 'worksPermit',
-      materials: materialsFor(p, 'worksPermit'),
+      stage: 'constructionPermit',
+      materials: materialsFor(p, 'constructionPermit'),
     });
     cases += 1;
   }

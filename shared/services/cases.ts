@@ -265,6 +265,8 @@ export class CaseService {
           stage: found.value.stage,
           priority: found.value.priority,
           item: progress.items[0]!,
+          // 拒绝须上一级签发: the lead finds the refusals waiting for a signature in the inbox
+          ...(item.proposedRefusal ? { proposedRefusal: item.proposedRefusal } : {}),
         },
       ];
     });

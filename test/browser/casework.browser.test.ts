@@ -252,3 +252,57 @@ describe('首接负责', () => {
     await w.close();
   });
 });
+
+describe('拒绝须上一级签发 and 视为受理', () => {
+  it('a reviewer proposes a refusal, the lead signs it from the inbox, the item shows 不予批准; the window sees a deemed acceptance', async () => {
+    const inbox = (await apiCall('js-reviewer-nrp', 'GET', '/inbox')).items as {
+      caseId: string;
+      item: { code: string; status: string };
+      proposedRefusal?: unknown;
+    }[];
+    const row = inbox.find((r) => r.item.status === 'inReview' && !r.proposedRefusal)!;
+    const itemLink = `a[href="#/review/cases/${row.caseId}/items/${row.item.code}"]`;
+
+    const r = await openPage(browser);
+    await signInAs(r.page, server.server.url, 'js-reviewer-nrp');
+    await r.page.locator(itemLink).click();
+    await r.page.getByRole('radio', { name: '不予批准' }).check({ force: true });
+    await r.page.getByLabel('审查意见或理由').fill('选址与国土空间规划不符');
+    await r.page.getByRole('button', { name: '提交决定' }).click();
+    await confirmDialog(r.page);
+    await expect
+      .poll(() => r.page.getByTestId('proposed-refusal').innerText())
+      .toContain('拟不予批准，待部门负责人签发');
+    await r.page.mouse.move(0, 0);
+    await checkPage(r.page, 'reviewer-proposed-refusal');
+    expectNoConsoleErrors(r);
+    await r.close();
+
+    const l = await openPage(browser);
+    await signInAs(l.page, server.server.url, 'js-lead-nrp');
+    await expect.poll(() => l.page.getByTestId('awaiting-signoff').count()).toBeGreaterThan(0);
+    await checkPage(l.page, 'lead-inbox-signoff');
+    await l.page.locator(itemLink).click();
+    await l.page.getByRole('button', { name: '签发不予批准' }).click();
+    await expect.poll(() => l.page.getByTestId('item-status').innerText()).toBe('不予批准');
+    await l.page.mouse.move(0, 0);
+    await checkPage(l.page, 'lead-signed-refusal');
+    expectNoConsoleErrors(l);
+    await l.close();
+
+    // the seed's stage the window never acted on was deemed accepted by the sweeper
+    const page = (await apiCall('js-window-1', 'GET', '/cases?status=underReview&limit=100')).items as {
+      value?: { id: string; acceptance?: { deemed?: boolean } };
+      id?: string;
+      acceptance?: { deemed?: boolean };
+    }[];
+    const deemed = page.map((x) => x.value ?? x).find((x) => x.acceptance?.deemed)!;
+    const w = await openPage(browser);
+    await signInAs(w.page, server.server.url, 'js-window-1');
+    await w.page.goto(`${server.server.url}/#/window/cases/${deemed.id}`);
+    await expect.poll(() => w.page.getByTestId('deemed-accepted').innerText()).toContain('视为受理');
+    await checkPage(w.page, 'window-deemed-acceptance');
+    expectNoConsoleErrors(w);
+    await w.close();
+  });
+});

@@ -357,6 +357,10 @@ export const inboxItemSchema = z
     stage,
     priority: z.number().int().optional(),
     item: itemProgressSchema,
+    proposedRefusal: z
+      .object({ by: z.string(), at: instant, reasons: z.string() })
+      .optional()
+      .openapi({ description: '拟不予批准，待部门负责人签发' }),
   })
   .openapi('InboxItem', { description: '部门待审的一个事项' });
 export const inboxPage = page(inboxItemSchema, 'InboxPage');

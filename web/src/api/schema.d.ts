@@ -8639,6 +8639,16 @@ export interface components {
             stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
             priority?: number;
             item: components["schemas"]["ItemProgress"];
+            /** @description 拟不予批准，待部门负责人签发 */
+            proposedRefusal?: {
+                by: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                reasons: string;
+            };
         };
         ItemDecision: {
             /** @enum {string} */
