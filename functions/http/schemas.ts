@@ -1,6 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { PROJECT_CATEGORIES, SPECIAL_PROCEDURE_TYPES, STAGES } from '../../shared/domain/model.js';
-import { FLOW_CLASSES } from '../../shared/domain/project-budget.js';
+import {
+  FLOW_CLASSES,
+  PROJECT_CATEGORIES,
+  SPECIAL_PROCEDURE_TYPES,
+  STAGES,
+} from '../../shared/domain/model.js';
 
 /** Request shapes of the API; requests are strict, so unknown fields are refused (responses: response-schemas.ts). */
 

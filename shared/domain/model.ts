@@ -3,8 +3,6 @@
  * Dates without time are `YYYY-MM-DD` in Asia/Shanghai; instants are ISO-8601 UTC strings.
  */
 
-import type { FlowClass } from './project-budget.js';
-
 /** A calendar date `YYYY-MM-DD` in Asia/Shanghai. */
 export type IsoDate = string;
 /** An instant, ISO-8601 in UTC. */
@@ -21,6 +19,10 @@ export type Stage = (typeof STAGES)[number];
 /** The three priorities (三个优先); order in this list is priority order. */
 export const PROJECT_CATEGORIES = ['nationalKey', 'provincialKey', 'majorLivelihood', 'emergency'] as const;
 export type ProjectCategory = (typeof PROJECT_CATEGORIES)[number];
+
+/** 全流程审批时间 class of a project: standard (≤120 working days) or simple (≤90). */
+export const FLOW_CLASSES = ['standard', 'simple'] as const;
+export type FlowClass = (typeof FLOW_CLASSES)[number];
 
 export const ROLES = [
   'applicant',

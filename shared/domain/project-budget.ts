@@ -13,11 +13,8 @@
 import type { WorkingCalendar } from './calendar.js';
 import { addCalendarDays } from './calendar.js';
 import { type LampThresholds, lampFor } from './lamps.js';
-import type { CaseItem, IsoDate, Lamp, Stage, StageCase } from './model.js';
+import type { CaseItem, FlowClass, IsoDate, Lamp, Stage, StageCase } from './model.js';
 import { STAGES } from './model.js';
-
-export const FLOW_CLASSES = ['standard', 'simple'] as const;
-export type FlowClass = (typeof FLOW_CLASSES)[number];
 
 /** 国办发〔2019〕11号: the ceilings a province's flow budget may not exceed, working days. */
 export const FLOW_BUDGET_CEILING: Readonly<Record<FlowClass, number>> = { standard: 120, simple: 90 };
