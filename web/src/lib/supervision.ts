@@ -1,4 +1,5 @@
 import { ApiProblem, api, call, type ResponseOf } from '../api/client';
+import { token } from '../auth/session';
 
 /**
  * What the supervision and audit pages share: the documents and reports they read (the generated
@@ -103,21 +104,25 @@ export async function downloadReportCsv(
   query: Record<string, string | number>,
   fallbackName: string,
 ): Promise<void> {
-  const params = { query: { ...query, format: 'csv' } } as never;
-  const { data, error, response } = await api.GET(path, { params, parseAs: 'blob' });
-  if (error !== undefined || !response.ok || !(data instanceof Blob)) {
-    // the problem body was consumed as a blob: read it back as JSON for its Chinese title
-    let title = '下载失败，请稍后重试';
-    try {
-      const body = JSON.parse(await (data instanceof Blob ? data.text() : Promise.resolve(''))) as {
-        title?: string;
-      };
-      if (body.title) title = body.title;
-    } catch {
-      // keep the generic message
-    }
-    throw new ApiProblem(response.status, `HTTP_${response.status}`, title);
+  // A plain fetch: the three reports take different queries, and this answer is a file, not JSON.
+  const search = new URLSearchParams({ format: 'csv' });
+  for (const [k, v] of Object.entries(query)) search.set(k, String(v));
+  let response: Response;
+  try {
+    response = await fetch(`${path}?${search}`, { headers: { authorization: `Bearer ${token() ?? ''}` } });
+  } catch {
+    throw new ApiProblem(0, 'NETWORK', '无法连接服务器，请检查网络后重试');
   }
+  if (!response.ok) {
+    // a problem+json body carries the Chinese title to show
+    const problem = (await response.json().catch(() => ({}))) as { code?: string; title?: string };
+    throw new ApiProblem(
+      response.status,
+      problem.code ?? `HTTP_${response.status}`,
+      problem.title ?? '下载失败，请稍后重试',
+    );
+  }
+  const data = await response.blob();
   const disposition = response.headers.get('content-disposition') ?? '';
   const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
   const fileName = named ? decodeURIComponent(named) : fallbackName;
