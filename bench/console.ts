@@ -7,11 +7,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../functions/local/console-build.js';
 import { startProvince } from '../functions/local/province-runtime.js';
 import { seedProvince } from '../functions/local/seed.js';
 import { jiangsu } from '../shared/config/provinces/jiangsu.js';
+import { launchChromium } from '../test/support/chromium.js';
 import { envInt, type Stats, stats, tempDir } from './lib.js';
 
 export interface ConsoleResult {
@@ -23,8 +24,6 @@ export interface ConsoleResult {
   applicantUsable: Stats;
   docsUsable: Stats;
 }
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function sizesOf(files: string[]) {
   const out = { js: 0, jsGzip: 0, css: 0, cssGzip: 0, files: files.length };
@@ -68,18 +67,7 @@ export async function consoleBench(): Promise<ConsoleResult> {
     port: 0,
     sweepEveryMs: 0,
   });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     await runtime.resume();
     await seedProvince(runtime.services);

@@ -11,6 +11,7 @@ import { DomainError, forbidden, notFound } from '../domain/errors.js';
 import type { Project } from '../domain/model.js';
 import { keyValidAt, type SignedEnvelope, verifyEnvelope } from '../domain/signature.js';
 import { verifySignedRequest } from '../domain/signed-request.js';
+import type { CheckpointSummary } from './audit.js';
 import type { Ctx } from './context.js';
 import { SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
@@ -23,18 +24,10 @@ export interface PartnerCheckpointRecord {
   receivedAt: string;
 }
 
-export interface PartnerCheckpointView {
+/** A checkpoint a partner sent, as the summary of one's own, with where and when it came from. */
+export interface PartnerCheckpointView extends Omit<CheckpointSummary, 'problem'> {
   origin: string;
-  id: string;
-  number: number;
-  at: string;
-  root: string;
-  count: number;
-  previousId: string | null;
-  keyId: string;
   receivedAt: string;
-  /** checked again now against the partner's pinned key */
-  signatureValid: boolean;
 }
 
 const padded = (n: number) => String(n).padStart(9, '0');
