@@ -672,7 +672,14 @@ export function withdrawRecognition(
 export function requestItemCorrection(
   c: StageCase,
   itemCode: string,
-  req: { missing: string[]; reason: string; now: Instant; today: IsoDate },
+  req: {
+    missing: string[];
+    reason: string;
+    now: Instant;
+    today: IsoDate;
+    /** the item's materials in the catalogue: a notice may only ask for what the item needs */
+    itemMaterials: readonly string[];
+  },
 ): StageCase {
   const item = itemOf(c, itemCode);
   requireReviewable(c, item);
@@ -681,10 +688,18 @@ export function requestItemCorrection(
     throw conflict('CORRECTION_ALREADY_REQUESTED', '补正须一次性告知，该事项已告知过补正');
   }
   if (req.missing.length === 0) throw invalid('CORRECTION_EMPTY', '补正通知须一次性列明全部需补正的材料');
+  for (const [index, code] of req.missing.entries()) {
+    if (!req.itemMaterials.includes(code)) {
+      throw invalid('CORRECTION_MATERIAL_NOT_NEEDED', `补正清单第 ${index + 1} 项不是该事项所需的材料`);
+    }
+  }
+  if (new Set(req.missing).size !== req.missing.length) {
+    throw invalid('DUPLICATE_MATERIAL', '补正清单中有重复的材料');
+  }
   return replaceItem(c, {
     ...item,
     status: 'correctionRequested',
-    correction: { requestedAt: req.now, missing: req.missing, reason: req.reason },
+    correction: { requestedAt: req.now, missing: [...req.missing], reason: req.reason },
     clockStops: [...item.clockStops, { kind: 'correction', from: req.today, reason: req.reason }],
   });
 }

@@ -25,6 +25,7 @@ import {
   type AcceptanceDecision,
   accept,
   assignItem,
+  catalogueItem,
   createStageCase,
   decideItem,
   endSpecialProcedure,
@@ -554,6 +555,7 @@ export class CaseService {
           ...input,
           now: nowIso(this.deps),
           today: today(this.deps),
+          itemMaterials: catalogueItem(this.deps.province, itemCode).materials,
         });
         return { next, events: [{ type: 'ItemCorrectionRequested', data: { itemCode, ...input } }] };
       })

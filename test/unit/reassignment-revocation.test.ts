@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { RecognitionProvenance, StageCase } from '../../shared/domain/model.js';
 import {
   assignItem,
+  catalogueItem,
   decideItem,
   recogniseItem,
   requestItemCorrection,
   revokeDecision,
 } from '../../shared/domain/stage-case.js';
-import { at, decideAll, decideOne, decision, expectDomainError, underReview } from './fixtures.js';
+import { at, decideAll, decideOne, decision, expectDomainError, province, underReview } from './fixtures.js';
 
 /** 转办 and 撤销 as pure transitions on the real Jiangsu catalogue. */
 const LAND_PRE = 'landPreExaminationSiting';
@@ -65,6 +66,7 @@ describe('转办 assignItem', () => {
       reason: '红线图坐标有误',
       now: at('2025-10-09'),
       today: '2025-10-09',
+      itemMaterials: catalogueItem(province, LAND_USE).materials,
     });
     expect(itemOf(c, LAND_USE).status).toBe('correctionRequested');
     expect(itemOf(assignItem(c, LAND_USE, handTo('rev-1', 'lead-nrp')), LAND_USE).assignee?.id).toBe('rev-1');

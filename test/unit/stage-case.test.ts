@@ -4,6 +4,7 @@ import type { MaterialRef, StageCase } from '../../shared/domain/model.js';
 import { itemProgress } from '../../shared/domain/progress.js';
 import {
   accept,
+  catalogueItem,
   createStageCase,
   currentStep,
   decideItem,
@@ -436,6 +437,7 @@ describe('审查 item corrections and special procedures', () => {
       reason: '红线图坐标有误',
       now: at('2025-10-10'),
       today: '2025-10-10',
+      itemMaterials: catalogueItem(province, LAND_USE).materials,
     });
     expect(item(c, LAND_USE).status).toBe('correctionRequested');
     expect(item(c, LAND_USE).clockStops).toEqual([
@@ -456,6 +458,7 @@ describe('审查 item corrections and special procedures', () => {
           reason: '再次补正',
           now: at('2025-10-16'),
           today: '2025-10-16',
+          itemMaterials: catalogueItem(province, LAND_USE).materials,
         }),
       'CORRECTION_ALREADY_REQUESTED',
       'conflict',
@@ -467,9 +470,28 @@ describe('审查 item corrections and special procedures', () => {
           reason: 'x',
           now: at('2025-10-16'),
           today: '2025-10-16',
+          itemMaterials: catalogueItem(province, LAND_PRE).materials,
         }),
       'CORRECTION_EMPTY',
     );
+  });
+
+  it('行政许可法第32条: an item correction names only materials the item needs, each once; nothing changes otherwise', () => {
+    const c = underReview('2025-09-30');
+    const ask = (missing: string[]) =>
+      requestItemCorrection(c, LAND_USE, {
+        missing,
+        reason: '补正',
+        now: at('2025-10-10'),
+        today: '2025-10-10',
+        itemMaterials: catalogueItem(province, LAND_USE).materials,
+      });
+    // 环评报告书 belongs to another item: the notice must not ask this applicant for it
+    expectDomainError(() => ask(['surveyBoundaryMap', 'eiaReport']), 'CORRECTION_MATERIAL_NOT_NEEDED');
+    expectDomainError(() => ask(['nonsense']), 'CORRECTION_MATERIAL_NOT_NEEDED');
+    expectDomainError(() => ask(['landContract', 'landContract']), 'DUPLICATE_MATERIAL');
+    expect(item(c, LAND_USE).status).toBe('inReview');
+    expect(item(ask(['landContract']), LAND_USE).correction?.missing).toEqual(['landContract']);
   });
 
   it('a special procedure stops the clock: progress shows the stopped days and a later due date', () => {
@@ -814,6 +836,7 @@ describe('invariants (property)', () => {
             reason: 'x',
             now: at('2025-10-20'),
             today: '2025-10-20',
+            itemMaterials: catalogueItem(province, LAND_PRE).materials,
           }),
         allowed: () => false,
       },
