@@ -1,5 +1,5 @@
 import type { ProvinceConfig } from '../config/province-config.js';
-import type { WorkingCalendar } from './calendar.js';
+import { shanghaiDate, type WorkingCalendar } from './calendar.js';
 import { deficiencyDeadline, letterCovers, mayBeDeficient } from './deficiency.js';
 import { conflict, invalid } from './errors.js';
 import type {
@@ -335,6 +335,32 @@ function checkCorrectionNotice(
 export function deemedOnFrom(cal: WorkingCalendar, from: IsoDate, province: ProvinceConfig): IsoDate {
   const limit = Math.max(province.acceptance.days, province.acceptance.correctionNoticeDays);
   return cal.addWorkingDays(from, limit + 1).date;
+}
+
+/** The day the current acceptance round began: the submission, or the latest resubmission. */
+export function acceptanceRoundStart(c: StageCase): IsoDate {
+  const resubmitted = c.corrections.find((r) => r.round === c.round - 1)?.resolvedAt;
+  return shanghaiDate(resubmitted ?? c.submittedAt);
+}
+
+/**
+ * The acceptance deadline and 视为受理日 of a waiting case, counted again on `cal` (a holiday
+ * arrangement published after the case was submitted moves both). Other cases are returned as is.
+ */
+export function recountAcceptanceDeadlines(
+  c: StageCase,
+  cal: WorkingCalendar,
+  province: ProvinceConfig,
+): StageCase {
+  if (c.status !== 'submitted') return c;
+  const from = acceptanceRoundStart(c);
+  const due = cal.addWorkingDays(from, province.acceptance.days);
+  return {
+    ...c,
+    acceptDueDate: due.date,
+    acceptProvisional: due.provisional,
+    acceptDeemedOn: deemedOnFrom(cal, from, province),
+  };
 }
 
 export function deemedAcceptanceDate(cal: WorkingCalendar, c: StageCase): IsoDate {

@@ -32,6 +32,7 @@ import {
   giveFeedback,
   preReview,
   recogniseItem,
+  recountAcceptanceDeadlines,
   requestItemCorrection,
   resubmit,
   revokeDecision,
@@ -762,15 +763,8 @@ export class CaseService {
       });
       for (const hit of page.items) {
         await this.mutate({ actor: SYSTEM_ACTOR }, hit.id, undefined, async (c) => {
-          const acceptDue = cal.addWorkingDays(
-            shanghaiDate(c.submittedAt),
-            this.deps.province.acceptance.days,
-          );
           const next: StageCase = {
-            ...c,
-            ...(c.status === 'submitted'
-              ? { acceptDueDate: acceptDue.date, acceptProvisional: acceptDue.provisional }
-              : {}),
+            ...recountAcceptanceDeadlines(c, cal, this.deps.province),
             deficiencies: c.deficiencies.map((d) => {
               if (d.status !== 'open' || !c.acceptance) return d;
               const item = c.items.find((i) => i.code === d.itemCode);

@@ -7,6 +7,7 @@ import {
   deemAccepted,
   deemedAcceptanceDate,
   isOpen,
+  recountAcceptanceDeadlines,
   resubmit,
   signOffRefusal,
 } from '../../shared/domain/stage-case.js';
@@ -34,6 +35,26 @@ const mat = (code: string, day: string): MaterialRef => ({
 const item = (c: StageCase, code: string) => c.items.find((i) => i.code === code)!;
 
 describe('行政许可法第32条: 视为受理 (deemed acceptance)', () => {
+  it("行政许可法第32条: the deemed day is counted again when the next year's holiday arrangement arrives", () => {
+    // submitted on the last working day of 2026: the deemed day lies in 2027, not yet published
+    const c = submit({ day: '2026-12-31' });
+    expect(c.acceptProvisional).toBe(true);
+    const with2027 = cal.withArrangement({
+      year: 2027,
+      holidays: ['2027-01-01', '2027-01-04', '2027-01-05'],
+      workdays: [],
+    });
+    const recounted = recountAcceptanceDeadlines(c, with2027, province);
+    expect(recounted.acceptProvisional).toBe(false);
+    // 5 working days after 12-31 skipping 01-01 (Fri), the weekend and 01-04/05: 01-06…01-08, 01-11, 01-12
+    expect(recounted.acceptDeemedOn).toBe(with2027.addWorkingDays('2026-12-31', 6).date);
+    expect(recounted.acceptDeemedOn).toBe('2027-01-13');
+    expect(recounted.acceptDeemedOn! > c.acceptDeemedOn!).toBe(true);
+    // a case the window already acted on keeps its record
+    const accepted = acceptOn(submit({ day: '2026-03-02' }), '2026-03-03');
+    expect(recountAcceptanceDeadlines(accepted, with2027, province)).toBe(accepted);
+  });
+
   it('行政许可法第32条: a case submitted 03-02 not acted on is deemed accepted on the 6th working day, its clocks starting that day', () => {
     const c = submit({ day: '2026-03-02' });
     // Jiangsu promises acceptance in 2 working days; the law's 5 days for 一次性告知 bound the deemed day
