@@ -1,15 +1,24 @@
 import type { WorkingCalendar } from './calendar.js';
 import { addCalendarDays, shanghaiDate } from './calendar.js';
+import {
+  DEFAULT_DELIVERY_RULES,
+  type DeliveryProgress,
+  type DeliveryRules,
+  deliveryProgress,
+  nextDeliveryCheck,
+} from './delivery.js';
 import { type EscalationLevel, nextEscalationDate } from './escalation.js';
 import { LAMP_SEVERITY, type LampThresholds, lampFor, redFromDate, yellowFromDate } from './lamps.js';
 import type { CaseItem, IsoDate, Lamp, StageCase, Step } from './model.js';
 import { STEPS } from './model.js';
-import { deficiencyReminderDate, feedbackReminderDate } from './notifications.js';
+import { deficiencyReminderDate, feedbackReminderDate, REFUSAL_REMEDY_ZH } from './notifications.js';
+import { nextCheckReminder, pledgeState } from './pledge-approval.js';
 import type { ProjectBudget, StageBudget } from './project-budget.js';
 import { currentStep, isOpen } from './stage-case.js';
 import { dueDate, elapsedWorkingDays } from './time-limits.js';
 
-export interface ItemProgress {
+/** with the 送达 clock (delivery.ts) once the item's decision can be delivered */
+export interface ItemProgress extends Partial<DeliveryProgress> {
   code: string;
   name: string;
   department: string;
@@ -32,6 +41,8 @@ export interface ItemProgress {
    * which sent the item back to review), with the reason; the latest one
    */
   revocation?: { reasonZh: string; at: string; origin?: string; resultNo?: string };
+  /** 告知承诺: approved on commitment; the 事后核查's state and due date */
+  pledge?: NonNullable<ReturnType<typeof pledgeState>>;
 }
 
 function revocationOf(item: CaseItem): ItemProgress['revocation'] {
@@ -75,6 +86,7 @@ export function itemProgress(
     promisedDays: item.promisedDays,
     statutoryDays: item.statutoryDays,
     ...(revocationOf(item) ? { revocation: revocationOf(item)! } : {}),
+    ...(item.pledge ? { pledge: pledgeState(item, today)! } : {}),
   };
   if (!item.startDate) {
     return {
@@ -135,6 +147,8 @@ export interface CaseProgress {
   stageClock?: StageBudget;
   /** the project's 全流程审批时间: used and left of its flow budget, with its lamp */
   projectBudget?: Omit<ProjectBudget, 'stages'>;
+  /** 不予批准 (行政许可法第三十八条): each refused item's reasons, and the applicant's remedies */
+  rejection?: { items: { code: string; name: string; reasonsZh: string }[]; remedyZh: string };
 }
 
 export function caseProgress(
@@ -143,10 +157,12 @@ export function caseProgress(
   today: IsoDate,
   thresholds: LampThresholds,
   decidedOnOf: (at: string) => IsoDate,
+  delivery: DeliveryRules = DEFAULT_DELIVERY_RULES,
 ): CaseProgress {
-  const items = c.items.map((i) =>
-    itemProgress(cal, i, today, thresholds, i.decision ? decidedOnOf(i.decision.at) : undefined),
-  );
+  const items = c.items.map((i) => ({
+    ...itemProgress(cal, i, today, thresholds, i.decision ? decidedOnOf(i.decision.at) : undefined),
+    ...deliveryProgress(cal, c, i, today, thresholds, delivery, decidedOnOf),
+  }));
   const step = currentStep(c);
   const idx = STEPS.indexOf(step);
   const finished = !!c.feedback;
@@ -164,6 +180,16 @@ export function caseProgress(
     acceptOverdue,
     items,
     deficiencies: c.deficiencies.map((d) => ({ ...d, overdue: d.status === 'open' && today > d.deadline })),
+    ...(c.status === 'rejected' ? { rejection: rejectionOf(c) } : {}),
+  };
+}
+
+function rejectionOf(c: StageCase): NonNullable<CaseProgress['rejection']> {
+  return {
+    items: c.items
+      .filter((i) => i.decision?.outcome === 'reject')
+      .map((i) => ({ code: i.code, name: i.name, reasonsZh: i.decision?.reasons ?? '' })),
+    remedyZh: REFUSAL_REMEDY_ZH,
   };
 }
 
@@ -179,8 +205,15 @@ export function nextCheckDate(
   today: IsoDate,
   thresholds: LampThresholds,
   ladder: readonly EscalationLevel[] = [],
+  /** 送达: an undelivered decision is due the day after its window closes */
+  delivery?: DeliveryRules,
 ): IsoDate | undefined {
   const candidates: IsoDate[] = [];
+  // 告知承诺: the department is told once when the 事后核查 falls due, whatever the case's state
+  const pledgeCheck = nextCheckReminder(c);
+  if (pledgeCheck) candidates.push(pledgeCheck);
+  const deliveryCheck = delivery && nextDeliveryCheck(cal, c, delivery, shanghaiDate);
+  if (deliveryCheck) candidates.push(deliveryCheck);
   if (c.status === 'submitted' && !c.acceptOverdueNotified)
     candidates.push(addCalendarDays(c.acceptDueDate, 1));
   // 视为受理 (行政许可法第三十二条) on the first working day after the acceptance limit

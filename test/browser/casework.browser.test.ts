@@ -290,6 +290,36 @@ describe('拒绝须上一级签发 and 视为受理', () => {
     expectNoConsoleErrors(l);
     await l.close();
 
+    // the other departments approve their items: the stage closes rejected, and the applicant reads
+    // the reasons and the remedies (行政许可法第三十八条) on the case page
+    const refused = (await apiCall('js-window-1', 'GET', `/cases/${row.caseId}`)) as {
+      applicant: { creditCode: string };
+      items: { code: string; department: string; decision?: unknown; proposedRefusal?: unknown }[];
+    };
+    for (const other of refused.items.filter((i) => !i.decision && !i.proposedRefusal)) {
+      await apiCall(
+        `js-reviewer-${other.department}`,
+        'POST',
+        `/cases/${row.caseId}/items/${other.code}/decision`,
+        {
+          outcome: 'approve',
+        },
+      );
+    }
+    let owner = '';
+    for (const u of Object.keys(server.server.tokens).filter((x) => x.startsWith('js-applicant-'))) {
+      if ((await apiAs(server, u, 'GET', `/cases/${row.caseId}`)).status === 200) owner = u;
+    }
+    expect(owner).not.toBe('');
+    const a = await openPage(browser);
+    await signInAs(a.page, server.server.url, owner);
+    await a.page.goto(`${server.server.url}/#/cases/${row.caseId}`);
+    await expect.poll(() => a.page.getByTestId('rejection').innerText()).toContain('选址与国土空间规划不符');
+    expect(await a.page.getByTestId('rejection').innerText()).toMatch(/行政复议.*行政诉讼/);
+    await checkPage(a.page, 'applicant-rejected-stage');
+    expectNoConsoleErrors(a);
+    await a.close();
+
     // the seed's stage the window never acted on was deemed accepted by the sweeper
     const page = (await apiCall('js-window-1', 'GET', '/cases?status=underReview&limit=100')).items as {
       value?: { id: string; acceptance?: { deemed?: boolean } };

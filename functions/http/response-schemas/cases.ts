@@ -328,6 +328,13 @@ export const caseProgressSchema = z
       .object(projectBudgetFields)
       .optional()
       .openapi({ description: '所属项目的全流程审批时间（已用与剩余工作日、亮灯）' }),
+    rejection: z
+      .object({
+        items: z.array(z.object({ code: z.string(), name: z.string(), reasonsZh: z.string() })),
+        remedyZh: z.string(),
+      })
+      .optional()
+      .openapi({ description: '不予批准：各事项的理由，以及申请人可以依法采取的救济途径' }),
   })
   .openapi('CaseProgress', { description: '六步进度、各事项时限与亮灯' });
 

@@ -8157,7 +8157,7 @@ export interface components {
              */
             to?: string;
             /** @enum {string} */
-            procedureType?: "expertReview" | "hearing" | "siteVisit" | "publicNotice" | "inspection" | "appraisal";
+            procedureType?: "hearing" | "tendering" | "auction" | "inspection" | "testing" | "quarantine" | "appraisal" | "expertReview" | "siteVisit" | "publicNotice" | "jointReview";
             reason?: string;
             approvedBy?: string;
         };
@@ -8483,6 +8483,15 @@ export interface components {
                  */
                 lamp: "green" | "yellow" | "red";
             };
+            /** @description 不予批准：各事项的理由，以及申请人可以依法采取的救济途径 */
+            rejection?: {
+                items: {
+                    code: string;
+                    name: string;
+                    reasonsZh: string;
+                }[];
+                remedyZh: string;
+            };
         };
         /** @description 事项的时限、亮灯与计时状态 */
         ItemProgress: {
@@ -8668,7 +8677,7 @@ export interface components {
             /** @enum {string} */
             action: "start";
             /** @enum {string} */
-            procedureType: "expertReview" | "hearing" | "siteVisit" | "publicNotice" | "inspection" | "appraisal";
+            procedureType: "hearing" | "tendering" | "auction" | "inspection" | "testing" | "quarantine" | "appraisal" | "expertReview" | "siteVisit" | "publicNotice" | "jointReview";
             reason: string;
             approvedBy: string;
         } | {
