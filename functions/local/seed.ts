@@ -9,6 +9,9 @@ import {
   demoActors,
   demoOrganisations,
 } from './demo-actors.js';
+import { seedAgency } from './seed-agency.js';
+import { seedExtensionDelivery } from './seed-extension-delivery.js';
+import { seedPledgeApproval } from './seed-pledge-approval.js';
 
 const DAY_MS = 86_400_000;
 
@@ -259,6 +262,12 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
     });
     cases += 1;
   }
+  // 7. 延长审查期限 and 送达 (行政许可法第四十二条、第四十四条): an extended item, a decision awaiting delivery
+  cases += (await seedExtensionDelivery(services)).cases;
+  // 8. 告知承诺 (国办发〔2020〕42号): an item approved on commitment, its 事后核查 scheduled
+  cases += (await seedPledgeApproval(services)).cases;
+  // 9. 专窗代办: a case the desk filed for an enterprise, waiting for its 确认
+  cases += (await seedAgency(services)).cases;
   await services.sweep();
   return { projects: projects.length + crossProjects, cases };
 }

@@ -6,7 +6,12 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
-import { PROJECT_CATEGORIES, STAGES } from '../domain/model.js';
+import {
+  ART45_PROCEDURE_TYPES,
+  PROJECT_CATEGORIES,
+  SPECIAL_PROCEDURE_TYPES,
+  STAGES,
+} from '../domain/model.js';
 import { FLOW_BUDGET_CEILING } from '../domain/project-budget.js';
 import { publicKeyFingerprint, type TrustedKey } from '../domain/signature.js';
 
@@ -122,6 +127,14 @@ export const provinceConfigSchema = z
       yellowShare: z.number().gt(0).max(1),
       yellowRemainingDays: z.number().int().min(0),
     }),
+    /** 延长审查期限: the most working days one extension may add (行政许可法第四十二条: ten) */
+    extension: z.strictObject({
+      maxDays: z.number().int().min(1).max(10, '延长审查期限不得超过10个工作日（行政许可法第四十二条）'),
+    }),
+    /** 送达: working days from the decision to its delivery (行政许可法第四十四条: ten) */
+    delivery: z.strictObject({
+      days: z.number().int().min(1).max(10, '审批决定应在作出之日起10个工作日内送达（行政许可法第四十四条）'),
+    }),
     deficiency: z.strictObject({
       /** the longest supplement period, working days (also capped by each item's promised limit) */
       maxDays: workingDays,
@@ -129,6 +142,13 @@ export const provinceConfigSchema = z
       resultPolicy: z.enum(['withhold', 'approveWithDeficiencies']),
       /** an applicant with this many credit marks or more may not use 容缺 */
       barredAfterCreditMarks: z.number().int().min(1),
+    }),
+    /** 告知承诺 (国办发〔2020〕42号): the post-approval check and when misuse proposes exit */
+    pledge: z.strictObject({
+      /** 事后核查 is due this many working days after the approval on commitment */
+      checkDays: workingDays,
+      /** credit marks (failed checks, lapsed 容缺) from which exit is proposed for abuse (滥用) */
+      abuseAfterCreditMarks: z.number().int().min(1),
     }),
     admission: z.strictObject({
       /** eligible categories with their priority, 1 the highest (三个优先) */
@@ -151,6 +171,18 @@ export const provinceConfigSchema = z
         }),
       )
       .min(1),
+    /**
+     * 特别程序: the only types a reviewer may use here, each with its longest time in working days and
+     * its legal basis (行政许可法第四十五条 for its eight; any other type needs a basis of its own).
+     * `jointReview` listed: a 联合审查 meeting stops the items' clocks until its outcome.
+     */
+    specialProcedures: z.array(
+      z.strictObject({
+        type: z.enum(SPECIAL_PROCEDURE_TYPES),
+        maxDays: workingDays,
+        basisZh: z.string().trim().min(1, '特别程序须写明法律依据').max(200),
+      }),
+    ),
     /** the window that receives applications (绿色通道专窗) */
     windowUnit: nameZh,
     /** partner provinces whose approval results are recognised (互认); may be empty */
@@ -352,6 +384,20 @@ export const provinceConfigSchema = z
     cfg.admission.investmentExemptCategories.forEach((c, i) => {
       if (!eligible.has(c)) {
         problem(['admission', 'investmentExemptCategories', i], `免投资额限制的类别 ${c} 不是准入类别`);
+      }
+    });
+
+    // 特别程序: one entry per type; 第四十五条 does not cover a type it does not name.
+    const procedureTypes = new Set<string>();
+    cfg.specialProcedures.forEach((p, i) => {
+      if (procedureTypes.has(p.type))
+        problem(['specialProcedures', i, 'type'], `特别程序类型重复：${p.type}`);
+      procedureTypes.add(p.type);
+      if (!ART45_PROCEDURE_TYPES.includes(p.type) && p.basisZh.includes('第四十五条')) {
+        problem(
+          ['specialProcedures', i, 'basisZh'],
+          `行政许可法第四十五条未列特别程序 ${p.type}，须写明其他依据`,
+        );
       }
     });
 

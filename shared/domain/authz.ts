@@ -17,6 +17,8 @@ export const ACTIONS = [
   'item.decide',
   'item.correction',
   'item.specialProcedure',
+  'item.approveSpecialProcedure',
+  'jointReview.convene',
   'inbox.read',
   'acceptanceQueue.read',
   'audit.read',
@@ -34,10 +36,18 @@ export const ACTIONS = [
   'complaint.handle',
   'item.assign',
   'item.signOffRefusal',
+  'item.requestExtension',
+  'item.decideExtension',
+  'item.recordDelivery',
+  'item.signForDelivery',
   'item.revoke',
+  'item.pledge',
+  'item.pledgeCheck',
   'caseMaterial.read',
   'coordination.read',
   'token.revoke',
+  'agency.file',
+  'agency.confirm',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -51,6 +61,10 @@ export interface ResourceScope {
   itemDepartment?: string;
   /** the reviewer currently holding that item, if one was named */
   itemAssignee?: string;
+  /** the unit of the case's first receiver (首接负责), once accepted */
+  firstReceiverUnit?: string;
+  /** the province's green-channel desk (专窗代办 is its officers' alone) */
+  windowUnit?: string;
 }
 
 type Rule = (actor: Actor, scope: ResourceScope) => boolean;
@@ -88,6 +102,13 @@ const RULES: Record<Action, Rule> = {
   'item.decide': reviewerOfItem,
   'item.correction': reviewerOfItem,
   'item.specialProcedure': reviewerOfItem,
+  // 特别程序须经批准: the department lead approves (or starts) the clock stop, not the reviewer asking
+  'item.approveSpecialProcedure': (a, s) => reviewerOfItem(a, s) && a.lead === true,
+  // 联合审查: a reviewer of one of the case's departments, or the 首接负责 window that coordinates it
+  'jointReview.convene': anyOf(
+    reviewerOfCase,
+    (a, s) => a.role === 'windowOfficer' && !!a.unit && a.unit === s.firstReceiverUnit,
+  ),
   'inbox.read': role('reviewer'),
   'acceptanceQueue.read': role('windowOfficer', 'supervisor'),
   'audit.read': anyOf(owner, role('supervisor', 'auditor', 'admin')),
@@ -110,13 +131,26 @@ const RULES: Record<Action, Rule> = {
   'item.assign': (a, s) => reviewerOfItem(a, s) && (a.lead === true || a.id === s.itemAssignee),
   // 拒绝须上一级签发: a refusal takes effect with the department lead's signature (not the proposer's)
   'item.signOffRefusal': (a, s) => reviewerOfItem(a, s) && a.lead === true,
+  // 延长审查期限 (行政许可法第四十二条): a reviewer of the item asks, the department's lead approves
+  'item.requestExtension': reviewerOfItem,
+  'item.decideExtension': (a, s) => reviewerOfItem(a, s) && a.lead === true,
+  // 送达 (行政许可法第四十四条): the window delivers, or the applicant signs for it in the console
+  'item.recordDelivery': role('windowOfficer'),
+  'item.signForDelivery': owner,
   'item.revoke': role('supervisor'),
+  // 告知承诺: only the applicant organisation commits; the item's department checks afterwards
+  'item.pledge': owner,
+  'item.pledgeCheck': reviewerOfItem,
   // 登录凭证吊销: the province's administrator withdraws a leaked or misissued token
   'token.revoke': role('admin'),
   // the content of a case's materials: its applicant, the window that checks them, its reviewers, supervisors
   'caseMaterial.read': anyOf(owner, role('windowOfficer', 'supervisor', 'leader'), reviewerOfCase),
   // 首接负责 and the 容缺 ledger are the window unit's own cases; an officer without a unit has none
   'coordination.read': (a) => a.role === 'windowOfficer' && !!a.unit,
+  // 专窗代办: an officer of the province's own green-channel desk files for an enterprise
+  'agency.file': (a, s) => a.role === 'windowOfficer' && !!a.unit && a.unit === s.windowUnit,
+  // 确认: only the enterprise filed for adopts (or disowns) the filing
+  'agency.confirm': owner,
 };
 
 export function can(actor: Actor, action: Action, scope: ResourceScope = {}): boolean {
@@ -147,6 +181,8 @@ export const ACTION_NAMES_ZH: Record<Action, string> = {
   'item.decide': '审批事项决定',
   'item.correction': '要求补正',
   'item.specialProcedure': '特别程序',
+  'item.approveSpecialProcedure': '批准特别程序',
+  'jointReview.convene': '召集联合审查',
   'inbox.read': '查看待办',
   'acceptanceQueue.read': '查看待受理',
   'audit.read': '查看审计记录',
@@ -164,8 +200,16 @@ export const ACTION_NAMES_ZH: Record<Action, string> = {
   'complaint.handle': '办理投诉',
   'item.assign': '转办审批事项',
   'item.signOffRefusal': '签发或退回不予批准意见',
+  'item.requestExtension': '申请延长审查期限',
+  'item.decideExtension': '审批延长审查期限',
+  'item.recordDelivery': '记录送达',
+  'item.signForDelivery': '签收审批决定',
   'item.revoke': '撤销审批决定',
+  'item.pledge': '签署告知承诺书',
+  'item.pledgeCheck': '记录事后核查',
   'caseMaterial.read': '查看办件材料',
   'coordination.read': '查看首接负责办件',
   'token.revoke': '吊销登录凭证',
+  'agency.file': '专窗代办',
+  'agency.confirm': '确认专窗代办申请',
 };

@@ -178,6 +178,8 @@ export function decideExit(
       proposal,
     };
   }
+  // 滥用: no year of lateness to excuse; the supervisor dismisses the proposal with reasons
+  if (proposal.ground === 'abuse') return { next: rest, proposal };
   const evidence = (d.evidence ?? []).map((e) => e.trim()).filter(Boolean);
   if (evidence.length === 0) {
     throw invalid('EVIDENCE_REQUIRED', '容错纠错须提供说明延误属客观原因的证明材料');

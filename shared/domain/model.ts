@@ -102,7 +102,13 @@ export interface Project {
     reviewedAt: Instant;
   }[];
   /** a pending exit proposal from the yearly review, for the supervisor to confirm or excuse */
-  exitProposal?: { year: number; at: Instant; reasonsZh: string[] };
+  exitProposal?: {
+    year: number;
+    at: Instant;
+    reasonsZh: string[];
+    /** lateYears (two late years, the yearly review) when absent; abuse: 滥用容缺/告知承诺 */
+    ground?: 'lateYears' | 'abuse';
+  };
   /** 资源共享: materials the applicant shared with the partner provinces (content stays here) */
   sharedMaterials?: {
     materialCode: string;
@@ -111,8 +117,30 @@ export interface Project {
     contentType: string;
     sharedAt: Instant;
   }[];
+  /** 专窗代办: registered by the green-channel desk on the owner's behalf */
+  agency?: Agency;
   createdAt: Instant;
   createdBy: string;
+}
+
+/** 专窗代办: the desk officer (代办人) who acted, and the enterprise they acted for. */
+export interface Agency {
+  agent: { id: string; name: string; unit: string };
+  onBehalfOf: { creditCode: string; name: string };
+  at: Instant;
+}
+
+/** 专窗代办 of a stage case: the enterprise's 确认 (or refusal) of what the desk filed for it. */
+export interface CaseAgency extends Agency {
+  /** material code of the enterprise's signed 授权委托书 among the case's materials */
+  authorisationMaterial: string;
+  confirmation?: {
+    outcome: 'confirmed' | 'declined';
+    by: string;
+    name: string;
+    at: Instant;
+    reasonZh?: string;
+  };
 }
 
 export type CaseStatus =
@@ -148,15 +176,31 @@ export interface PreReviewFinding {
 }
 
 export type ClockStopKind = 'correction' | 'deficiency' | 'specialProcedure';
+/**
+ * 特别程序: the first eight are the ones 行政许可法第四十五条 names (听证、招标、拍卖、检验、检测、
+ * 检疫、鉴定、专家评审); the rest stop the clock only where a province's config names a basis.
+ */
 export const SPECIAL_PROCEDURE_TYPES = [
-  'expertReview',
   'hearing',
+  'tendering',
+  'auction',
+  'inspection',
+  'testing',
+  'quarantine',
+  'appraisal',
+  'expertReview',
   'siteVisit',
   'publicNotice',
-  'inspection',
-  'appraisal',
+  'jointReview',
 ] as const;
 export type SpecialProcedureType = (typeof SPECIAL_PROCEDURE_TYPES)[number];
+export const ART45_PROCEDURE_TYPES: readonly SpecialProcedureType[] = SPECIAL_PROCEDURE_TYPES.slice(0, 8);
+
+/** A person named on a record by id and name (never free text someone typed). */
+export interface PersonRef {
+  id: string;
+  name: string;
+}
 
 /** An interval during which an item's clock does not run. `to` absent: still stopped. */
 export interface ClockStop {
@@ -165,7 +209,21 @@ export interface ClockStop {
   to?: IsoDate;
   procedureType?: SpecialProcedureType;
   reason?: string;
+  /** records before lead approval: the approver as typed (kept readable, never written now) */
   approvedBy?: string;
+  /** 特别程序: the reviewer who asked and the department lead who approved (special-procedure.ts) */
+  requestedBy?: PersonRef;
+  approver?: PersonRef;
+  /** expected working days (≤ the type's configured maximum) and the last day of that time */
+  expectedDays?: number;
+  maxDays?: number;
+  latestEnd?: IsoDate;
+  /** 特别程序告知书 as sent to the applicant */
+  noticeZh?: string;
+  /** 联合审查: the meeting this stop belongs to */
+  jointReviewId?: string;
+  /** the sweeper escalated the overrun (once) */
+  overrunEscalatedAt?: Instant;
 }
 
 export type ItemStatus =
@@ -208,6 +266,16 @@ export interface CaseItem {
     revoked?: { by: string; at: Instant; reasonZh: string };
     /** 不予批准 only: the department lead who signed off the refusal `by` proposed */
     signedOffBy?: string;
+    /** 告知承诺: approved at once on the applicant's signed commitment (pledge-approval.ts) */
+    onCommitment?: boolean;
+  };
+  /** 特别程序申请: a reviewer's request waiting for the department lead's approval */
+  specialProcedureRequest?: {
+    procedureType: SpecialProcedureType;
+    reason: string;
+    expectedDays: number;
+    by: PersonRef;
+    at: Instant;
   };
   /** 拟不予批准: a reviewer's refusal waiting for the department lead's sign-off (签发) */
   proposedRefusal?: { by: string; at: Instant; reasons: string };
@@ -232,6 +300,34 @@ export interface CaseItem {
   lampNotified?: Lamp;
   /** 督办升级: each level of the escalation ladder told about this overdue item, once */
   escalations?: EscalationRecord[];
+  /** 延长审查期限 (行政许可法第四十二条): the one extension request of this item and its answer */
+  extension?: import('./extension.js').ItemExtension;
+  /** 送达 (行政许可法第四十四条): how and when the decision reached the applicant */
+  delivery?: import('./delivery.js').ItemDelivery;
+  /** the sweeper announced the missed delivery window (once) */
+  deliveryOverdueNotifiedAt?: Instant;
+  /** 告知承诺: the signed commitment the approval rests on, and its 事后核查 */
+  pledge?: ItemPledge;
+}
+
+/** 告知承诺书 signed for one item, and the post-approval check (事后核查) it is subject to. */
+export interface ItemPledge {
+  textZh: string;
+  /** sha256 of what the applicant signed (pledge-approval.ts pledgeContent) */
+  contentHash: string;
+  creditCode: string;
+  signedBy: string;
+  signerName: string;
+  signedAt: Instant;
+  check: {
+    dueDate: IsoDate;
+    status: 'scheduled' | 'passed' | 'failed';
+    by?: string;
+    at?: Instant;
+    reasonsZh?: string;
+    /** the sweeper told the department once that the check is due */
+    remindedAt?: Instant;
+  };
 }
 
 /** A recognition withdrawn after the origin revoked the result it rested on. */
@@ -387,6 +483,32 @@ export interface StageCase {
   feedbackRequestedAt?: Instant;
   feedbackRemindedAt?: Instant;
   terminationReason?: string;
+  /** 专窗代办: filed by the desk for the applicant, waiting for or carrying its 确认 */
+  agency?: CaseAgency;
+  /** 联合审查 meetings convened for items of this case (joint-review.ts) */
+  jointReviews?: JointReview[];
+}
+
+export type JointReviewOpinion = 'pass' | 'revise' | 'fail';
+/**
+ * 联合审查: a meeting of several departments on items of one case. Its outcome per item is an
+ * opinion for the deciding department, never a decision; its minutes are a material of the case.
+ */
+export interface JointReview {
+  id: string;
+  itemCodes: string[];
+  departments: string[];
+  /** meeting time (ISO instant) and where: a place, a video link, or both */
+  meetingAt: Instant;
+  place?: string;
+  videoLink?: string;
+  convener: PersonRef & { role: Role };
+  convenedAt: Instant;
+  /** the province counts joint review as a special procedure: the items' clocks stop until the outcome */
+  stopsClock: boolean;
+  status: 'convened' | 'recorded';
+  minutes?: { sha256: string; fileName: string; recordedAt: Instant; by: PersonRef };
+  outcomes?: { itemCode: string; opinion: JointReviewOpinion; commentZh?: string }[];
 }
 
 /** An applicant organisation's standing: credit marks bar it from 容缺. */

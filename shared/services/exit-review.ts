@@ -168,21 +168,30 @@ export class ExitReviewService {
             at,
             data: {
               year: proposal.year,
+              ...(proposal.ground ? { ground: proposal.ground } : {}),
               reasonZh,
               proposalReasonsZh: proposal.reasonsZh,
               ...(p.admission.priority !== undefined ? { priorityRemoved: p.admission.priority } : {}),
             },
           }
-        : {
-            type: 'DelayExcused',
-            actor: ctx.actor.id,
-            at,
-            data: {
-              year: proposal.year,
-              reasonZh,
-              evidence: next.annualReviews?.find((r) => r.year === proposal.year)?.excusable?.evidence ?? [],
-            },
-          };
+        : proposal.ground === 'abuse'
+          ? {
+              type: 'AbuseExitDismissed',
+              actor: ctx.actor.id,
+              at,
+              data: { reasonZh, proposalReasonsZh: proposal.reasonsZh },
+            }
+          : {
+              type: 'DelayExcused',
+              actor: ctx.actor.id,
+              at,
+              data: {
+                year: proposal.year,
+                reasonZh,
+                evidence:
+                  next.annualReviews?.find((r) => r.year === proposal.year)?.excusable?.evidence ?? [],
+              },
+            };
     const body = { ...next, version: version + 1 };
     await commit(
       this.deps,

@@ -1,4 +1,5 @@
 import { authorize } from '../domain/authz.js';
+import { AgencyService } from './agency.js';
 import { AuditService, writeCheckpoint } from './audit.js';
 import { CalendarService } from './calendar.js';
 import { CaseService } from './cases.js';
@@ -8,12 +9,16 @@ import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import { CoordinationService } from './coordination.js';
 import type { Deps } from './deps.js';
 import { ExitReviewService } from './exit-review.js';
+import { ExtensionDeliveryService } from './extension-delivery.js';
+import { JointReviewService } from './joint-reviews.js';
 import { NotificationService } from './notifications.js';
 import { PartnerService } from './partners.js';
+import { PledgeApprovalService } from './pledge-approval.js';
 import { ProjectService } from './projects.js';
 import { ReportService } from './reports.js';
 import { ResultService } from './results.js';
 import { resumeOpenWorkflows } from './resume.js';
+import { SpecialProcedureService } from './special-procedures.js';
 import { runSweep } from './sweeper.js';
 import { TokenRevocationService } from './token-revocations.js';
 import { relayOutbox } from './unit-of-work.js';
@@ -23,17 +28,25 @@ import { createWorkflowTasks } from './workflow-tasks.js';
 export function createServices(deps: Deps) {
   const calendar = new CalendarService(deps);
   const cases = new CaseService(deps, calendar);
+  const projects = new ProjectService(deps);
   const partners = new PartnerService(deps, (projectCode) => cases.applyRecognitionsForProject(projectCode));
   return {
     deps,
     calendar,
-    projects: new ProjectService(deps),
+    projects,
     cases,
+    specialProcedures: new SpecialProcedureService(deps, cases, calendar),
+    jointReviews: new JointReviewService(deps, cases, calendar),
+    /** 专窗代办: the green-channel desk files for enterprises, which confirm */
+    agency: new AgencyService(deps, projects, cases, calendar),
     commitmentLetters: new CommitmentLetterService(deps, cases, calendar),
     coordination: new CoordinationService(deps, calendar),
     audit: new AuditService(deps),
     partners,
     exitReview: new ExitReviewService(deps, calendar),
+    /** 延长审查期限 and 送达 (行政许可法第四十二条、第四十四条) */
+    extensionDelivery: new ExtensionDeliveryService(deps, cases, calendar),
+    pledges: new PledgeApprovalService(deps, cases, calendar),
     complaints: new ComplaintService(deps),
     notifications: new NotificationService(deps),
     tokenRevocations: new TokenRevocationService(deps),

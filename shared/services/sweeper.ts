@@ -1,5 +1,7 @@
+import { awaitingConfirmation } from '../domain/agency.js';
 import { shanghaiDate, type WorkingCalendar } from '../domain/calendar.js';
 import { overdueCommitments } from '../domain/deficiency.js';
+import { deliveryNoticeTexts, deliveryRulesOf, overdueDeliveries } from '../domain/delivery.js';
 import { dueEscalations, escalationRecipients, overdueWorkingDays } from '../domain/escalation.js';
 import { LAMP_SEVERITY } from '../domain/lamps.js';
 import type {
@@ -19,7 +21,13 @@ import {
   orgAddress,
   windowAddress,
 } from '../domain/notifications.js';
+import { markChecksReminded, pledgeNotices } from '../domain/pledge-approval.js';
 import { itemProgress } from '../domain/progress.js';
+import {
+  markOverrunEscalated,
+  procedureOverrun,
+  procedureOverrunNotice,
+} from '../domain/special-procedure.js';
 import { deemAccepted, deemedAcceptanceDate, terminate } from '../domain/stage-case.js';
 import type { Change } from '../ports/store.js';
 import type { CalendarService } from './calendar.js';
@@ -27,6 +35,7 @@ import type { CaseService } from './cases.js';
 import { SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
+import { abuseExitChanges } from './pledge-approval.js';
 import { nowIso, today } from './unit-of-work.js';
 import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
 
@@ -88,7 +97,9 @@ export async function runSweep(
       report.examined += 1;
       const found = await deps.store.get<StageCase>('stageCase', hit.id);
       if (!found) continue;
-      if (found.value.status === 'submitted' && day >= deemedAcceptanceDate(cal, found.value)) {
+      // 专窗代办: an application the enterprise has not confirmed is not yet received, so not deemed accepted
+      const received = !awaitingConfirmation(found.value);
+      if (found.value.status === 'submitted' && received && day >= deemedAcceptanceDate(cal, found.value)) {
         const notes = await deemAcceptance(deps, cases, callbacks, cal, found, day);
         if (notes !== undefined) {
           report.deemed = (report.deemed ?? 0) + 1;
@@ -161,7 +172,12 @@ function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string, gov
     );
   let next: StageCase = c;
 
-  if (c.status === 'submitted' && day > c.acceptDueDate && !c.acceptOverdueNotified) {
+  if (
+    c.status === 'submitted' &&
+    !awaitingConfirmation(c) &&
+    day > c.acceptDueDate &&
+    !c.acceptOverdueNotified
+  ) {
     next = { ...next, acceptOverdueNotified: true };
     events.push({ type: 'AcceptanceOverdue', data: { acceptDueDate: c.acceptDueDate } });
     notify(windowAddress(c, province.windowUnit), noticeTexts.acceptanceOverdue(c));
@@ -222,6 +238,27 @@ function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string, gov
           updated = { ...updated, escalations: [...(item.escalations ?? []), ...records] };
         }
       }
+      // 特别程序超期: escalated once, to the department lead and the working group (supervisors)
+      const overrun = procedureOverrun(cal, updated, day);
+      if (overrun && !updated.clockStops.some((s) => !s.to && s.overrunEscalatedAt)) {
+        const ctx = { province, governmentInvested };
+        const recipients = [
+          ...escalationRecipients('departmentLead', item, c, ctx),
+          ...escalationRecipients('workingGroup', item, c, ctx),
+        ];
+        events.push({
+          type: 'SpecialProcedureOverdue',
+          data: {
+            itemCode: item.code,
+            procedureType: overrun.procedureType,
+            latestEnd: overrun.latestEnd,
+            overrunDays: overrun.overrunDays,
+            recipients,
+          },
+        });
+        for (const r of recipients) notify(r.address, procedureOverrunNotice(c, item, overrun), item.code);
+        updated = markOverrunEscalated(updated, at);
+      }
       if (updated !== item) itemsChanged = true;
       return updated;
     });
@@ -244,6 +281,17 @@ function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string, gov
   });
   if (deficienciesChanged) next = { ...next, deficiencies };
 
+  // 告知承诺: the item's department is told once that its 事后核查 is due
+  const checks = markChecksReminded(next, day, at);
+  for (const item of checks.due) {
+    events.push({
+      type: 'PledgeCheckReminded',
+      data: { itemCode: item.code, dueDate: item.pledge!.check.dueDate },
+    });
+    notify(deptAddress(item.department), pledgeNotices.checkDue(c, item), item.code);
+  }
+  next = checks.next;
+
   // 满意度回访: one reminder when the applicant has not rated the stage a few working days later
   if (c.feedbackRequestedAt && !c.feedback && !c.feedbackRemindedAt) {
     if (day >= feedbackReminderDate(cal, shanghaiDate(c.feedbackRequestedAt))) {
@@ -251,6 +299,20 @@ function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string, gov
       events.push({ type: 'FeedbackReminded', data: { requestedAt: c.feedbackRequestedAt } });
       notify(orgAddress(c), noticeTexts.feedbackReminder(c));
     }
+  }
+
+  // 送达 (行政许可法第四十四条): an undelivered decision past its window is announced once to the window
+  const lateDeliveries = overdueDeliveries(cal, next, day, deliveryRulesOf(province), shanghaiDate);
+  if (lateDeliveries.length > 0) {
+    const late = new Map(lateDeliveries.map((x) => [x.item.code, x.due]));
+    for (const { item, due } of lateDeliveries) {
+      events.push({ type: 'DeliveryOverdue', data: { itemCode: item.code, due } });
+      notify(windowAddress(c, province.windowUnit), deliveryNoticeTexts.overdue(c, item, due), item.code);
+    }
+    next = {
+      ...next,
+      items: next.items.map((i) => (late.has(i.code) ? { ...i, deliveryOverdueNotifiedAt: at } : i)),
+    };
   }
 
   return { next, events, notes, lampChanges, escalations };
@@ -309,6 +371,8 @@ async function terminateLapsed(
           indexes: [],
           events: [{ type: 'CreditMarked', actor: SYSTEM_ACTOR.id, at, data: { caseId, reason } }],
         },
+        // 滥用: a lapsed 容缺 counts toward abuse as a failed 事后核查 does
+        ...(await abuseExitChanges(deps, c, value, SYSTEM_ACTOR.id, at)),
         ...notes.map((n) => notificationChange(n)),
       ];
     },

@@ -15,7 +15,13 @@ const OWN = '91320000MA1XXXXX0X';
 const OTHER = '91320100MA2YYYYY1Y';
 
 /** The case acted on: owned by OWN, with items of 自然资源 and 生态环境; the single item is 自然资源's. */
-const scope: ResourceScope = { ownerCreditCode: OWN, departments: ['nrp', 'eco'], itemDepartment: 'nrp' };
+const scope: ResourceScope = {
+  ownerCreditCode: OWN,
+  departments: ['nrp', 'eco'],
+  itemDepartment: 'nrp',
+  // the window officer below belongs to the province's green-channel desk (专窗代办)
+  windowUnit: '绿色通道专窗',
+};
 
 const actors = {
   ownerApplicant: { id: 'app-1', name: '建设单位经办人', role: 'applicant', creditCode: OWN },
@@ -65,6 +71,10 @@ const MATRIX: Record<Action, boolean[]> = {
   'item.decide': /*         */ [N, N, N, Y, N, N, N, N, N, N, N],
   'item.correction': /*     */ [N, N, N, Y, N, N, N, N, N, N, N],
   'item.specialProcedure': /**/ [N, N, N, Y, N, N, N, N, N, N, N],
+  // 行政许可法第四十五条: the item's reviewer asks; only its department's lead approves (no column is one)
+  'item.approveSpecialProcedure': /**/ [N, N, N, N, N, N, N, N, N, N, N],
+  // 联合审查: reviewers of the case's departments; the window only as the case's first receiver (see below)
+  'jointReview.convene': /*  */ [N, N, N, Y, Y, N, N, N, N, N, N],
   'inbox.read': /*          */ [N, N, N, Y, Y, Y, N, N, N, N, N],
   'acceptanceQueue.read': /**/ [N, N, Y, N, N, N, Y, N, N, N, N],
   'audit.read': /*          */ [Y, N, N, N, N, N, Y, Y, Y, N, N],
@@ -84,10 +94,22 @@ const MATRIX: Record<Action, boolean[]> = {
   'item.assign': /*         */ [N, N, N, N, N, N, N, N, N, N, N],
   // 拒绝须上一级签发: only a lead of the item's department; no column is a lead (see below)
   'item.signOffRefusal': /* */ [N, N, N, N, N, N, N, N, N, N, N],
+  // 行政许可法第四十二条: a reviewer of the item asks; only its department's lead decides (no column is one)
+  'item.requestExtension': /**/ [N, N, N, Y, N, N, N, N, N, N, N],
+  'item.decideExtension': /* */ [N, N, N, N, N, N, N, N, N, N, N],
+  // 行政许可法第四十四条: the window records delivery, the applicant signs for it
+  'item.recordDelivery': /*  */ [N, N, Y, N, N, N, N, N, N, N, N],
+  'item.signForDelivery': /* */ [Y, N, N, N, N, N, N, N, N, N, N],
   'item.revoke': /*         */ [N, N, N, N, N, N, Y, N, N, N, N],
+  // 告知承诺 (国办发〔2020〕42号): the applicant commits; the item's department checks afterwards
+  'item.pledge': /*         */ [Y, N, N, N, N, N, N, N, N, N, N],
+  'item.pledgeCheck': /*    */ [N, N, N, Y, N, N, N, N, N, N, N],
   'caseMaterial.read': /*  */ [Y, N, Y, Y, Y, N, Y, N, N, N, Y],
   'coordination.read': /*  */ [N, N, Y, N, N, N, N, N, N, N, N],
   'token.revoke': /*       */ [N, N, N, N, N, N, N, N, Y, N, N],
+  // 专窗代办: the desk's officers file for an enterprise; only that enterprise confirms
+  'agency.file': /*        */ [N, N, Y, N, N, N, N, N, N, N, N],
+  'agency.confirm': /*     */ [Y, N, N, N, N, N, N, N, N, N, N],
 };
 
 const READ_ACTIONS = new Set<Action>(ACTIONS.filter((a) => a.endsWith('.read')));
@@ -203,6 +225,8 @@ describe('authorisation invariants (property)', () => {
       'item.decide': ['reviewer'],
       'item.correction': ['reviewer'],
       'item.specialProcedure': ['reviewer'],
+      'item.approveSpecialProcedure': ['reviewer'],
+      'jointReview.convene': ['reviewer', 'windowOfficer'],
       'calendar.manage': ['admin'],
       'sweep.run': ['admin', 'supervisor'],
       'project.share': ['applicant'],
@@ -212,8 +236,16 @@ describe('authorisation invariants (property)', () => {
       'complaint.handle': ['supervisor'],
       'item.assign': ['reviewer'],
       'item.signOffRefusal': ['reviewer'],
+      'item.requestExtension': ['reviewer'],
+      'item.decideExtension': ['reviewer'],
+      'item.recordDelivery': ['windowOfficer'],
+      'item.signForDelivery': ['applicant'],
       'item.revoke': ['supervisor'],
+      'item.pledge': ['applicant'],
+      'item.pledgeCheck': ['reviewer'],
       'token.revoke': ['admin'],
+      'agency.file': ['windowOfficer'],
+      'agency.confirm': ['applicant'],
     };
     expect(Object.keys(writers).sort()).toEqual([...WRITE_ACTIONS].sort());
     fc.assert(

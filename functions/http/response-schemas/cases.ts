@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { SPECIAL_PROCEDURE_TYPES, STEPS } from '../../../shared/domain/model.js';
+import { caseAgencySchema, timelineAgencySchema } from './agency.js';
 import {
   caseStatus,
   escalationRecordSchema,
@@ -33,6 +34,8 @@ export const recognitionProvenanceSchema = z
     description: '互认结果的来源：来源省份、决定、签名与时间，可据此重新核验',
   });
 
+const personRefSchema = z.object({ id: z.string(), name: z.string() });
+
 export const clockStopSchema = z
   .object({
     kind: z.enum(['correction', 'deficiency', 'specialProcedure']),
@@ -40,9 +43,70 @@ export const clockStopSchema = z
     to: isoDate.optional().openapi({ description: '缺省表示仍在暂停' }),
     procedureType: z.enum(SPECIAL_PROCEDURE_TYPES).optional(),
     reason: z.string().optional(),
-    approvedBy: z.string().optional(),
+    approvedBy: z
+      .string()
+      .optional()
+      .openapi({ description: '旧记录：手填的批准人（现由部门负责人在系统中批准）' }),
+    requestedBy: personRefSchema.optional().openapi({ description: '申请特别程序的审查人员' }),
+    approver: personRefSchema.optional().openapi({ description: '批准特别程序的部门负责人' }),
+    expectedDays: z.number().int().optional().openapi({ description: '预计工作日数' }),
+    maxDays: z.number().int().optional().openapi({ description: '本省该类型的最长工作日数' }),
+    latestEnd: isoDate.optional().openapi({ description: '预计最迟结束日' }),
+    noticeZh: z.string().optional().openapi({ description: '特别程序告知书（已送申请单位）' }),
+    jointReviewId: z.string().optional().openapi({ description: '联合审查暂停计时时的会议编号' }),
+    overrunEscalatedAt: instant.optional().openapi({ description: '超过预计时间已督办' }),
   })
   .openapi('ClockStop', { description: '不计时区间（补正、容缺、特别程序）' });
+
+const jointReviewSchema = z
+  .object({
+    id: z.string(),
+    itemCodes: z.array(z.string()),
+    departments: z.array(z.string()),
+    meetingAt: instant,
+    place: z.string().optional(),
+    videoLink: z.string().optional(),
+    convener: personRefSchema.extend({ role: z.string() }),
+    convenedAt: instant,
+    stopsClock: z
+      .boolean()
+      .openapi({ description: '本省将联合审查计入特别程序：会议至记录意见期间暂停计时' }),
+    status: z.enum(['convened', 'recorded']),
+    minutes: z
+      .object({ sha256: z.string(), fileName: z.string(), recordedAt: instant, by: personRefSchema })
+      .optional()
+      .openapi({ description: '会议纪要（办件材料）' }),
+    outcomes: z
+      .array(
+        z.object({
+          itemCode: z.string(),
+          opinion: z.enum(['pass', 'revise', 'fail']),
+          commentZh: z.string().optional(),
+        }),
+      )
+      .optional()
+      .openapi({ description: '各事项的审查意见（通过／需修改／不通过），不代替事项决定' }),
+  })
+  .openapi('JointReview', { description: '联合审查会议' });
+
+const itemPledgeSchema = z
+  .object({
+    textZh: z.string().openapi({ description: '已签署的告知承诺书全文' }),
+    contentHash: z.string().openapi({ description: '签署内容的 SHA-256 摘要' }),
+    creditCode: z.string(),
+    signedBy: z.string(),
+    signerName: z.string(),
+    signedAt: instant,
+    check: z.object({
+      dueDate: isoDate.openapi({ description: '事后核查期限' }),
+      status: z.enum(['scheduled', 'passed', 'failed']).openapi({ description: '待核查／通过／不通过' }),
+      by: z.string().optional(),
+      at: instant.optional(),
+      reasonsZh: z.string().optional().openapi({ description: '核查意见（不通过的情形）' }),
+      remindedAt: instant.optional().openapi({ description: '已提醒部门核查到期' }),
+    }),
+  })
+  .openapi('ItemPledge', { description: '告知承诺书及其事后核查' });
 
 const itemDecision = z
   .object({
@@ -59,6 +123,7 @@ const itemDecision = z
       .optional()
       .openapi({ description: '批准决定已被撤销（决定本身保留备查）' }),
     signedOffBy: z.string().optional().openapi({ description: '签发不予批准的部门负责人（by 为拟办人）' }),
+    onCommitment: z.boolean().optional().openapi({ description: '告知承诺批准（以承诺代替证明，事后核查）' }),
   })
   .openapi('ItemDecisionRecord', { description: '事项审批决定' });
 
@@ -81,6 +146,16 @@ export const caseItemSchema = z
       .object({ by: z.string(), at: instant, reasons: z.string() })
       .optional()
       .openapi({ description: '拟不予批准，待部门负责人签发' }),
+    specialProcedureRequest: z
+      .object({
+        procedureType: z.enum(SPECIAL_PROCEDURE_TYPES),
+        reason: z.string(),
+        expectedDays: z.number().int(),
+        by: personRefSchema,
+        at: instant,
+      })
+      .optional()
+      .openapi({ description: '特别程序申请，待部门负责人批准' }),
     refusalReturns: z
       .array(
         z.object({
@@ -117,6 +192,36 @@ export const caseItemSchema = z
       .openapi({ description: '本事项可审查状态最后一次变化时的办件版本号（事项操作的 If-Match 据此校验）' }),
     lampNotified: lamp.optional().openapi({ description: '已通报的最严重亮灯' }),
     escalations: z.array(escalationRecordSchema).optional(),
+    extension: z
+      .object({
+        status: z.enum(['requested', 'granted', 'refused']),
+        requestedBy: z.string(),
+        requestedAt: instant,
+        reasonZh: z.string(),
+        days: z.number().int(),
+        decidedBy: z.string().optional(),
+        decidedAt: instant.optional(),
+        commentZh: z.string().optional(),
+        originalPromisedDays: z.number().int().optional(),
+        originalStatutoryDays: z.number().int().optional(),
+        grantedDays: z.number().int().optional(),
+        newDueDate: isoDate.optional(),
+      })
+      .optional()
+      .openapi({ description: '延长审查期限（行政许可法第四十二条）：申请、部门负责人审批与延长前的时限' }),
+    delivery: z
+      .object({
+        method: z.enum(['electronic', 'direct', 'post']),
+        deliveredOn: isoDate,
+        by: z.string(),
+        at: instant,
+        signedByApplicant: z.boolean().optional(),
+      })
+      .optional()
+      .openapi({
+        description: '送达（行政许可法第四十四条）：方式与日期，申请人签收时 signedByApplicant 为 true',
+      }),
+    deliveryOverdueNotifiedAt: instant.optional().openapi({ description: '已通报送达超期的时间' }),
     recognitionWithdrawals: z
       .array(
         z.object({
@@ -130,6 +235,7 @@ export const caseItemSchema = z
       )
       .optional()
       .openapi({ description: '因来源省份撤销而撤回的互认（事项恢复审查）' }),
+    pledge: itemPledgeSchema.optional(),
   })
   .openapi('CaseItem', { description: '办件中的一个审批事项' });
 
@@ -236,6 +342,8 @@ export const stageCaseData = z
     feedbackRequestedAt: instant.optional(),
     feedbackRemindedAt: instant.optional(),
     terminationReason: z.string().optional(),
+    agency: caseAgencySchema.optional(),
+    jointReviews: z.array(jointReviewSchema).optional(),
   })
   .openapi('StageCaseData', { description: '阶段办件（不含版本号）' });
 
@@ -266,6 +374,21 @@ export const itemProgressSchema = z
     lamp,
     clockStopped: z.boolean(),
     stoppedDays: z.number().int(),
+    procedureOverrun: z
+      .object({
+        procedureType: z.enum(SPECIAL_PROCEDURE_TYPES),
+        from: isoDate,
+        expectedDays: z.number().int(),
+        latestEnd: isoDate,
+        overrunDays: z.number().int(),
+      })
+      .optional()
+      .openapi({ description: '特别程序超过预计时间（亮红灯）及超出的工作日数' }),
+    deliveryDueDate: isoDate.optional().openapi({ description: '送达期限（决定之日起10个工作日）' }),
+    deliveredOn: isoDate.optional(),
+    deliveryMethod: z.enum(['electronic', 'direct', 'post']).optional(),
+    deliverySigned: z.boolean().optional().openapi({ description: '申请人已在线签收' }),
+    deliveryLamp: lamp.optional().openapi({ description: '送达亮灯' }),
     revocation: z
       .object({
         reasonZh: z.string(),
@@ -275,6 +398,17 @@ export const itemProgressSchema = z
       })
       .optional()
       .openapi({ description: '审批决定已撤销（本省撤销，或互认所依据的合作省份结果被撤销），含理由' }),
+    pledge: z
+      .object({
+        signedAt: instant,
+        contentHash: z.string(),
+        checkDueDate: isoDate,
+        checkStatus: z.enum(['scheduled', 'passed', 'failed']),
+        checkOverdue: z.boolean().openapi({ description: '事后核查已过期限仍未记录' }),
+        checkReasonsZh: z.string().optional(),
+      })
+      .optional()
+      .openapi({ description: '告知承诺批准：事后核查状态与期限' }),
   })
   .openapi('ItemProgress', { description: '事项的时限、亮灯与计时状态' });
 
@@ -350,6 +484,7 @@ export const caseProgressViewSchema = z
         labelZh: z.string().openapi({ description: '事件的中文名称' }),
         at: instant,
         actor: z.string(),
+        agency: timelineAgencySchema.optional(),
       }),
     ),
   })

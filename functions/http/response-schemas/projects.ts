@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { PROJECT_CATEGORIES, STAGES } from '../../../shared/domain/model.js';
+import { projectAgencySchema } from './agency.js';
 import { escalationRecipientSchema, instant, isoDate, lamp, page, version, withVersion } from './common.js';
 
 /** Projects and 准入, complaints and the yearly review, the catalogue, the calendar and operations. */
@@ -78,10 +79,18 @@ export const projectData = z
       .optional()
       .openapi({ description: '年度准入复核，每年一条' }),
     exitProposal: z
-      .object({ year: z.number().int(), at: instant, reasonsZh: z.array(z.string()) })
+      .object({
+        year: z.number().int(),
+        at: instant,
+        reasonsZh: z.array(z.string()),
+        ground: z.enum(['lateYears', 'abuse']).optional().openapi({
+          description: '依据：lateYears 连续两年未按承诺完成（缺省）；abuse 滥用容缺受理或告知承诺',
+        }),
+      })
       .optional()
       .openapi({ description: '待决定的退出建议' }),
     sharedMaterials: z.array(sharedMaterialSchema).optional(),
+    agency: projectAgencySchema.optional(),
     createdAt: instant,
     createdBy: z.string(),
   })

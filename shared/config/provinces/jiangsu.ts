@@ -118,7 +118,11 @@ export const jiangsu: ProvinceConfig = {
   flowBudget: { standard: 120, simple: 90 },
   acceptance: { days: 2, correctionNoticeDays: 5 },
   lamps: { yellowShare: 0.8, yellowRemainingDays: 2 },
+  // 行政许可法第四十二条 (one extension of ≤10 working days) and 第四十四条 (delivery within 10)
+  extension: { maxDays: 10 },
+  delivery: { days: 10 },
   deficiency: { maxDays: 20, resultPolicy: 'withhold', barredAfterCreditMarks: 1 },
+  pledge: { checkDays: 20, abuseAfterCreditMarks: 2 },
   admission: {
     // 三个优先: key projects first, then major livelihood projects, then emergency works
     categories: [
@@ -136,6 +140,32 @@ export const jiangsu: ProvinceConfig = {
     { level: 3, role: 'firstReceiver', nameZh: '首接负责人', afterOverdueDays: 3 },
     { level: 4, role: 'workingGroup', nameZh: '专项工作组', afterOverdueDays: 5 },
     { level: 5, role: 'chairLeader', nameZh: '分管领导', afterOverdueDays: 10 },
+  ],
+  // 特别程序: 行政许可法第四十五条's eight, and what this province's own measures add (不计入审批时限)
+  specialProcedures: [
+    { type: 'hearing', maxDays: 20, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'tendering', maxDays: 30, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'auction', maxDays: 30, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'inspection', maxDays: 20, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'testing', maxDays: 20, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'quarantine', maxDays: 20, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'appraisal', maxDays: 30, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'expertReview', maxDays: 20, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    {
+      type: 'siteVisit',
+      maxDays: 5,
+      basisZh: '江苏省工程建设项目审批制度改革实施方案：现场踏勘时间不计入审批时限',
+    },
+    {
+      type: 'publicNotice',
+      maxDays: 10,
+      basisZh: '江苏省工程建设项目审批制度改革实施方案：公示期不计入审批时限',
+    },
+    {
+      type: 'jointReview',
+      maxDays: 5,
+      basisZh: '江苏省工程建设项目审批制度改革实施方案：联合审查时间不计入审批时限',
+    },
   ],
   windowUnit: '江苏省政务服务中心工程建设项目绿色通道专窗',
   // 长三角: 浙江 and 上海, whose results count for the matching standard items (yangtze-delta.ts)

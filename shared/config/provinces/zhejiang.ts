@@ -144,7 +144,11 @@ export const zhejiang: ProvinceConfig = {
   flowBudget: { standard: 120, simple: 90 },
   acceptance: { days: 1, correctionNoticeDays: 1 },
   lamps: { yellowShare: 0.7, yellowRemainingDays: 2 },
+  // 行政许可法第四十二条 (one extension of ≤10 working days) and 第四十四条 (delivery within 10)
+  extension: { maxDays: 10 },
+  delivery: { days: 10 },
   deficiency: { maxDays: 15, resultPolicy: 'approveWithDeficiencies', barredAfterCreditMarks: 1 },
+  pledge: { checkDays: 15, abuseAfterCreditMarks: 2 },
   admission: {
     categories: [
       { category: 'nationalKey', priority: 1 },
@@ -161,6 +165,27 @@ export const zhejiang: ProvinceConfig = {
     { level: 3, role: 'firstReceiver', nameZh: '首接负责人', afterOverdueDays: 2 },
     { level: 4, role: 'workingGroup', nameZh: '专项工作组', afterOverdueDays: 3 },
     { level: 5, role: 'chairLeader', nameZh: '分管领导', afterOverdueDays: 5 },
+  ],
+  // 特别程序: 行政许可法第四十五条's eight, and what this province's own measures add (不计入审批时限)
+  specialProcedures: [
+    { type: 'hearing', maxDays: 20, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'tendering', maxDays: 30, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'auction', maxDays: 30, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'inspection', maxDays: 20, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'testing', maxDays: 20, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'quarantine', maxDays: 20, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'appraisal', maxDays: 30, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    { type: 'expertReview', maxDays: 15, basisZh: '《中华人民共和国行政许可法》第四十五条' },
+    {
+      type: 'siteVisit',
+      maxDays: 5,
+      basisZh: '浙江省工程建设项目审批制度改革实施方案：现场踏勘时间不计入审批时限',
+    },
+    {
+      type: 'jointReview',
+      maxDays: 3,
+      basisZh: '浙江省工程建设项目审批制度改革实施方案：联合审查时间不计入审批时限',
+    },
   ],
   windowUnit: '浙江省政务服务中心投资项目审批绿色通道窗口',
   // 长三角: 江苏 and 上海, whose results count for the matching standard items (yangtze-delta.ts)

@@ -2382,6 +2382,355 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/agency/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 专窗代办登记项目（代企业登记，校验企业统一社会信用代码） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AgencyProject"];
+                };
+            };
+            responses: {
+                /** @description 已代办登记 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agency/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 专窗代办提交阶段申请（须附企业签章的代办授权委托书，待企业确认后受理） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SubmitCase"];
+                };
+            };
+            responses: {
+                /** @description 已代办提交，待企业确认 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StageCase"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请单位确认或不予确认专窗代办的申请（确认后起算受理时限） */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description 期望版本号（ETag），如 "3" */
+                    "if-match": string;
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AgencyConfirmation"];
+                };
+            };
+            responses: {
+                /** @description 已确认或已不予确认 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StageCase"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/inbox": {
         parameters: {
             query?: never;
@@ -2864,7 +3213,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 特别程序（专家评审、听证、现场踏勘、公示等）开始或结束，期间不计时 */
+        /** 特别程序（行政许可法第四十五条）：审查人员申请，部门负责人批准或直接开始，期间不计时并书面告知申请单位；审查人员结束 */
         post: {
             parameters: {
                 query?: never;
@@ -3127,6 +3476,1065 @@ export interface paths {
             };
             responses: {
                 /** @description 已撤销 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StageCase"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/joint-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 召集联合审查（本办件两个以上事项；本省将其计入特别程序的，相关事项自召集起暂停计时） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConveneJointReview"];
+                };
+            };
+            responses: {
+                /** @description 已召集 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StageCase"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/joint-reviews/{reviewId}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 召集人记录联合审查会议纪要（存为办件材料）和各事项审查意见，恢复计时 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    caseId: string;
+                    reviewId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RecordJointReview"];
+                };
+            };
+            responses: {
+                /** @description 已记录 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StageCase"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/pledges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可告知承诺的事项及告知承诺书全文 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 承诺书 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PledgeOffers"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/items/{itemCode}/pledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请单位签署告知承诺书，事项当即批准并安排事后核查 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    caseId: string;
+                    itemCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PledgeSigning"];
+                };
+            };
+            responses: {
+                /** @description 已按告知承诺批准 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StageCase"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/items/{itemCode}/pledge-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 事后核查：通过，或不通过（撤销批准、记入信用记录，滥用时建议退出绿色通道） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                    /** @description 可选的期望版本号 */
+                    "if-match"?: string;
+                };
+                path: {
+                    caseId: string;
+                    itemCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PledgeCheck"];
+                };
+            };
+            responses: {
+                /** @description 已记录核查结论 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StageCase"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/items/{itemCode}/extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请延长审查期限（须说明理由，至多10个工作日，每个事项一次，期限届满前申请） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                    /** @description 可选的期望版本号 */
+                    "if-match"?: string;
+                };
+                path: {
+                    caseId: string;
+                    itemCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExtensionRequest"];
+                };
+            };
+            responses: {
+                /** @description 已申请，待部门负责人审批 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StageCase"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/items/{itemCode}/extension/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 部门负责人批准或不予批准延长审查期限（须为申请人以外的人；批准后告知申请人理由与新的期限） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                    /** @description 可选的期望版本号 */
+                    "if-match"?: string;
+                };
+                path: {
+                    caseId: string;
+                    itemCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExtensionDecision"];
+                };
+            };
+            responses: {
+                /** @description 已审批 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StageCase"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/items/{itemCode}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 窗口记录审批决定的送达（电子送达、直接送达或邮寄送达） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                    /** @description 可选的期望版本号 */
+                    "if-match"?: string;
+                };
+                path: {
+                    caseId: string;
+                    itemCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            responses: {
+                /** @description 已记录送达 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StageCase"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/items/{itemCode}/delivery/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请人在线签收审批决定（电子送达，送达日为当日） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                    /** @description 可选的期望版本号 */
+                    "if-match"?: string;
+                };
+                path: {
+                    caseId: string;
+                    itemCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 已签收 */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7820,6 +9228,27 @@ export interface components {
              */
             sharedAt: string;
         };
+        /** @description 专窗代办登记：代办人与委托企业 */
+        ProjectAgency: {
+            agent: components["schemas"]["Agent"];
+            onBehalfOf: components["schemas"]["OnBehalfOf"];
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            at: string;
+        };
+        /** @description 代办人（绿色通道专窗工作人员） */
+        Agent: {
+            id: string;
+            name: string;
+            unit: string;
+        };
+        /** @description 委托代办的企业（统一社会信用代码、名称） */
+        OnBehalfOf: {
+            creditCode: string;
+            name: string;
+        };
         /** @description 项目（不含版本号） */
         ProjectData: {
             id: string;
@@ -7884,8 +9313,14 @@ export interface components {
                  */
                 at: string;
                 reasonsZh: string[];
+                /**
+                 * @description 依据：lateYears 连续两年未按承诺完成（缺省）；abuse 滥用容缺受理或告知承诺
+                 * @enum {string}
+                 */
+                ground?: "lateYears" | "abuse";
             };
             sharedMaterials?: components["schemas"]["SharedMaterial"][];
+            agency?: components["schemas"]["ProjectAgency"];
             /**
              * @description 时间点（ISO 8601，UTC）
              * @example 2026-03-02T01:30:00.000Z
@@ -8080,6 +9515,22 @@ export interface components {
                 at: string;
                 reasons: string;
             };
+            /** @description 特别程序申请，待部门负责人批准 */
+            specialProcedureRequest?: {
+                /** @enum {string} */
+                procedureType: "hearing" | "tendering" | "auction" | "inspection" | "testing" | "quarantine" | "appraisal" | "expertReview" | "siteVisit" | "publicNotice" | "jointReview";
+                reason: string;
+                expectedDays: number;
+                by: {
+                    id: string;
+                    name: string;
+                };
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+            };
             /** @description 部门负责人退回的不予批准意见 */
             refusalReturns?: {
                 proposedBy: string;
@@ -8123,6 +9574,56 @@ export interface components {
              */
             lampNotified?: "green" | "yellow" | "red";
             escalations?: components["schemas"]["EscalationRecord"][];
+            /** @description 延长审查期限（行政许可法第四十二条）：申请、部门负责人审批与延长前的时限 */
+            extension?: {
+                /** @enum {string} */
+                status: "requested" | "granted" | "refused";
+                requestedBy: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                requestedAt: string;
+                reasonZh: string;
+                days: number;
+                decidedBy?: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                decidedAt?: string;
+                commentZh?: string;
+                originalPromisedDays?: number;
+                originalStatutoryDays?: number;
+                grantedDays?: number;
+                /**
+                 * @description 日期 YYYY-MM-DD（北京时间）
+                 * @example 2026-03-02
+                 */
+                newDueDate?: string;
+            };
+            /** @description 送达（行政许可法第四十四条）：方式与日期，申请人签收时 signedByApplicant 为 true */
+            delivery?: {
+                /** @enum {string} */
+                method: "electronic" | "direct" | "post";
+                /**
+                 * @description 日期 YYYY-MM-DD（北京时间）
+                 * @example 2026-03-02
+                 */
+                deliveredOn: string;
+                by: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                signedByApplicant?: boolean;
+            };
+            /**
+             * @description 已通报送达超期的时间
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            deliveryOverdueNotifiedAt?: string;
             /** @description 因来源省份撤销而撤回的互认（事项恢复审查） */
             recognitionWithdrawals?: {
                 origin: string;
@@ -8141,6 +9642,7 @@ export interface components {
                 at: string;
                 recognition: components["schemas"]["RecognitionProvenance"];
             }[];
+            pledge?: components["schemas"]["ItemPledge"];
         };
         /** @description 不计时区间（补正、容缺、特别程序） */
         ClockStop: {
@@ -8159,7 +9661,36 @@ export interface components {
             /** @enum {string} */
             procedureType?: "hearing" | "tendering" | "auction" | "inspection" | "testing" | "quarantine" | "appraisal" | "expertReview" | "siteVisit" | "publicNotice" | "jointReview";
             reason?: string;
+            /** @description 旧记录：手填的批准人（现由部门负责人在系统中批准） */
             approvedBy?: string;
+            /** @description 申请特别程序的审查人员 */
+            requestedBy?: {
+                id: string;
+                name: string;
+            };
+            /** @description 批准特别程序的部门负责人 */
+            approver?: {
+                id: string;
+                name: string;
+            };
+            /** @description 预计工作日数 */
+            expectedDays?: number;
+            /** @description 本省该类型的最长工作日数 */
+            maxDays?: number;
+            /**
+             * @description 预计最迟结束日
+             * @example 2026-03-02
+             */
+            latestEnd?: string;
+            /** @description 特别程序告知书（已送申请单位） */
+            noticeZh?: string;
+            /** @description 联合审查暂停计时时的会议编号 */
+            jointReviewId?: string;
+            /**
+             * @description 超过预计时间已督办
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            overrunEscalatedAt?: string;
         };
         /** @description 事项审批决定 */
         ItemDecisionRecord: {
@@ -8191,6 +9722,8 @@ export interface components {
             };
             /** @description 签发不予批准的部门负责人（by 为拟办人） */
             signedOffBy?: string;
+            /** @description 告知承诺批准（以承诺代替证明，事后核查） */
+            onCommitment?: boolean;
         };
         /** @description 互认结果的来源：来源省份、决定、签名与时间，可据此重新核验 */
         RecognitionProvenance: {
@@ -8247,6 +9780,46 @@ export interface components {
             /** @description 告知对象，如“省自然资源厅处长（阶段牵头部门）” */
             nameZh: string;
         };
+        /** @description 告知承诺书及其事后核查 */
+        ItemPledge: {
+            /** @description 已签署的告知承诺书全文 */
+            textZh: string;
+            /** @description 签署内容的 SHA-256 摘要 */
+            contentHash: string;
+            creditCode: string;
+            signedBy: string;
+            signerName: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            signedAt: string;
+            check: {
+                /**
+                 * @description 事后核查期限
+                 * @example 2026-03-02
+                 */
+                dueDate: string;
+                /**
+                 * @description 待核查／通过／不通过
+                 * @enum {string}
+                 */
+                status: "scheduled" | "passed" | "failed";
+                by?: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at?: string;
+                /** @description 核查意见（不通过的情形） */
+                reasonsZh?: string;
+                /**
+                 * @description 已提醒部门核查到期
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                remindedAt?: string;
+            };
+        };
         /** @description 容缺承诺：缺少的材料及补齐期限 */
         DeficiencyCommitment: {
             materialCode: string;
@@ -8301,6 +9874,79 @@ export interface components {
              */
             at: string;
             by: string;
+        };
+        /** @description 专窗代办申请：代办人、委托企业与企业确认 */
+        CaseAgency: {
+            agent: components["schemas"]["Agent"];
+            onBehalfOf: components["schemas"]["OnBehalfOf"];
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            at: string;
+            /** @description 代办授权委托书的材料代码 */
+            authorisationMaterial: string;
+            /** @description 申请单位的确认（缺省：待确认，确认前不予受理） */
+            confirmation?: {
+                /** @enum {string} */
+                outcome: "confirmed" | "declined";
+                by: string;
+                name: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+                reasonZh?: string;
+            };
+        };
+        /** @description 联合审查会议 */
+        JointReview: {
+            id: string;
+            itemCodes: string[];
+            departments: string[];
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            meetingAt: string;
+            place?: string;
+            videoLink?: string;
+            convener: {
+                id: string;
+                name: string;
+                role: string;
+            };
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            convenedAt: string;
+            /** @description 本省将联合审查计入特别程序：会议至记录意见期间暂停计时 */
+            stopsClock: boolean;
+            /** @enum {string} */
+            status: "convened" | "recorded";
+            /** @description 会议纪要（办件材料） */
+            minutes?: {
+                sha256: string;
+                fileName: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                recordedAt: string;
+                by: {
+                    id: string;
+                    name: string;
+                };
+            };
+            /** @description 各事项的审查意见（通过／需修改／不通过），不代替事项决定 */
+            outcomes?: {
+                itemCode: string;
+                /** @enum {string} */
+                opinion: "pass" | "revise" | "fail";
+                commentZh?: string;
+            }[];
         };
         /** @description 阶段办件（不含版本号） */
         StageCaseData: {
@@ -8401,6 +10047,8 @@ export interface components {
              */
             feedbackRemindedAt?: string;
             terminationReason?: string;
+            agency?: components["schemas"]["CaseAgency"];
+            jointReviews?: components["schemas"]["JointReview"][];
         };
         StageCasePage: {
             items: components["schemas"]["StageCase"][];
@@ -8424,6 +10072,7 @@ export interface components {
                  */
                 at: string;
                 actor: string;
+                agency?: components["schemas"]["TimelineAgency"];
             }[];
         };
         /** @description 六步进度、各事项时限与亮灯 */
@@ -8533,6 +10182,42 @@ export interface components {
             lamp: "green" | "yellow" | "red";
             clockStopped: boolean;
             stoppedDays: number;
+            /** @description 特别程序超过预计时间（亮红灯）及超出的工作日数 */
+            procedureOverrun?: {
+                /** @enum {string} */
+                procedureType: "hearing" | "tendering" | "auction" | "inspection" | "testing" | "quarantine" | "appraisal" | "expertReview" | "siteVisit" | "publicNotice" | "jointReview";
+                /**
+                 * @description 日期 YYYY-MM-DD（北京时间）
+                 * @example 2026-03-02
+                 */
+                from: string;
+                expectedDays: number;
+                /**
+                 * @description 日期 YYYY-MM-DD（北京时间）
+                 * @example 2026-03-02
+                 */
+                latestEnd: string;
+                overrunDays: number;
+            };
+            /**
+             * @description 送达期限（决定之日起10个工作日）
+             * @example 2026-03-02
+             */
+            deliveryDueDate?: string;
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            deliveredOn?: string;
+            /** @enum {string} */
+            deliveryMethod?: "electronic" | "direct" | "post";
+            /** @description 申请人已在线签收 */
+            deliverySigned?: boolean;
+            /**
+             * @description 送达亮灯
+             * @enum {string}
+             */
+            deliveryLamp?: "green" | "yellow" | "red";
             /** @description 审批决定已撤销（本省撤销，或互认所依据的合作省份结果被撤销），含理由 */
             revocation?: {
                 reasonZh: string;
@@ -8545,6 +10230,31 @@ export interface components {
                 origin?: string;
                 resultNo?: string;
             };
+            /** @description 告知承诺批准：事后核查状态与期限 */
+            pledge?: {
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                signedAt: string;
+                contentHash: string;
+                /**
+                 * @description 日期 YYYY-MM-DD（北京时间）
+                 * @example 2026-03-02
+                 */
+                checkDueDate: string;
+                /** @enum {string} */
+                checkStatus: "scheduled" | "passed" | "failed";
+                /** @description 事后核查已过期限仍未记录 */
+                checkOverdue: boolean;
+                checkReasonsZh?: string;
+            };
+        };
+        /** @description 代办人及被代办企业 */
+        TimelineAgency: {
+            agentName: string;
+            unit: string;
+            onBehalfOf: components["schemas"]["OnBehalfOf"];
         };
         Materials: {
             materials: components["schemas"]["MaterialInput"][];
@@ -8629,6 +10339,47 @@ export interface components {
             outcome: "refuse";
             reason: string;
         };
+        AgencyProject: {
+            /**
+             * @description 投资项目统一代码
+             * @example 2026-320000-48-01-000123
+             */
+            projectCode: string;
+            /** @example 沪宁沿江高铁南京段配套工程 */
+            name: string;
+            /** @enum {string} */
+            category: "nationalKey" | "provincialKey" | "majorLivelihood" | "emergency";
+            location: {
+                city: string;
+                district?: string;
+                address?: string;
+            };
+            /** @description 总投资（万元） */
+            investmentWan: number;
+            governmentInvested: boolean;
+            partnerProvinces?: string[];
+            promisedCompletion?: string;
+            /**
+             * @description 全流程审批时间类别：simple 简易项目（≤90个工作日），缺省为一般项目（≤120）
+             * @enum {string}
+             */
+            flowClass?: "standard" | "simple";
+            owner: {
+                /**
+                 * @description 统一社会信用代码
+                 * @example 91320000134768398X
+                 */
+                creditCode: string;
+                /** @example 江苏城市建设发展集团有限公司 */
+                name: string;
+            };
+        };
+        AgencyConfirmation: {
+            /** @enum {string} */
+            decision: "confirm" | "decline";
+            /** @description 不予确认的理由 */
+            reason?: string;
+        };
         InboxPage: {
             items: components["schemas"]["InboxItem"][];
             /** @description 存在时表示可能还有下一页 */
@@ -8675,11 +10426,27 @@ export interface components {
         };
         SpecialProcedure: {
             /** @enum {string} */
+            action: "request";
+            /** @enum {string} */
+            procedureType: "hearing" | "tendering" | "auction" | "inspection" | "testing" | "quarantine" | "appraisal" | "expertReview" | "siteVisit" | "publicNotice" | "jointReview";
+            reason: string;
+            /** @description 预计工作日数（不超过本省该类型的上限） */
+            expectedDays: number;
+        } | {
+            /** @enum {string} */
             action: "start";
             /** @enum {string} */
             procedureType: "hearing" | "tendering" | "auction" | "inspection" | "testing" | "quarantine" | "appraisal" | "expertReview" | "siteVisit" | "publicNotice" | "jointReview";
             reason: string;
-            approvedBy: string;
+            /** @description 预计工作日数（不超过本省该类型的上限） */
+            expectedDays: number;
+        } | {
+            /** @enum {string} */
+            action: "approve";
+        } | {
+            /** @enum {string} */
+            action: "decline";
+            commentZh?: string;
         } | {
             /** @enum {string} */
             action: "end";
@@ -8691,6 +10458,73 @@ export interface components {
         };
         Revocation: {
             reasonZh: string;
+        };
+        ConveneJointReview: {
+            itemCodes: string[];
+            /**
+             * Format: date-time
+             * @example 2026-03-10T09:30:00+08:00
+             */
+            meetingAt: string;
+            place?: string;
+            /** Format: uri */
+            videoLink?: string;
+        };
+        RecordJointReview: {
+            minutesZh: string;
+            outcomes: {
+                itemCode: string;
+                /** @enum {string} */
+                opinion: "pass" | "revise" | "fail";
+                commentZh?: string;
+            }[];
+        };
+        /** @description 办件中可告知承诺的事项及其承诺书 */
+        PledgeOffers: {
+            items: {
+                itemCode: string;
+                itemName: string;
+                department: string;
+                /** @description 本事项的告知承诺书全文 */
+                textZh: string;
+                /** @description 现在可以签署（事项审查中、尚未决定、未暂停计时） */
+                signable: boolean;
+                /** @description 批准后事后核查的期限（工作日） */
+                checkDays: number;
+            }[];
+        };
+        PledgeSigning: {
+            /** @description 申请人阅读并签署的告知承诺书全文（须与本事项生成的承诺书一致） */
+            textZh: string;
+        };
+        PledgeCheck: {
+            /**
+             * @description passed 通过；failed 不通过（撤销批准）
+             * @enum {string}
+             */
+            outcome: "passed" | "failed";
+            /** @description 核查意见；不通过时必填 */
+            reasonsZh?: string;
+        };
+        ExtensionRequest: {
+            /** @description 申请延长的工作日数（行政许可法第四十二条：至多10个） */
+            days: number;
+            /** @description 延期理由（告知申请人） */
+            reasonZh: string;
+        };
+        ExtensionDecision: {
+            /** @enum {string} */
+            action: "approve" | "refuse";
+            commentZh?: string;
+        };
+        Delivery: {
+            /**
+             * @description 电子送达、直接送达或邮寄送达
+             * @enum {string}
+             */
+            method: "electronic" | "direct" | "post";
+            /** @description 送达日期 */
+            deliveredOn: string;
         };
         /** @description 本单位首接负责的办件（各事项承办、时限、亮灯与督办记录） */
         CoordinatedCasePage: {

@@ -1,0 +1,341 @@
+import { canonicalJson, sha256Hex } from '../domain/audit-chain.js';
+import { authorize } from '../domain/authz.js';
+import { invalid } from '../domain/errors.js';
+import type { Notification, Organisation, Project, StageCase, Versioned } from '../domain/model.js';
+import { orgAddress } from '../domain/notifications.js';
+import {
+  abuseFinding,
+  approveOnCommitment,
+  type CheckInput,
+  checkDueDate,
+  pledgeContent,
+  pledgeItem,
+  pledgeNotices,
+  pledgeText,
+  proposeAbuseExit,
+  recordCheck,
+} from '../domain/pledge-approval.js';
+import type { AuditEventDraft, Change } from '../ports/store.js';
+import type { CalendarService } from './calendar.js';
+import type { CaseService } from './cases.js';
+import type { Ctx } from './context.js';
+import type { Deps } from './deps.js';
+import { newNotification, notificationChange } from './notifications.js';
+import { projectIndexes } from './projects.js';
+import { resultRecordChange, signResult } from './result-signing.js';
+import { signedEventDraft } from './signed-events.js';
+import { nowIso, today } from './unit-of-work.js';
+import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
+
+export interface PledgeOffer {
+  itemCode: string;
+  itemName: string;
+  department: string;
+  /** the 告知承诺书 the applicant reads and signs, generated from the item */
+  textZh: string;
+  /** whether the applicant can sign it now (item undecided, case under review, clock running) */
+  signable: boolean;
+  checkDays: number;
+}
+
+/**
+ * The store changes that follow a new credit mark: when the organisation's record now shows abuse
+ * (滥用, the province's threshold of failed 事后核查 and lapsed 容缺), an exit proposal on the case's
+ * project for the supervisor, who is told. Shared by the failed check and the lapsed-容缺 sweep.
+ */
+export async function abuseExitChanges(
+  deps: Deps,
+  c: StageCase,
+  org: Organisation,
+  actor: string,
+  at: string,
+): Promise<Change[]> {
+  const reasonsZh = abuseFinding(org, deps.province.pledge.abuseAfterCreditMarks);
+  if (!reasonsZh) return [];
+  const found = await deps.store.get<Project>('project', c.projectId);
+  if (!found) return [];
+  const next = proposeAbuseExit(found.value, reasonsZh, at);
+  if (!next) return [];
+  const note = newNotification(
+    deps,
+    'role:supervisor',
+    pledgeNotices.abuseExitProposed(next),
+    { projectId: next.id, caseId: c.id },
+    at,
+  );
+  return [
+    {
+      kind: 'project',
+      id: next.id,
+      expectedVersion: found.version,
+      value: next,
+      indexes: projectIndexes(next),
+      events: [
+        {
+          type: 'ExitProposed',
+          actor,
+          at,
+          data: { year: next.exitProposal!.year, ground: 'abuse', reasonsZh, creditCode: org.creditCode },
+        },
+      ],
+    },
+    notificationChange(note),
+  ];
+}
+
+/** The organisation with one more credit mark, as a store change, and the value it writes. */
+async function creditMarkChange(
+  deps: Deps,
+  c: StageCase,
+  reason: string,
+  actor: string,
+  at: string,
+): Promise<{ change: Change; org: Organisation }> {
+  const found = await deps.store.get<Organisation>('organisation', c.applicant.creditCode);
+  const org: Organisation = {
+    creditCode: c.applicant.creditCode,
+    name: found?.value.name ?? c.applicant.name,
+    creditMarks: [...(found?.value.creditMarks ?? []), { at, caseId: c.id, reason }],
+  };
+  return {
+    org,
+    change: {
+      kind: 'organisation',
+      id: org.creditCode,
+      expectedVersion: found?.version ?? 0,
+      value: org,
+      indexes: [],
+      events: [{ type: 'CreditMarked', actor, at, data: { caseId: c.id, reason } }],
+    },
+  };
+}
+
+/** 告知承诺: the applicant's signed commitment approves the item at once; the department checks later. */
+export class PledgeApprovalService {
+  private readonly callbacks: WorkflowCallbacks;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly cases: CaseService,
+    private readonly calendar: CalendarService,
+  ) {
+    this.callbacks = new WorkflowCallbacks(deps);
+  }
+
+  /** The case's pledge-allowed items with the commitment text each would sign. */
+  async offers(ctx: Ctx, caseId: string): Promise<{ items: PledgeOffer[] }> {
+    const { value: c } = await this.cases.get(ctx, caseId);
+    const province = this.deps.province;
+    const items = c.items.flatMap((item) => {
+      const entry = province.items.find((i) => i.code === item.code);
+      if (!entry?.pledgeAllowed) return [];
+      const signable =
+        c.status === 'underReview' &&
+        !item.decision &&
+        !item.proposedRefusal &&
+        item.status === 'inReview' &&
+        !item.clockStops.some((s) => !s.to);
+      return [
+        {
+          itemCode: item.code,
+          itemName: item.name,
+          department: item.department,
+          textZh: pledgeText(province, c, entry),
+          signable,
+          checkDays: province.pledge.checkDays,
+        },
+      ];
+    });
+    return { items };
+  }
+
+  /** The applicant signs the 告知承诺书: the item is approved on commitment, its result signed. */
+  async sign(ctx: Ctx, caseId: string, itemCode: string, input: { textZh: string }) {
+    let issued: Awaited<ReturnType<typeof signResult>> | undefined;
+    let notes: Notification[] = [];
+    const result = await this.cases.mutate(
+      ctx,
+      caseId,
+      undefined,
+      async (c) => {
+        issued = undefined;
+        notes = [];
+        authorize(ctx.actor, 'item.pledge', { ownerCreditCode: c.applicant.creditCode });
+        const entry = pledgeItem(this.deps.province, c, itemCode);
+        const now = nowIso(this.deps);
+        const resultNo = `${this.deps.province.code}${now.slice(0, 4)}-${this.deps.ids.next('R')}`;
+        const signedPart = {
+          textZh: input.textZh,
+          creditCode: ctx.actor.creditCode ?? '',
+          signedBy: ctx.actor.id,
+          signedAt: now,
+        };
+        const contentHash = sha256Hex(canonicalJson(pledgeContent(caseId, itemCode, signedPart)));
+        const resultHash = sha256Hex(
+          canonicalJson({
+            province: this.deps.province.code,
+            caseId,
+            projectCode: c.projectCode,
+            itemCode,
+            outcome: 'approve',
+            resultNo,
+            at: now,
+            materials: c.materials.map((m) => ({ code: m.code, sha256: m.sha256 })),
+            pledgeHash: contentHash,
+          }),
+        );
+        const cal = await this.calendar.current();
+        const next = approveOnCommitment(c, itemCode, {
+          pledge: { ...signedPart, signerName: ctx.actor.name, contentHash },
+          expectedTextZh: pledgeText(this.deps.province, c, entry),
+          checkDueDate: checkDueDate(cal, today(this.deps), this.deps.province.pledge.checkDays),
+          by: ctx.actor.id,
+          now,
+          resultNo,
+          resultHash,
+          deficiencyPolicy: this.deps.province.deficiency.resultPolicy,
+        });
+        const decided = next.items.find((i) => i.code === itemCode)!;
+        issued = await signResult(this.deps, { caseId, itemCode, resultNo, resultHash });
+        notes = [
+          newNotification(this.deps, orgAddress(c), pledgeNotices.approved(next, decided), {
+            caseId,
+            projectId: c.projectId,
+            itemCode,
+          }),
+        ];
+        const events: { type: string; data: Record<string, unknown> }[] = [
+          {
+            type: 'ItemApprovedOnCommitment',
+            data: {
+              itemCode,
+              department: decided.department,
+              resultNo,
+              resultHash,
+              resultSignature: issued.signature,
+              keyId: issued.keyId,
+              pledgeHash: contentHash,
+              checkDueDate: decided.pledge!.check.dueDate,
+            },
+          },
+        ];
+        if (next.status === 'approved') events.push({ type: 'StageApproved', data: { stage: next.stage } });
+        const signed: AuditEventDraft[] = [];
+        if (c.partnerProvinces.length > 0) {
+          // 互认: a result on commitment travels like any other approval
+          signed.push(
+            await signedEventDraft(this.deps, ctx.actor.id, (eventId) => ({
+              kind: 'resultIssued',
+              eventId,
+              origin: this.deps.province.code,
+              projectCode: c.projectCode,
+              partnerProvinces: c.partnerProvinces,
+              caseId,
+              stage: c.stage,
+              itemCode,
+              itemName: decided.name,
+              department: decided.department,
+              resultNo,
+              resultHash,
+              decidedAt: now,
+              materials: c.materials.map((m) => ({
+                code: m.code,
+                ...(m.sha256 ? { sha256: m.sha256 } : {}),
+              })),
+            })),
+          );
+        }
+        return { next, events, signed };
+      },
+      async () => [
+        ...(issued ? [resultRecordChange(issued)] : []),
+        ...notes.map((n) => notificationChange(n)),
+      ],
+    );
+    await this.callbacks.complete(taskKeys.item(caseId, itemCode), { itemCode, outcome: 'approve' });
+    return result.saved;
+  }
+
+  /**
+   * 事后核查 by a reviewer of the item's department. Failed: the approval is revoked (and the
+   * revocation sent to partner provinces as any 撤销), the organisation's credit marked, the
+   * applicant told, and exit proposed for abuse when the record reaches the province's threshold.
+   */
+  async check(
+    ctx: Ctx,
+    caseId: string,
+    itemCode: string,
+    expectedVersion: number | undefined,
+    input: { outcome: 'passed' | 'failed'; reasonsZh?: string },
+  ): Promise<Versioned<StageCase>> {
+    if (input.outcome !== 'passed' && input.outcome !== 'failed') {
+      throw invalid('CHECK_OUTCOME_INVALID', '核查结论只能是通过（passed）或不通过（failed）');
+    }
+    let notes: Notification[] = [];
+    const result = await this.cases.mutate(
+      ctx,
+      caseId,
+      expectedVersion === undefined ? undefined : { itemCode, version: expectedVersion },
+      async (c) => {
+        notes = [];
+        const item = c.items.find((i) => i.code === itemCode);
+        authorize(ctx.actor, 'item.pledgeCheck', { itemDepartment: item?.department ?? '\u0000' });
+        const now = nowIso(this.deps);
+        const checkInput: CheckInput = { ...input, by: ctx.actor.id, now };
+        const next = recordCheck(c, itemCode, checkInput);
+        const checked = next.items.find((i) => i.code === itemCode)!;
+        if (input.outcome === 'passed') {
+          return { next, events: [{ type: 'PledgeCheckPassed', data: { itemCode } }] };
+        }
+        const decision = checked.decision!;
+        const reason = decision.revoked!.reasonZh;
+        notes = [
+          newNotification(this.deps, orgAddress(c), pledgeNotices.checkFailed(next, checked), {
+            caseId,
+            projectId: c.projectId,
+            itemCode,
+          }),
+        ];
+        const signed: AuditEventDraft[] = [];
+        if (c.partnerProvinces.length > 0 && decision.resultNo && decision.resultHash) {
+          // 撤销 travels like the result did: partners that recognised it must withdraw it
+          signed.push(
+            await signedEventDraft(this.deps, ctx.actor.id, (eventId) => ({
+              kind: 'resultRevoked',
+              eventId,
+              origin: this.deps.province.code,
+              projectCode: c.projectCode,
+              partnerProvinces: c.partnerProvinces,
+              caseId,
+              itemCode,
+              resultNo: decision.resultNo!,
+              resultHash: decision.resultHash!,
+              reasonZh: reason,
+              revokedAt: now,
+            })),
+          );
+        }
+        return {
+          next,
+          events: [
+            { type: 'PledgeCheckFailed', data: { itemCode, reasonsZh: checked.pledge!.check.reasonsZh } },
+            { type: 'DecisionRevoked', data: { itemCode, reason } },
+          ],
+          signed,
+        };
+      },
+      async (c) => {
+        if (input.outcome !== 'failed') return [];
+        const at = nowIso(this.deps);
+        const reason = `告知承诺事后核查不通过（事项 ${itemCode}）：${input.reasonsZh?.trim() ?? ''}`;
+        const { change, org } = await creditMarkChange(this.deps, c, reason, ctx.actor.id, at);
+        return [
+          change,
+          ...(await abuseExitChanges(this.deps, c, org, ctx.actor.id, at)),
+          ...notes.map((n) => notificationChange(n)),
+        ];
+      },
+    );
+    return result.saved;
+  }
+}
