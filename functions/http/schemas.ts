@@ -121,16 +121,25 @@ export const itemCorrectionBody = z
   .strict()
   .openapi('ItemCorrection');
 
+const procedureFields = {
+  procedureType: z.enum(SPECIAL_PROCEDURE_TYPES),
+  reason: z.string().trim().min(1).max(2000),
+  expectedDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .openapi({ description: '预计工作日数（不超过本省该类型的上限）' }),
+};
+
+// request: a reviewer asks the department lead; start: the lead starts one directly. The approver
+// is the signed-in lead, never a name typed into the request.
 export const specialProcedureBody = z
   .discriminatedUnion('action', [
-    z
-      .object({
-        action: z.literal('start'),
-        procedureType: z.enum(SPECIAL_PROCEDURE_TYPES),
-        reason: z.string().min(1).max(2000),
-        approvedBy: z.string().min(1).max(100),
-      })
-      .strict(),
+    z.object({ action: z.literal('request'), ...procedureFields }).strict(),
+    z.object({ action: z.literal('start'), ...procedureFields }).strict(),
+    z.object({ action: z.literal('approve') }).strict(),
+    z.object({ action: z.literal('decline'), commentZh: z.string().max(2000).optional() }).strict(),
     z.object({ action: z.literal('end') }).strict(),
   ])
   .openapi('SpecialProcedure');
@@ -185,3 +194,40 @@ export const revocationBody = z
   .object({ reasonZh: z.string().min(1).max(2000) })
   .strict()
   .openapi('Revocation');
+
+export const jointReviewParams = z.object({
+  caseId: z.string().min(1).max(80),
+  reviewId: z.string().min(1).max(80),
+});
+
+export const conveneJointReviewBody = z
+  .object({
+    itemCodes: z.array(z.string().min(1).max(64)).min(2).max(50),
+    meetingAt: z.iso.datetime({ offset: true }).openapi({ example: '2026-03-10T09:30:00+08:00' }),
+    place: z.string().trim().max(200).optional(),
+    videoLink: z
+      .url({ protocol: /^https?$/ })
+      .max(500)
+      .optional(),
+  })
+  .strict()
+  .openapi('ConveneJointReview');
+
+export const recordJointReviewBody = z
+  .object({
+    minutesZh: z.string().trim().min(1).max(20000),
+    outcomes: z
+      .array(
+        z
+          .object({
+            itemCode: z.string().min(1).max(64),
+            opinion: z.enum(['pass', 'revise', 'fail']),
+            commentZh: z.string().max(2000).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(50),
+  })
+  .strict()
+  .openapi('RecordJointReview');

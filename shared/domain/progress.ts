@@ -14,6 +14,7 @@ import { STEPS } from './model.js';
 import { deficiencyReminderDate, feedbackReminderDate, REFUSAL_REMEDY_ZH } from './notifications.js';
 import { nextCheckReminder, pledgeState } from './pledge-approval.js';
 import type { ProjectBudget, StageBudget } from './project-budget.js';
+import { overrunCheckDate, type ProcedureOverrun, procedureOverrun } from './special-procedure.js';
 import { currentStep, isOpen } from './stage-case.js';
 import { dueDate, elapsedWorkingDays } from './time-limits.js';
 
@@ -36,6 +37,8 @@ export interface ItemProgress extends Partial<DeliveryProgress> {
   lamp: Lamp;
   clockStopped: boolean;
   stoppedDays: number;
+  /** 特别程序 running past its expected time: the item is red (special-procedure.ts) */
+  procedureOverrun?: ProcedureOverrun;
   /**
    * 撤销: the approval was revoked (here, or by the partner province whose result was recognised,
    * which sent the item back to review), with the reason; the latest one
@@ -116,6 +119,7 @@ export function itemProgress(
   const due = dueDate(cal, item.startDate, item.promisedDays, item.clockStops, asOf);
   const statutory = dueDate(cal, item.startDate, item.statutoryDays, item.clockStops, asOf);
   const stoppedDays = cal.workingDaysBetween(item.startDate, asOf) - elapsed;
+  const overrun = item.decision ? undefined : procedureOverrun(cal, item, asOf);
   return {
     ...base,
     startDate: item.startDate,
@@ -124,12 +128,12 @@ export function itemProgress(
     dueDate: due.date,
     provisional: due.provisional,
     statutoryDueDate: statutory.date,
-    lamp: lampFor(
-      { limitDays: item.promisedDays, elapsedDays: elapsed, decided: !!item.decision },
-      thresholds,
-    ),
+    lamp: overrun
+      ? 'red'
+      : lampFor({ limitDays: item.promisedDays, elapsedDays: elapsed, decided: !!item.decision }, thresholds),
     clockStopped: item.clockStops.some((s) => !s.to),
     stoppedDays: Math.max(0, stoppedDays),
+    ...(overrun ? { procedureOverrun: overrun } : {}),
   };
 }
 
@@ -227,6 +231,9 @@ export function nextCheckDate(
   }
   if (c.status === 'underReview') {
     for (const item of c.items) {
+      // a special procedure past its expected time is escalated once (special-procedure.ts)
+      const overrunOn = item.decision ? undefined : overrunCheckDate(cal, item);
+      if (overrunOn) candidates.push(overrunOn);
       if (item.decision || !item.startDate || item.clockStops.some((s) => !s.to)) continue;
       if (item.lampNotified !== 'yellow' && item.lampNotified !== 'red') {
         candidates.push(

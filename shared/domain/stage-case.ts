@@ -5,7 +5,6 @@ import { conflict, invalid } from './errors.js';
 import type {
   AcceptanceOutcome,
   CaseItem,
-  ClockStop,
   DeficiencyCommitment,
   Instant,
   IsoDate,
@@ -14,7 +13,6 @@ import type {
   PreReviewFinding,
   Project,
   RecognitionProvenance,
-  SpecialProcedureType,
   Stage,
   StageCase,
   Step,
@@ -443,17 +441,17 @@ function mergeMaterials(existing: MaterialRef[], added: MaterialRef[]): Material
   return [...byCode.values()];
 }
 
-function itemOf(c: StageCase, itemCode: string): CaseItem {
+export function itemOf(c: StageCase, itemCode: string): CaseItem {
   const item = c.items.find((i) => i.code === itemCode);
   if (!item) throw invalid('ITEM_NOT_IN_CASE', '该事项不在本办件中');
   return item;
 }
 
-function replaceItem(c: StageCase, item: CaseItem): StageCase {
+export function replaceItem(c: StageCase, item: CaseItem): StageCase {
   return { ...c, items: c.items.map((i) => (i.code === item.code ? item : i)) };
 }
 
-function requireReviewable(c: StageCase, item: CaseItem) {
+export function requireReviewable(c: StageCase, item: CaseItem) {
   if (c.status !== 'underReview') throw conflict('CASE_NOT_UNDER_REVIEW', '办件不在审查阶段');
   if (item.decision) throw conflict('ITEM_ALREADY_DECIDED', '该事项已作出决定，不能重复决定');
   if (item.proposedRefusal) {
@@ -730,39 +728,7 @@ export function requestItemCorrection(
   });
 }
 
-/** 特别程序 (expert review, hearing…): not counted in the time limit (行政许可法第四十五条). */
-export function startSpecialProcedure(
-  c: StageCase,
-  itemCode: string,
-  req: { procedureType: SpecialProcedureType; reason: string; approvedBy: string; today: IsoDate },
-): StageCase {
-  const item = itemOf(c, itemCode);
-  requireReviewable(c, item);
-  if (item.status !== 'inReview') throw conflict('ITEM_CLOCK_STOPPED', '该事项已在补正或特别程序中');
-  const stop: ClockStop = {
-    kind: 'specialProcedure',
-    from: req.today,
-    procedureType: req.procedureType,
-    reason: req.reason,
-    approvedBy: req.approvedBy,
-  };
-  return replaceItem(c, { ...item, status: 'specialProcedure', clockStops: [...item.clockStops, stop] });
-}
-
-export function endSpecialProcedure(c: StageCase, itemCode: string, today: IsoDate): StageCase {
-  const item = itemOf(c, itemCode);
-  requireReviewable(c, item);
-  if (item.status !== 'specialProcedure') {
-    throw conflict('NO_SPECIAL_PROCEDURE', '该事项没有进行中的特别程序');
-  }
-  return replaceItem(c, {
-    ...item,
-    status: 'inReview',
-    clockStops: item.clockStops.map((s) =>
-      s.kind === 'specialProcedure' && !s.to ? { ...s, to: today } : s,
-    ),
-  });
-}
+// 特别程序 (start, approval, end, overrun) live in special-procedure.ts.
 
 /**
  * 补交材料: settles 容缺 commitments and item corrections that the new materials answer. Withheld

@@ -14,7 +14,6 @@ import type {
   Organisation,
   PreReviewFinding,
   Project,
-  SpecialProcedureType,
   Stage,
   StageCase,
   Versioned,
@@ -28,7 +27,6 @@ import {
   catalogueItem,
   createStageCase,
   decideItem,
-  endSpecialProcedure,
   giveFeedback,
   preReview,
   recogniseItem,
@@ -38,7 +36,6 @@ import {
   revokeDecision,
   selectItems,
   signOffRefusal,
-  startSpecialProcedure,
   supplement,
   terminate,
   withdrawRecognition,
@@ -559,42 +556,6 @@ export class CaseService {
           itemMaterials: catalogueItem(this.deps.province, itemCode).materials,
         });
         return { next, events: [{ type: 'ItemCorrectionRequested', data: { itemCode, ...input } }] };
-      })
-    ).saved;
-  }
-
-  async specialProcedure(
-    ctx: Ctx,
-    caseId: string,
-    itemCode: string,
-    expectedVersion: number | undefined,
-    input:
-      | { action: 'start'; procedureType: SpecialProcedureType; reason: string; approvedBy: string }
-      | { action: 'end' },
-  ) {
-    return (
-      await this.mutate(ctx, caseId, onItem(itemCode, expectedVersion), async (c) => {
-        const item = c.items.find((i) => i.code === itemCode);
-        authorize(ctx.actor, 'item.specialProcedure', { itemDepartment: item?.department ?? '\u0000' });
-        if (input.action === 'start') {
-          const next = startSpecialProcedure(c, itemCode, { ...input, today: today(this.deps) });
-          return {
-            next,
-            events: [
-              {
-                type: 'SpecialProcedureStarted',
-                data: {
-                  itemCode,
-                  procedureType: input.procedureType,
-                  reason: input.reason,
-                  approvedBy: input.approvedBy,
-                },
-              },
-            ],
-          };
-        }
-        const next = endSpecialProcedure(c, itemCode, today(this.deps));
-        return { next, events: [{ type: 'SpecialProcedureEnded', data: { itemCode } }] };
       })
     ).saved;
   }

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, actors, versionOf } from '../support/api-client.js';
-import { admittedProject, applicant, stageMaterials, windowOfficer } from '../support/province-harness.js';
+import {
+  admittedProject,
+  applicant,
+  departmentLead,
+  stageMaterials,
+  windowOfficer,
+} from '../support/province-harness.js';
 
 /**
  * Departments review one case in parallel: each reviewer's If-Match is the case version their page
@@ -77,10 +83,11 @@ describe('If-Match on item actions', () => {
     client = await ApiClient.create();
     const c = client;
     const { caseId, version } = await underReview(c);
+    // 行政许可法第四十五条: the department lead starts it (the approver is who signed in)
     const started = await c.post(
-      actors.reviewer('nrp'),
+      departmentLead('nrp').actor,
       `/cases/${caseId}/items/landUsePlanningPermit/special-procedure`,
-      { action: 'start', procedureType: 'expertReview', reason: '组织专家评审', approvedBy: '分管厅领导' },
+      { action: 'start', procedureType: 'expertReview', reason: '组织专家评审', expectedDays: 10 },
       { 'if-match': `"${version}"` },
     );
     expect(started.status, started.text).toBe(200);

@@ -502,9 +502,17 @@ describe('every operation answers as documented (response check on)', () => {
       json: { materials: [{ code: missing, sha256: uploaded.sha256 }] },
     });
     expect(supplemented.corrections.length).toBeGreaterThan(0);
-    const started = await js.ok(200, firstReviewer, 'POST', `${itemPath(first!.code)}/special-procedure`, {
-      json: { action: 'start', procedureType: 'expertReview', reason: '组织专家评审', approvedBy: '处长' },
+    // 行政许可法第四十五条: the reviewer asks, the department lead approves (with the 特别程序告知书)
+    await js.ok(200, firstReviewer, 'POST', `${itemPath(first!.code)}/special-procedure`, {
+      json: { action: 'request', procedureType: 'expertReview', reason: '组织专家评审', expectedDays: 10 },
     });
+    const started = await js.ok(
+      200,
+      { ...firstReviewer, id: `lead-${first!.department}`, lead: true },
+      'POST',
+      `${itemPath(first!.code)}/special-procedure`,
+      { json: { action: 'approve' } },
+    );
     expect(started.items[0].clockStops.some((s: { kind: string }) => s.kind === 'specialProcedure')).toBe(
       true,
     );

@@ -212,14 +212,14 @@ describe('审查', () => {
     // someone starts a special procedure elsewhere; the page still shows the item in review
     const current = await apiCall('js-lead-nrp', 'GET', `/cases/${row.caseId}`);
     await apiCall(
-      'js-reviewer-nrp',
+      'js-lead-nrp',
       'POST',
       `/cases/${row.caseId}/items/${row.item.code}/special-procedure`,
       {
         action: 'start',
         procedureType: 'hearing',
         reason: '依申请举行听证',
-        approvedBy: '厅长',
+        expectedDays: 10,
       },
       { 'if-match': `"${current.version}"` },
     );

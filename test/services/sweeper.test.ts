@@ -4,6 +4,7 @@ import { jiangsu } from '../../shared/config/provinces/jiangsu.js';
 import {
   admittedProject,
   applicant,
+  departmentLead,
   type Harness,
   makeHarness,
   reviewer,
@@ -78,14 +79,20 @@ describe('deadline sweeper', () => {
     const c = await acceptedCase(h);
     const [held, ...others] = c.value.items;
     clock.setDate('2025-09-29');
-    await h.services.cases.specialProcedure(reviewer(held!.department), c.value.id, held!.code, undefined, {
-      action: 'start',
-      procedureType: 'expertReview',
-      reason: '组织专家评审',
-      approvedBy: '处长',
-    });
+    await h.services.specialProcedures.act(
+      departmentLead(held!.department),
+      c.value.id,
+      held!.code,
+      undefined,
+      {
+        action: 'start',
+        procedureType: 'expertReview',
+        reason: '组织专家评审',
+        expectedDays: 10,
+      },
+    );
     clock.setDate('2025-10-10');
-    await h.services.cases.specialProcedure(reviewer(held!.department), c.value.id, held!.code, undefined, {
+    await h.services.specialProcedures.act(reviewer(held!.department), c.value.id, held!.code, undefined, {
       action: 'end',
     });
     clock.setDate('2025-10-11');

@@ -7,8 +7,18 @@ import {
   recordAnnualReview,
 } from '../../shared/domain/exit-review.js';
 import type { StageCase } from '../../shared/domain/model.js';
-import { decideItem, startSpecialProcedure } from '../../shared/domain/stage-case.js';
-import { at, cal, decideAll, decision, expectDomainError, project, underReview } from './fixtures.js';
+import { startSpecialProcedure } from '../../shared/domain/special-procedure.js';
+import { decideItem } from '../../shared/domain/stage-case.js';
+import {
+  at,
+  cal,
+  decideAll,
+  decision,
+  expectDomainError,
+  project,
+  province,
+  underReview,
+} from './fixtures.js';
 
 /**
  * Stage 1 from an acceptance on Tuesday 2025-09-30: landPreExaminationSiting is promised in 10
@@ -55,9 +65,12 @@ describe('lateInYear', () => {
     const c = startSpecialProcedure(accepted('2025-12-01'), 'landPreExaminationSiting', {
       procedureType: 'expertReview',
       reason: '专家评审',
-      approvedBy: '处长',
+      expectedDays: 5,
+      lead: { id: '处长', name: '处长' },
       today: '2025-12-02',
-    });
+      cal,
+      rules: province.specialProcedures,
+    }).next;
     const reasons = lateInYear(project(), [c], 2025, cal).reasonsZh;
     expect(reasons.some((r) => r.includes('用地预审'))).toBe(false);
   });

@@ -4,14 +4,8 @@ import { addCalendarDays } from '../../shared/domain/calendar.js';
 import { LAMP_SEVERITY } from '../../shared/domain/lamps.js';
 import type { CaseItem, Lamp, StageCase } from '../../shared/domain/model.js';
 import { caseProgress, itemProgress, nextCheckDate, worstLamp } from '../../shared/domain/progress.js';
-import {
-  accept,
-  decideItem,
-  endSpecialProcedure,
-  giveFeedback,
-  startSpecialProcedure,
-  supplement,
-} from '../../shared/domain/stage-case.js';
+import { endSpecialProcedure, startSpecialProcedure } from '../../shared/domain/special-procedure.js';
+import { accept, decideItem, giveFeedback, supplement } from '../../shared/domain/stage-case.js';
 import {
   acceptCtx,
   at,
@@ -217,9 +211,12 @@ describe('nextCheckDate: when the sweeper must look again', () => {
     const stopped = startSpecialProcedure(c, LAND_USE, {
       procedureType: 'expertReview',
       reason: '专家论证',
-      approvedBy: 'lead-1',
+      expectedDays: 5,
+      lead: { id: 'lead-1', name: '处长' },
       today: '2025-10-10',
-    });
+      cal,
+      rules: province.specialProcedures,
+    }).next;
     expect(nextCheckDate(cal, stopped, '2025-10-10', thresholds)).toBe('2025-10-17'); // only the 10-day item
     const resumed = notify(endSpecialProcedure(stopped, LAND_USE, '2025-10-15'), { [LAND_PRE]: 'red' });
     // 4 working days stopped (11, 13, 14, 15 Oct): yellow after 5 counted days → 20 Oct instead of 14 Oct

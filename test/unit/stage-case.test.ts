@@ -2,20 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MaterialRef, StageCase } from '../../shared/domain/model.js';
 import { itemProgress } from '../../shared/domain/progress.js';
+import { endSpecialProcedure, startSpecialProcedure } from '../../shared/domain/special-procedure.js';
 import {
   accept,
   catalogueItem,
   createStageCase,
   currentStep,
   decideItem,
-  endSpecialProcedure,
   giveFeedback,
   isOpen,
   preReview,
   requestItemCorrection,
   resubmit,
   selectItems,
-  startSpecialProcedure,
   supplement,
   terminate,
 } from '../../shared/domain/stage-case.js';
@@ -498,9 +497,12 @@ describe('审查 item corrections and special procedures', () => {
     const started = startSpecialProcedure(underReview('2025-09-30'), LAND_USE, {
       procedureType: 'expertReview',
       reason: '组织专家论证选址',
-      approvedBy: 'lead-1',
+      expectedDays: 5,
+      lead: { id: 'lead-1', name: '处长' },
       today: '2025-10-10',
-    });
+      cal,
+      rules: province.specialProcedures,
+    }).next;
     expect(item(started, LAND_USE).status).toBe('specialProcedure');
     const during = itemProgress(cal, item(started, LAND_USE), '2025-10-15', thresholds);
     expect(during.clockStopped).toBe(true);
@@ -518,7 +520,9 @@ describe('审查 item corrections and special procedures', () => {
       procedureType: 'expertReview',
       from: '2025-10-10',
       to: '2025-10-15',
-      approvedBy: 'lead-1',
+      approver: { id: 'lead-1', name: '处长' },
+      expectedDays: 5,
+      latestEnd: '2025-10-16',
     });
     expectDomainError(() => endSpecialProcedure(ended, LAND_USE, '2025-10-16'), 'NO_SPECIAL_PROCEDURE');
   });
@@ -527,9 +531,12 @@ describe('审查 item corrections and special procedures', () => {
     const c = startSpecialProcedure(underReview(), LAND_USE, {
       procedureType: 'hearing',
       reason: '听证',
-      approvedBy: 'lead-1',
+      expectedDays: 5,
+      lead: { id: 'lead-1', name: '处长' },
       today: '2025-10-09',
-    });
+      cal,
+      rules: province.specialProcedures,
+    }).next;
     expectDomainError(
       () => decideItem(c, LAND_USE, decision('approve', '2025-10-10')),
       'ITEM_CLOCK_STOPPED',
@@ -540,9 +547,12 @@ describe('审查 item corrections and special procedures', () => {
         startSpecialProcedure(c, LAND_USE, {
           procedureType: 'siteVisit',
           reason: 'x',
-          approvedBy: 'y',
+          expectedDays: 5,
+          lead: { id: 'y', name: '处长' },
           today: '2025-10-10',
-        }),
+          cal,
+          rules: province.specialProcedures,
+        }).next,
       'ITEM_CLOCK_STOPPED',
     );
   });
@@ -846,9 +856,12 @@ describe('invariants (property)', () => {
           startSpecialProcedure(c, LAND_PRE, {
             procedureType: 'hearing',
             reason: 'x',
-            approvedBy: 'y',
+            expectedDays: 5,
+            lead: { id: 'y', name: '处长' },
             today: '2025-10-20',
-          }),
+            cal,
+            rules: province.specialProcedures,
+          }).next,
         allowed: () => false,
       },
       {

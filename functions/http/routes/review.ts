@@ -80,7 +80,7 @@ export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
       'post',
       '/cases/{caseId}/items/{itemCode}/special-procedure',
       '审查',
-      '特别程序（专家评审、听证、现场踏勘、公示等）开始或结束，期间不计时',
+      '特别程序（行政许可法第四十五条）：审查人员申请，部门负责人批准或直接开始，期间不计时并书面告知申请单位；审查人员结束',
       { params: s.itemParams, body: { ...json(s.specialProcedureBody), required: true } },
       { status: 200, schema: r.stageCaseResponse, description: '已记录' },
       ['Idempotency-Key', 'If-Match?'],
@@ -89,7 +89,7 @@ export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
       const { caseId, itemCode } = c.req.valid('param');
       const body = c.req.valid('json');
       const expected = optionalExpectedVersionFrom(c);
-      return idem(c, body, 200, (x) => services.cases.specialProcedure(x, caseId, itemCode, expected, body));
+      return idem(c, body, 200, (x) => services.specialProcedures.act(x, caseId, itemCode, expected, body));
     },
   );
   app.openapi(
