@@ -51,6 +51,33 @@ export const registerProjectBody = z
   .strict()
   .openapi('RegisterProject');
 
+/** 专窗代办登记: the project fields, with the enterprise the desk files for instead of the owner name. */
+export const agencyProjectBody = registerProjectBody
+  .omit({ ownerName: true })
+  .extend({
+    owner: z
+      .object({
+        // checked per GB 32100 by the service, so a refusal names this field
+        creditCode: z
+          .string()
+          .max(40)
+          .openapi({ example: '91320000134768398X', description: '统一社会信用代码' }),
+        name: z.string().max(100).openapi({ example: '江苏城市建设发展集团有限公司' }),
+      })
+      .strict(),
+  })
+  .strict()
+  .openapi('AgencyProject');
+
+/** 确认 of an agent filing by the enterprise, or 不予确认 with its reason. */
+export const agencyConfirmationBody = z
+  .object({
+    decision: z.enum(['confirm', 'decline']),
+    reason: z.string().max(1000).optional().openapi({ description: '不予确认的理由' }),
+  })
+  .strict()
+  .openapi('AgencyConfirmation');
+
 export const admissionDecisionBody = z
   .object({
     admit: z.boolean(),
@@ -115,6 +142,37 @@ export const refusalSignOffBody = z
   .object({ action: z.enum(['sign', 'return']), commentZh: z.string().max(2000).optional() })
   .strict()
   .openapi('RefusalSignOff');
+
+export const extensionRequestBody = z
+  .object({
+    days: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .openapi({ description: '申请延长的工作日数（行政许可法第四十二条：至多10个）' }),
+    reasonZh: z.string().trim().min(1).max(2000).openapi({ description: '延期理由（告知申请人）' }),
+  })
+  .strict()
+  .openapi('ExtensionRequest');
+
+export const extensionDecisionBody = z
+  .object({ action: z.enum(['approve', 'refuse']), commentZh: z.string().max(2000).optional() })
+  .strict()
+  .openapi('ExtensionDecision');
+
+export const deliveryBody = z
+  .object({
+    method: z.enum(['electronic', 'direct', 'post']).openapi({ description: '电子送达、直接送达或邮寄送达' }),
+    deliveredOn: isoDate
+      .refine((d) => {
+        const t = Date.parse(`${d}T00:00:00Z`);
+        return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+      }, '不是有效的日期')
+      .openapi({ description: '送达日期' }),
+  })
+  .strict()
+  .openapi('Delivery');
 
 export const itemCorrectionBody = z
   .object({ missing: z.array(z.string().min(1)).min(1), reason: z.string().min(1).max(2000) })

@@ -1,4 +1,5 @@
 import { shanghaiDate, type WorkingCalendar } from '../domain/calendar.js';
+import type { DeliveryRules } from '../domain/delivery.js';
 import type { EscalationLevel } from '../domain/escalation.js';
 import type { LampThresholds } from '../domain/lamps.js';
 import type { IsoDate, StageCase } from '../domain/model.js';
@@ -15,6 +16,8 @@ export function caseIndexes(
   thresholds: LampThresholds,
   /** the escalation ladder: an overdue item stays due until every level was told */
   ladder: readonly EscalationLevel[] = [],
+  /** 送达: the delivery window of decided items keeps the case due */
+  delivery?: DeliveryRules,
 ): IndexEntry[] {
   const entries: IndexEntry[] = [
     { index: 'applicant', key: `stageCase:${c.applicant.creditCode}`, sort: `${c.submittedAt}#${c.id}` },
@@ -79,7 +82,7 @@ export function caseIndexes(
   }
   if (provisional) entries.push({ index: 'status', key: 'stageCase:provisional', sort: c.id });
   // closed cases too: open 容缺 commitments and an unanswered feedback request keep them due
-  const next = nextCheckDate(cal, c, today, thresholds, ladder);
+  const next = nextCheckDate(cal, c, today, thresholds, ladder, delivery);
   if (next) entries.push({ index: 'due', key: c.province, sort: `${next}#${c.id}` });
   return entries;
 }

@@ -1,8 +1,10 @@
+import { agencyOfEvent } from '../domain/agency.js';
 import { canonicalJson, sha256Hex } from '../domain/audit-chain.js';
 import { authorize } from '../domain/authz.js';
 import { shanghaiDate } from '../domain/calendar.js';
 import { type PartnerProject, recognitionRefusal } from '../domain/cross-province.js';
 import { deficiencyDeadline } from '../domain/deficiency.js';
+import { deliveryRulesOf } from '../domain/delivery.js';
 import type { ElectronicResultRecord } from '../domain/electronic-result.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
 import { eventLabelZh } from '../domain/events.js';
@@ -149,7 +151,7 @@ export class CaseService {
     return { value: c, version: 1 };
   }
 
-  private async assertNoOpenCase(projectId: string, stage: Stage) {
+  async assertNoOpenCase(projectId: string, stage: Stage) {
     const hits = await this.deps.store.query('projectCases', projectId, {
       from: `${stage}#`,
       to: `${stage}#\uffff`,
@@ -179,6 +181,7 @@ export class CaseService {
       today(this.deps),
       this.deps.province.lamps,
       shanghaiDate,
+      deliveryRulesOf(this.deps.province),
     );
     const trail = await this.deps.store.audit(`stageCase/${caseId}`);
     const budget = await budgetOfCaseProject(this.deps, this.calendar, c);
@@ -198,6 +201,8 @@ export class CaseService {
         labelZh: eventLabelZh(e.type),
         at: e.at,
         actor: e.actor,
+        // 专窗代办: the timeline names who acted and for whom
+        ...agencyOfEvent(e.data),
       })),
     };
   }
@@ -882,7 +887,14 @@ export class CaseService {
       id: c.id,
       expectedVersion,
       value: c,
-      indexes: caseIndexes(cal, c, today(this.deps), this.deps.province.lamps, this.deps.province.escalation),
+      indexes: caseIndexes(
+        cal,
+        c,
+        today(this.deps),
+        this.deps.province.lamps,
+        this.deps.province.escalation,
+        deliveryRulesOf(this.deps.province),
+      ),
       events,
     };
   }

@@ -42,6 +42,17 @@ function setup() {
   return { h, clock, notices: new NotificationService(h.services.deps) };
 }
 
+/** 送达: the window records every decision of the case as delivered today. */
+async function deliverAll(h: Harness, caseId: string) {
+  const c = (await h.services.cases.get(supervisor, caseId)).value;
+  for (const item of c.items) {
+    await h.services.extensionDelivery.recordDelivery(windowOfficer, caseId, item.code, undefined, {
+      method: 'electronic',
+      deliveredOn: '2025-09-26',
+    });
+  }
+}
+
 async function submitted(h: Harness, omit: string[] = []) {
   const projectId = await admittedProject(h);
   return h.services.cases.submit(applicant(), {
@@ -276,6 +287,8 @@ describe('feedback request and reminder', () => {
       return v;
     });
     expect(closed.feedbackRequestedAt).toBeDefined();
+    // 送达 on the decision day, so the delivery window (行政许可法第四十四条) keeps nothing due
+    await deliverAll(h, c.value.id);
     const ofType = async (type: string) =>
       (await noticesOfCase(h, c.value.id)).filter((n) => n.type === type).map((n) => n.address);
     expect(await ofType('feedbackRequested')).toEqual([`org:${ORG_A.creditCode}`]);
@@ -305,6 +318,7 @@ describe('feedback request and reminder', () => {
       expect((await h.services.cases.get(supervisor, c.value.id)).value.stageClosedAt).toBeDefined();
     });
     await h.services.cases.feedback(applicant(), c.value.id, { satisfaction: 5 });
+    await deliverAll(h, c.value.id);
     clock.setDate('2025-10-20');
     expect(await h.services.sweep()).toMatchObject({ examined: 0 });
     const saved: StageCase = (await h.services.cases.get(supervisor, c.value.id)).value;
