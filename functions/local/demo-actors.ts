@@ -72,6 +72,8 @@ export function demoActors(province: ProvinceConfig): Actor[] {
         ]
       : []),
     { id: `${p}-window-1`, name: '王敏（绿色通道专窗）', role: 'windowOfficer', unit: province.windowUnit },
+    // 专窗代办: whoever files for an enterprise may not accept it, so the desk has a second officer
+    { id: `${p}-window-2`, name: '孙丽（绿色通道专窗）', role: 'windowOfficer', unit: province.windowUnit },
     ...province.departments.map(
       (d): Actor => ({
         id: `${p}-reviewer-${d.code}`,

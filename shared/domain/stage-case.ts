@@ -1,4 +1,5 @@
 import type { ProvinceConfig } from '../config/province-config.js';
+import { assertMayAccept, awaitingConfirmation } from './agency.js';
 import { shanghaiDate, type WorkingCalendar } from './calendar.js';
 import { deficiencyDeadline, letterCovers, mayBeDeficient } from './deficiency.js';
 import { conflict, invalid } from './errors.js';
@@ -191,6 +192,7 @@ export function accept(c: StageCase, decision: AcceptanceDecision, ctx: Acceptan
   if (c.status !== 'submitted') {
     throw conflict('CASE_NOT_AWAITING_ACCEPTANCE', '办件当前不在待受理状态');
   }
+  assertMayAccept(c, ctx.officer.id);
   const base = {
     ...c,
     acceptance: {
@@ -338,7 +340,10 @@ export function deemedOnFrom(cal: WorkingCalendar, from: IsoDate, province: Prov
 /** The day the current acceptance round began: the submission, or the latest resubmission. */
 export function acceptanceRoundStart(c: StageCase): IsoDate {
   const resubmitted = c.corrections.find((r) => r.round === c.round - 1)?.resolvedAt;
-  return shanghaiDate(resubmitted ?? c.submittedAt);
+  const start = resubmitted ?? c.submittedAt;
+  // 专窗代办: the application counts as received once the enterprise confirmed it (agency.ts)
+  const confirmed = c.agency?.confirmation?.outcome === 'confirmed' ? c.agency.confirmation.at : undefined;
+  return shanghaiDate(confirmed && confirmed > start ? confirmed : start);
 }
 
 /**
@@ -376,6 +381,9 @@ export function deemAccepted(
 ): StageCase {
   if (c.status !== 'submitted') {
     throw conflict('CASE_NOT_AWAITING_ACCEPTANCE', '办件当前不在待受理状态');
+  }
+  if (awaitingConfirmation(c)) {
+    throw conflict('AGENCY_NOT_CONFIRMED', '专窗代办的申请尚未经申请单位确认，不视为受理');
   }
   const deemedOn = deemedAcceptanceDate(ctx.cal, c);
   if (ctx.today < deemedOn) throw conflict('ACCEPTANCE_NOT_DUE', '受理时限尚未届满，不能视为受理');

@@ -1,5 +1,5 @@
 import { CHECKPOINT_EVENT_TYPE } from '../domain/audit-checkpoint.js';
-import { authorize } from '../domain/authz.js';
+import { authorize, can } from '../domain/authz.js';
 import {
   applyPartnerPayload,
   type CrossProvincePayload,
@@ -274,7 +274,9 @@ export class PartnerService {
    * organisation gets its own ownership record, because only an owner may share the content later.
    */
   async uploadMaterial(ctx: Ctx, bytes: Uint8Array, contentType: string) {
-    if (ctx.actor.role !== 'applicant') throw forbidden('FORBIDDEN', '仅申请单位可上传申请材料');
+    // 专窗代办: the desk uploads what the enterprise handed it (the signed 授权委托书 first of all)
+    const desk = can(ctx.actor, 'agency.file', { windowUnit: this.deps.province.windowUnit });
+    if (ctx.actor.role !== 'applicant' && !desk) throw forbidden('FORBIDDEN', '仅申请单位可上传申请材料');
     if (bytes.length === 0) throw invalid('EMPTY_CONTENT', '材料内容为空');
     const stored = await this.deps.blobs.put(bytes, contentType);
     if (ctx.actor.creditCode)

@@ -1,8 +1,9 @@
 import { evaluateEligibility } from '../domain/admission.js';
-import { authorize } from '../domain/authz.js';
+import { agencyEventData, agentFor } from '../domain/agency.js';
+import { authorize, can } from '../domain/authz.js';
 import { validateCreditCode, validateProjectCode } from '../domain/codes.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
-import type { FlowClass, Project, ProjectCategory, Versioned } from '../domain/model.js';
+import type { Agency, FlowClass, Project, ProjectCategory, Versioned } from '../domain/model.js';
 import type { AuditEventDraft, IndexEntry, Page } from '../ports/store.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
@@ -40,10 +41,14 @@ export class ProjectService {
   constructor(private readonly deps: Deps) {}
 
   /** 项目登记: the project id is its investment project code, unique in the province. */
-  async register(ctx: Ctx, input: RegisterProjectInput): Promise<Versioned<Project>> {
-    const creditCode = ctx.actor.creditCode ?? '';
-    authorize(ctx.actor, 'project.register', { ownerCreditCode: creditCode });
-    assertCode(validateCreditCode(creditCode), 'creditCode');
+  async register(ctx: Ctx, input: RegisterProjectInput, agency?: Agency): Promise<Versioned<Project>> {
+    // 专窗代办: the desk registers for the enterprise named in `agency`, not for itself
+    const creditCode = agency ? agency.onBehalfOf.creditCode : (ctx.actor.creditCode ?? '');
+    authorize(ctx.actor, agency ? 'agency.file' : 'project.register', {
+      ownerCreditCode: creditCode,
+      windowUnit: this.deps.province.windowUnit,
+    });
+    assertCode(validateCreditCode(creditCode), agency ? 'owner.creditCode' : 'creditCode');
     assertCode(validateProjectCode(input.projectCode), 'projectCode');
     const known = new Set(this.deps.province.partners.map((p) => p.code));
     for (const partner of input.partnerProvinces ?? []) {
@@ -65,6 +70,7 @@ export class ProjectService {
       partnerProvinces: input.partnerProvinces ?? [],
       ...(input.promisedCompletion ? { promisedCompletion: input.promisedCompletion } : {}),
       ...(input.flowClass ? { flowClass: input.flowClass } : {}),
+      ...(agency ? { agency } : {}),
       admission: { status: 'notApplied' },
       createdAt: now,
       createdBy: ctx.actor.id,
@@ -74,7 +80,12 @@ export class ProjectService {
         type: 'ProjectRegistered',
         actor: ctx.actor.id,
         at: now,
-        data: { projectCode: project.projectCode, name: project.name, category: project.category },
+        data: {
+          projectCode: project.projectCode,
+          name: project.name,
+          category: project.category,
+          ...(agency ? agencyEventData(agency) : {}),
+        },
       },
     ];
     if (project.partnerProvinces.length > 0) {
@@ -151,7 +162,9 @@ export class ProjectService {
   /** 申请纳入绿色通道: eligibility is evaluated at once so the applicant sees why. */
   async applyAdmission(ctx: Ctx, id: string, expectedVersion: number): Promise<Versioned<Project>> {
     const { value: p, version } = await load<Project>(this.deps, 'project', id, '项目');
-    authorize(ctx.actor, 'admission.apply', { ownerCreditCode: p.owner.creditCode });
+    // 专窗代办: the desk may also apply for the enterprise; the record then names both
+    const agent = can(ctx.actor, 'agency.file', { windowUnit: this.deps.province.windowUnit });
+    if (!agent) authorize(ctx.actor, 'admission.apply', { ownerCreditCode: p.owner.creditCode });
     if (p.admission.status === 'pending' || p.admission.status === 'admitted') {
       throw conflict('ADMISSION_ALREADY_APPLIED', '项目已申请或已纳入绿色通道');
     }
@@ -165,6 +178,7 @@ export class ProjectService {
     return this.save(ctx, p, next, expectedVersion, version, 'AdmissionApplied', {
       eligible: eligibility.eligible,
       priority: eligibility.priority,
+      ...(agent ? agencyEventData(agentFor(ctx.actor, p.owner, now)) : {}),
     });
   }
 

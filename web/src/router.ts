@@ -69,6 +69,12 @@ const routes: RouteRecordRaw[] = [
     meta: page(['windowOfficer'], '受理办件'),
   },
   {
+    path: '/window/agency',
+    name: 'windowAgency',
+    component: () => import('./pages/window/AgencyFiling.vue'),
+    meta: page(['windowOfficer'], '专窗代办'),
+  },
+  {
     path: '/window/deficiencies',
     name: 'windowDeficiencies',
     component: () => import('./pages/window/DeficiencyLedger.vue'),

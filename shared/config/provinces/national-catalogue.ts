@@ -20,6 +20,8 @@ export const standardMaterials = [
   { code: 'applicationForm', name: '阶段申请表（一张表单）', core: true },
   { code: 'creditCodeProof', name: '营业执照/统一社会信用代码证明', core: false },
   { code: 'authorisationLetter', name: '授权委托书', core: false },
+  // 专窗代办: required of desk filings only (agency.ts), so no item lists it
+  { code: 'agencyAuthorisation', name: '代办授权委托书（企业委托绿色通道专窗代办，加盖公章）', core: true },
   { code: 'agentIdentity', name: '经办人身份证明', core: false },
   { code: 'projectProposalApproval', name: '项目建议书批复文件', core: false },
   { code: 'feasibilityStudyReport', name: '可行性研究报告', core: true },
@@ -454,6 +456,7 @@ export function standardItem(
  * to report.
  */
 export function materialsUsedBy(items: Item[], local: Material[] = []): Material[] {
-  const used = new Set(items.flatMap((i) => i.materials));
+  // the desk's 代办授权委托书 belongs to the filing, not to an item, and is kept in every catalogue
+  const used = new Set([...items.flatMap((i) => i.materials), 'agencyAuthorisation']);
   return [...standardMaterials, ...local].filter((m) => used.has(m.code)).map((m) => ({ ...m }));
 }

@@ -12,6 +12,7 @@ export const NAV_BY_ROLE: Record<string, NavEntry[]> = {
   ],
   windowOfficer: [
     { name: 'windowQueue', label: '受理队列' },
+    { name: 'windowAgency', label: '专窗代办' },
     { name: 'windowDeficiencies', label: '容缺台账' },
     { name: 'coordinatorCases', label: '首接负责办件' },
     { name: 'notifications', label: '消息通知' },
