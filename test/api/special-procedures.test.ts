@@ -171,6 +171,12 @@ describe('special procedures over HTTP (行政许可法第四十五条)', () => 
       procedureOverrun: { procedureType: 'hearing', latestEnd: '2026-03-05', overrunDays: 2 },
     });
 
+    // the 首接负责 window sees the same overrun on its coordinated cases
+    const coordinated = await c.get(actors.windowOfficer, '/coordinated-cases');
+    expect(coordinated.status, coordinated.text).toBe(200);
+    const row = coordinated.body.items.find((x: { caseId: string }) => x.caseId === caseId);
+    expect(row.items.find((i: { code: string }) => i.code === item.code).procedureOverrun.overrunDays).toBe(2);
+
     await c.h.services.sweep();
     await c.h.services.sweep();
     const trail = await c.h.store.audit(`stageCase/${caseId}`);

@@ -159,10 +159,19 @@ describe('审查', () => {
     await w.page.keyboard.press('Escape');
     await frame.waitFor({ state: 'detached' });
 
+    // 行政许可法第四十五条: the reviewer asks; the department lead approves (here through the API)
     await w.page.getByRole('tab', { name: '特别程序' }).click();
     await w.page.getByLabel('特别程序理由').fill('涉及重大技术问题，需组织专家评审');
-    await w.page.getByLabel('特别程序批准人').fill('分管厅领导');
-    await w.page.getByRole('button', { name: '开始特别程序' }).click();
+    await w.page.getByRole('button', { name: '申请特别程序' }).click();
+    await expect.poll(() => w.page.getByTestId('procedure-request').innerText()).toContain('专家评审');
+    await apiCall(
+      `js-lead-${item.department}`,
+      'POST',
+      `/cases/${deficiencyCase.id}/items/${item.code}/special-procedure`,
+      { action: 'approve' },
+    );
+    await w.page.reload();
+    await w.page.getByRole('tab', { name: '特别程序' }).click();
     await expect.poll(() => w.page.getByTestId('item-status').innerText()).toBe('特别程序中');
     await w.page.getByRole('button', { name: '结束特别程序' }).click();
     await expect.poll(() => w.page.getByTestId('item-status').innerText()).toBe('审查中');

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { SPECIAL_PROCEDURE_TYPES } from '../../../shared/domain/model.js';
 import { caseStatus, escalationRecordSchema, instant, isoDate, itemStatus, lamp, stage } from './common.js';
 
 /** 首接负责 (the cases a window unit coordinates) and 容缺台账 (their deficiency commitments). */
@@ -24,6 +25,16 @@ const coordinatedItemSchema = z.object({
   lamp,
   clockStopped: z.boolean(),
   stoppedDays: z.number().int(),
+  procedureOverrun: z
+    .object({
+      procedureType: z.enum(SPECIAL_PROCEDURE_TYPES),
+      from: isoDate,
+      expectedDays: z.number().int(),
+      latestEnd: isoDate,
+      overrunDays: z.number().int(),
+    })
+    .optional()
+    .openapi({ description: '特别程序超过预计时间（亮红灯）及超出的工作日数' }),
   holder: z
     .discriminatedUnion('kind', [
       z.object({ kind: z.literal('assignee'), id: z.string(), name: z.string(), since: instant }),

@@ -118,12 +118,24 @@ export const ROLE_ZH: Record<string, string> = {
 };
 
 export const SPECIAL_PROCEDURE_ZH: Record<string, string> = {
-  expertReview: '专家评审',
   hearing: '听证',
+  tendering: '招标',
+  auction: '拍卖',
+  inspection: '检验',
+  testing: '检测',
+  quarantine: '检疫',
+  appraisal: '鉴定',
+  expertReview: '专家评审',
   siteVisit: '现场踏勘',
   publicNotice: '公示',
-  inspection: '检验检测',
-  appraisal: '鉴定',
+  jointReview: '联合审查',
+};
+
+/** 联合审查 opinions per item (an opinion, not the item's decision). */
+export const JOINT_REVIEW_OPINION_ZH: Record<string, string> = {
+  pass: '通过',
+  revise: '需修改',
+  fail: '不通过',
 };
 
 export const CLOCK_STOP_ZH: Record<string, string> = {
