@@ -10591,6 +10591,23 @@ export interface components {
                     lamp: "green" | "yellow" | "red";
                     clockStopped: boolean;
                     stoppedDays: number;
+                    /** @description 特别程序超过预计时间（亮红灯）及超出的工作日数 */
+                    procedureOverrun?: {
+                        /** @enum {string} */
+                        procedureType: "hearing" | "tendering" | "auction" | "inspection" | "testing" | "quarantine" | "appraisal" | "expertReview" | "siteVisit" | "publicNotice" | "jointReview";
+                        /**
+                         * @description 日期 YYYY-MM-DD（北京时间）
+                         * @example 2026-03-02
+                         */
+                        from: string;
+                        expectedDays: number;
+                        /**
+                         * @description 日期 YYYY-MM-DD（北京时间）
+                         * @example 2026-03-02
+                         */
+                        latestEnd: string;
+                        overrunDays: number;
+                    };
                     /** @description 当前承办：转办指定的审查人员，否则为承办部门 */
                     holder: {
                         /** @enum {string} */
