@@ -188,7 +188,10 @@ function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string, gov
     const items = c.items.map((item) => {
       if (item.decision) return item;
       let updated = item;
-      const lamp = itemProgress(cal, item, day, province.lamps).lamp;
+      const progress = itemProgress(cal, item, day, province.lamps);
+      // a special procedure's overrun has its own escalation below; announced as the item's red lamp
+      // it would mark the lamp told and silence the real overdue notice once the clock runs again
+      const lamp = progress.procedureOverrun ? (item.lampNotified ?? 'green') : progress.lamp;
       if (LAMP_SEVERITY[lamp] > LAMP_SEVERITY[item.lampNotified ?? 'green']) {
         events.push({
           type: lamp === 'red' ? 'ItemOverdue' : 'ItemAtRisk',

@@ -182,6 +182,8 @@ describe('special procedures over HTTP (行政许可法第四十五条)', () => 
     const trail = await c.h.store.audit(`stageCase/${caseId}`);
     const overruns = trail.filter((e) => e.type === 'SpecialProcedureOverdue');
     expect(overruns).toHaveLength(1);
+    // the overrun is not the item's own overdue: that is announced only when its clock runs out
+    expect(trail.filter((e) => e.type === 'ItemOverdue')).toHaveLength(0);
     const addresses = (overruns[0]!.data.recipients as { address: string }[]).map((r) => r.address);
     expect(addresses).toEqual([`dept:${item.department}:lead`, 'role:supervisor']);
     const leadInbox = await c.get(lead, '/notifications');
