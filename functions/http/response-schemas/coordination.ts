@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { SPECIAL_PROCEDURE_TYPES } from '../../../shared/domain/model.js';
-import { caseStatus, escalationRecordSchema, instant, isoDate, itemStatus, lamp, stage } from './common.js';
+import { itemProgressSchema } from './cases.js';
+import { caseStatus, escalationRecordSchema, instant, isoDate, stage } from './common.js';
 
 /** 首接负责 (the cases a window unit coordinates) and 容缺台账 (their deficiency commitments). */
 
@@ -8,33 +8,9 @@ export const deficiencyStatus = z
   .enum(['open', 'supplemented', 'overdue'])
   .openapi({ description: '容缺承诺状态：待补齐、已补齐、逾期未补' });
 
-const coordinatedItemSchema = z.object({
-  code: z.string(),
-  name: z.string(),
-  department: z.string(),
+/** The item's clock as in progress (one schema, so a field added there is never refused here). */
+const coordinatedItemSchema = itemProgressSchema.extend({
   departmentName: z.string(),
-  status: itemStatus,
-  promisedDays: z.number().int(),
-  statutoryDays: z.number().int(),
-  startDate: isoDate.optional(),
-  elapsedDays: z.number().int(),
-  remainingDays: z.number().int().optional(),
-  dueDate: isoDate.optional(),
-  provisional: z.boolean(),
-  statutoryDueDate: isoDate.optional(),
-  lamp,
-  clockStopped: z.boolean(),
-  stoppedDays: z.number().int(),
-  procedureOverrun: z
-    .object({
-      procedureType: z.enum(SPECIAL_PROCEDURE_TYPES),
-      from: isoDate,
-      expectedDays: z.number().int(),
-      latestEnd: isoDate,
-      overrunDays: z.number().int(),
-    })
-    .optional()
-    .openapi({ description: '特别程序超过预计时间（亮红灯）及超出的工作日数' }),
   holder: z
     .discriminatedUnion('kind', [
       z.object({ kind: z.literal('assignee'), id: z.string(), name: z.string(), since: instant }),
