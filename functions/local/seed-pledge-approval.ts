@@ -1,18 +1,21 @@
 import { offsetClock } from '../../shared/adapters/system/system-clock.js';
+import { shanghaiDate } from '../../shared/domain/calendar.js';
 import type { Actor } from '../../shared/domain/model.js';
 import type { Ctx } from '../../shared/services/context.js';
 import { createServices, type Services } from '../../shared/services/index.js';
 import { demoActors, demoOrganisations } from './demo-actors.js';
+import { demoDivision } from './seed-approval-map.js';
 
 const DAY_MS = 86_400_000;
 export const PLEDGE_DEMO_PROJECT_SUFFIX = '000192';
 
 /**
- * 告知承诺 in the demo (国办发〔2020〕42号): a project of the first demo organisation whose stage case
- * takes every pledge-allowed item of the first stage that has any; the first was approved on the
- * applicant's commitment three days ago with its 事后核查 scheduled, the others are left for the
- * applicant to sign in the console. Returns how many projects and cases it added (none when the
- * province lists no pledge-allowed item in any stage).
+ * 告知承诺 in the demo (国办发〔2020〕42号), on a project whose one progress page shows the law's
+ * whole clock: the project budget; a stage case the window never acted on, so the sweeper deemed it
+ * accepted (行政许可法第三十二条); its first pledge-allowed item approved on the applicant's
+ * commitment with its 事后核查 scheduled, the others left for the applicant to sign in the console;
+ * and an item of another kind whose review was extended (第四十二条). Returns how many projects
+ * and cases it added (none when the province lists no pledge-allowed item in any stage).
  */
 export async function seedPledgeApproval(services: Services): Promise<{ projects: number; cases: number }> {
   const { deps } = services;
@@ -28,17 +31,16 @@ export async function seedPledgeApproval(services: Services): Promise<{ projects
   const as = (actor: Actor): Ctx => ({ actor });
   const find = (pred: (a: Actor) => boolean) => as(actors.find(pred)!);
   const applicant = find((a) => a.role === 'applicant' && a.creditCode === org.creditCode);
-  const window = find((a) => a.role === 'windowOfficer');
   const supervisor = find((a) => a.role === 'supervisor');
   const past = (days: number) => createServices({ ...deps, clock: offsetClock(-days * DAY_MS) });
 
-  const s = past(5);
+  const s = past(14);
   const project = await s.projects.register(applicant, {
     projectCode: `2026-${p.regionPrefix}0000-48-01-${PLEDGE_DEMO_PROJECT_SUFFIX}`,
     name: `${p.name}生态环保产业园基础设施工程`,
     ownerName: org.name,
     category: 'provincialKey',
-    location: { city: p.name },
+    location: demoDivision(p, 12),
     investmentWan: 86_000,
     governmentInvested: false,
     promisedCompletion: '2028-06-30',
@@ -58,11 +60,33 @@ export async function seedPledgeApproval(services: Services): Promise<{ projects
     itemCodes: chosen,
     materials,
   });
-  await s.cases.actOnAcceptance(window, c.value.id, c.version, { outcome: 'accept' });
+  // nobody at the window answers: the sweeper finds the limit run out on the deemed day and deems it
+  // accepted then (a demo started around a long holiday may not reach that day; the case then waits)
+  const deemedOn = c.value.acceptDeemedOn;
+  const today = shanghaiDate(deps.clock.now());
+  if (!deemedOn || deemedOn > today) return { projects: 1, cases: 1 };
+  const daysAgo = Math.round((Date.parse(today) - Date.parse(deemedOn)) / DAY_MS);
+  const onDeemedDay = past(daysAgo);
+  await onDeemedDay.sweep();
 
   const first = pledgeItems[0]!;
-  const signer = past(3);
+  const signer = onDeemedDay;
   const offer = (await signer.pledges.offers(applicant, c.value.id)).items.find((o) => o.itemCode === first);
   if (offer?.signable) await signer.pledges.sign(applicant, c.value.id, first, { textZh: offer.textZh });
+
+  const extended = c.value.items.find((i) => !pledgeable(i.code));
+  if (extended) {
+    const reviewer = find((a) => a.role === 'reviewer' && a.department === extended.department && !a.lead);
+    const lead = find((a) => a.role === 'reviewer' && a.department === extended.department && !!a.lead);
+    const x = onDeemedDay;
+    await x.extensionDelivery.requestExtension(reviewer, c.value.id, extended.code, undefined, {
+      days: Math.min(5, p.extension.maxDays),
+      reasonZh: '项目涉及跨区域排水管网衔接，需征求相关设区市意见',
+    });
+    await x.extensionDelivery.decideExtension(lead, c.value.id, extended.code, undefined, {
+      action: 'approve',
+      commentZh: '同意延长',
+    });
+  }
   return { projects: 1, cases: 1 };
 }

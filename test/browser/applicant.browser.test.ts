@@ -77,6 +77,7 @@ describe('the applicant in the console', () => {
     await page.getByLabel('项目名称').fill(PROJECT_NAME);
     await page.getByLabel('所在城市').fill('南京市');
     await page.getByLabel('总投资（万元）').fill('86000');
+    await page.getByRole('radio', { name: /简易项目/ }).check({ force: true });
     await page.getByRole('button', { name: '登记', exact: true }).click();
     await page.waitForURL(/#\/applicant\/projects\/[^/]+$/);
     await expect.poll(() => text(page, '.admission-status')).toBe('未申请');
@@ -104,6 +105,8 @@ describe('the applicant in the console', () => {
     expect(decided.status).toBe(200);
     await page.reload();
     await expect.poll(() => text(page, '.admission-status')).toBe('已纳入绿色通道');
+    // 简易项目 chosen at registration: the flow budget is the simple class's (≤90 working days)
+    await expect.poll(() => text(page, '[data-testid="project-budget"]')).toContain('简易项目');
     expect(await page.locator('.stage').count()).toBe(4);
     await page.locator('[data-stage="projectApproval"] .apply-link').click();
     await page.waitForURL(/#\/applicant\/apply\//);

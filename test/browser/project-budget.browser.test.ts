@@ -57,4 +57,23 @@ describe('the project budget in the console', () => {
     expectNoConsoleErrors(w);
     await w.close();
   });
+
+  it("the demo project shows the law's whole clock: budget, 视为受理, an extension and a 告知承诺 item", async () => {
+    const w = await openPage(browser);
+    const { page } = w;
+    await signInAs(page, server.server.url, 'js-applicant-1');
+    await page.goto(`${server.server.url}/#/applicant/projects/2026-320000-48-01-000192`);
+    await expect
+      .poll(() => page.locator('[data-testid="project-budget"]').innerText())
+      .toContain('全流程审批时间');
+    await page.locator('.stage-cases a').first().click();
+    await page.waitForURL(/#\/cases\//);
+    await expect.poll(() => page.getByTestId('case-deemed').innerText()).toContain('视为受理');
+    expect(await page.getByTestId('case-project-budget').innerText()).toMatch(/已用 \d+ \/ 120 个工作日/);
+    await expect.poll(() => page.getByTestId('extension-delivery').innerText()).toContain('审查期限已延长');
+    await expect.poll(() => page.getByTestId('pledge-panel').innerText()).toContain('事后核查');
+    await checkPage(page, 'demo-whole-clock');
+    expectNoConsoleErrors(w);
+    await w.close();
+  });
 });
