@@ -7,6 +7,7 @@ import type { WorkingCalendar } from './calendar.js';
 import { addCalendarDays, shanghaiDate } from './calendar.js';
 import type { EscalationLevel } from './escalation.js';
 import type { Actor, CaseItem, DeficiencyCommitment, IsoDate, StageCase } from './model.js';
+import type { ProjectBudget } from './project-budget.js';
 
 /**
  * 容缺 reminder: the applicant is reminded this many working days before a supplement deadline.
@@ -88,12 +89,15 @@ export const noticeTexts = {
     level: EscalationLevel,
     overdueDays: number,
     leadTitle?: string,
+    /** the project's 全流程审批时间, so whoever is told sees what the delay costs the whole flow */
+    budget?: Pick<ProjectBudget, 'budgetDays' | 'usedDays' | 'leftDays' | 'overrunDays'>,
   ): NoticeText => ({
     type: 'itemEscalated',
     titleZh: `督办升级（第${level.level}级·${level.nameZh}）：${item.name}`,
     bodyZh:
       `${caseLabel(c)}的事项「${item.name}」已超期${overdueDays}个工作日，按督办升级规定告知${level.nameZh}` +
-      `${level.role === 'departmentLead' && leadTitle ? `（${leadTitle}）` : ''}，请督促办理并反馈。`,
+      `${level.role === 'departmentLead' && leadTitle ? `（${leadTitle}）` : ''}，请督促办理并反馈。` +
+      (budget ? budgetSentence(budget) : ''),
   }),
   acceptanceDeemed: (c: StageCase, deemedOn: string): NoticeText => ({
     type: 'acceptanceDeemed',
@@ -143,3 +147,10 @@ export const noticeTexts = {
 /** 行政许可法第三十八条: a refusal tells the applicant of the right to review or sue, and to apply again. */
 export const REFUSAL_REMEDY_ZH =
   '如对本决定不服，可以自收到本决定之日起六十日内依法申请行政复议，或者自收到之日起六个月内依法提起行政诉讼；消除不予批准的原因后，也可以重新提出申请。';
+
+function budgetSentence(
+  b: Pick<ProjectBudget, 'budgetDays' | 'usedDays' | 'leftDays' | 'overrunDays'>,
+): string {
+  const rest = b.overrunDays > 0 ? `已超出${b.overrunDays}个工作日` : `剩余${b.leftDays}个工作日`;
+  return `项目全流程审批时间已用${b.usedDays}个工作日（共${b.budgetDays}个工作日），${rest}。`;
+}

@@ -3,7 +3,7 @@ import { shanghaiDate, type WorkingCalendar } from '../domain/calendar.js';
 import { overdueCommitments } from '../domain/deficiency.js';
 import { deliveryNoticeTexts, deliveryRulesOf, overdueDeliveries } from '../domain/delivery.js';
 import { dueEscalations, escalationRecipients, overdueWorkingDays } from '../domain/escalation.js';
-import { LAMP_SEVERITY } from '../domain/lamps.js';
+import { LAMP_SEVERITY, type LampThresholds } from '../domain/lamps.js';
 import type {
   EscalationRecord,
   Lamp,
@@ -23,6 +23,7 @@ import {
 } from '../domain/notifications.js';
 import { markChecksReminded, pledgeNotices } from '../domain/pledge-approval.js';
 import { itemProgress } from '../domain/progress.js';
+import type { ProjectBudget } from '../domain/project-budget.js';
 import {
   markOverrunEscalated,
   procedureOverrun,
@@ -36,6 +37,7 @@ import { SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
 import { abuseExitChanges } from './pledge-approval.js';
+import { computeProjectBudget } from './project-budget.js';
 import { nowIso, today } from './unit-of-work.js';
 import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
 
@@ -127,12 +129,17 @@ export async function runSweep(
         found.value.status === 'underReview' &&
         ((await deps.store.get<Project>('project', found.value.projectId))?.value.governmentInvested ??
           false);
+      // 全流程审批时间 in the escalations: only read (all of the project's cases) when an item is red
+      const budget =
+        found.value.status === 'underReview' && hasRedItem(cal, found.value, day, deps.province.lamps)
+          ? await projectBudgetOf(deps, calendar, found.value.projectId)
+          : undefined;
       const result = await cases.mutate(
         { actor: SYSTEM_ACTOR },
         hit.id,
         undefined,
         async (c) => {
-          const decided = decide(deps, cal, c, day, governmentInvested);
+          const decided = decide(deps, cal, c, day, governmentInvested, budget);
           lampChanges = decided.lampChanges;
           escalations = decided.escalations;
           notes = decided.notes;
@@ -153,7 +160,27 @@ export async function runSweep(
 }
 
 /** What the sweeper records on one case today, with the events and notices that go with it. */
-function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string, governmentInvested: boolean) {
+function hasRedItem(cal: WorkingCalendar, c: StageCase, day: string, thresholds: LampThresholds): boolean {
+  return c.items.some((i) => !i.decision && itemProgress(cal, i, day, thresholds).lamp === 'red');
+}
+
+async function projectBudgetOf(
+  deps: Deps,
+  calendar: CalendarService,
+  projectId: string,
+): Promise<ProjectBudget | undefined> {
+  const project = await deps.store.get<Project>('project', projectId);
+  return project ? computeProjectBudget(deps, calendar, project.value) : undefined;
+}
+
+function decide(
+  deps: Deps,
+  cal: WorkingCalendar,
+  c: StageCase,
+  day: string,
+  governmentInvested: boolean,
+  budget?: ProjectBudget,
+) {
   const province = deps.province;
   const at = nowIso(deps);
   const events: EventOut[] = [];
@@ -222,10 +249,21 @@ function decide(deps: Deps, cal: WorkingCalendar, c: StageCase, day: string, gov
                 address,
                 recipients,
                 overdueDays,
+                ...(budget
+                  ? {
+                      budgetDays: budget.budgetDays,
+                      budgetUsedDays: budget.usedDays,
+                      budgetLeftDays: budget.leftDays,
+                    }
+                  : {}),
               },
             });
             for (const r of recipients) {
-              notify(r.address, noticeTexts.itemEscalated(c, item, level, overdueDays, leadTitle), item.code);
+              notify(
+                r.address,
+                noticeTexts.itemEscalated(c, item, level, overdueDays, leadTitle, budget),
+                item.code,
+              );
             }
             escalations.push({ caseId: c.id, itemCode: item.code, level: level.level, address, recipients });
             return {

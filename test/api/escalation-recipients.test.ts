@@ -13,7 +13,14 @@ afterEach(async () => {
 const leader: Actor = { id: 'leader-1', name: '钱进（分管领导）', role: 'leader' };
 const holder: Actor = { id: 'rev-9', name: '审查员九', role: 'reviewer', department: 'nrp' };
 
-type Notice = { type: string; address: string; titleZh: string; caseId?: string; itemCode?: string };
+type Notice = {
+  type: string;
+  address: string;
+  titleZh: string;
+  bodyZh: string;
+  caseId?: string;
+  itemCode?: string;
+};
 
 describe('督办升级 over HTTP', () => {
   it('the leader reads the level-5 notice in GET /notifications, the holder level 1; recipients are in the records', async () => {
@@ -51,6 +58,10 @@ describe('督办升级 over HTTP', () => {
     );
     expect(top.length).toBe(accepted.value.items.length);
     expect(top.every((n) => n.address === 'role:leader' && n.titleZh.includes('第5级·分管领导'))).toBe(true);
+    // 国办发〔2019〕11号: the escalation says what the delay costs the project's whole flow
+    const budget = await c.get(leader, `/projects/${projectId}/budget`);
+    expect(budget.status, budget.text).toBe(200);
+    expect(top[0]?.bodyZh).toMatch(/项目全流程审批时间已用\d+个工作日（共120个工作日），剩余\d+个工作日。/);
 
     // level 1 went to the reviewer holding the item, not to the whole department
     const mine = ((await c.get(holder, '/notifications?limit=100')).body.items as Notice[]).filter(
