@@ -15,7 +15,8 @@ export type Tag =
   | '督办通报'
   | '通知'
   | '投诉与退出'
-  | '电子批文';
+  | '电子批文'
+  | '一张图';
 
 export const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 

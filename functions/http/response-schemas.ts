@@ -3,6 +3,7 @@
  * Handlers are typed against them (app.openapi checks each c.json body at compile time), and the
  * response check (response-check.ts) parses what is actually sent against them in tests.
  */
+export * from './response-schemas/approval-map.js';
 export * from './response-schemas/audit.js';
 export * from './response-schemas/cases.js';
 export * from './response-schemas/common.js';

@@ -34,6 +34,14 @@ export const registerProjectBody = z
         city: z.string().min(1).max(50),
         district: z.string().max(50).optional(),
         address: z.string().max(200).optional(),
+        divisionCode: z
+          .string()
+          .regex(/^\d{6}$/, '行政区划代码应为 6 位数字')
+          .optional()
+          .openapi({
+            example: '320115',
+            description: '行政区划代码（GB/T 2260，区县或地市），用于“一张图”定位',
+          }),
       })
       .strict(),
     investmentWan: z.number().positive().max(1e9).openapi({ description: '总投资（万元）' }),

@@ -4,6 +4,7 @@ import type { Actor } from '../../shared/domain/model.js';
 import type { Ctx } from '../../shared/services/context.js';
 import { createServices, type Services } from '../../shared/services/index.js';
 import { demoActors, demoOrganisations } from './demo-actors.js';
+import { demoDivision } from './seed-approval-map.js';
 
 const DAY_MS = 86_400_000;
 export const AGENCY_DEMO_PROJECT_SUFFIX = '000195';
@@ -28,7 +29,7 @@ export async function seedAgency(services: Services): Promise<{ projects: number
     projectCode: `2026-${p.regionPrefix}0000-48-01-${AGENCY_DEMO_PROJECT_SUFFIX}`,
     name: `${p.name}老旧小区改造配套工程（专窗代办）`,
     category: 'majorLivelihood',
-    location: { city: p.name },
+    location: demoDivision(p, 11),
     investmentWan: 52_000,
     governmentInvested: true,
     promisedCompletion: '2028-10-31',

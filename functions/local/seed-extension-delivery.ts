@@ -3,6 +3,7 @@ import type { Actor, Stage } from '../../shared/domain/model.js';
 import type { Ctx } from '../../shared/services/context.js';
 import { createServices, type Services } from '../../shared/services/index.js';
 import { demoActors, demoOrganisations } from './demo-actors.js';
+import { demoDivision } from './seed-approval-map.js';
 
 const DAY_MS = 86_400_000;
 
@@ -36,7 +37,7 @@ export async function seedExtensionDelivery(
     name: `${p.name}城市快速路互通立交改造工程`,
     ownerName: org.name,
     category: 'provincialKey',
-    location: { city: '南京市' },
+    location: demoDivision(p, 13),
     investmentWan: 215_000,
     governmentInvested: true,
     promisedCompletion: '2028-12-31',

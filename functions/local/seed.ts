@@ -10,6 +10,7 @@ import {
   demoOrganisations,
 } from './demo-actors.js';
 import { seedAgency } from './seed-agency.js';
+import { demoDivision, seedApprovalMap } from './seed-approval-map.js';
 import { seedExtensionDelivery } from './seed-extension-delivery.js';
 import { seedPledgeApproval } from './seed-pledge-approval.js';
 
@@ -24,7 +25,6 @@ interface DemoProject {
   category: ProjectCategory;
   investmentWan: number;
   governmentInvested: boolean;
-  city: string;
   org: number;
 }
 
@@ -38,7 +38,6 @@ function demoProjects(p: ProvinceConfig): DemoProject[] {
       category: 'provincialKey',
       investmentWan: 486_000,
       governmentInvested: true,
-      city: '南京市',
       org: 0,
     },
     {
@@ -47,7 +46,6 @@ function demoProjects(p: ProvinceConfig): DemoProject[] {
       category: 'majorLivelihood',
       investmentWan: 128_000,
       governmentInvested: false,
-      city: '苏州市',
       org: 1,
     },
     {
@@ -56,7 +54,6 @@ function demoProjects(p: ProvinceConfig): DemoProject[] {
       category: 'emergency',
       investmentWan: 2_600,
       governmentInvested: true,
-      city: '连云港市',
       org: 2,
     },
     {
@@ -65,7 +62,6 @@ function demoProjects(p: ProvinceConfig): DemoProject[] {
       category: 'nationalKey',
       investmentWan: 1_250_000,
       governmentInvested: true,
-      city: '无锡市',
       org: 0,
     },
     {
@@ -74,7 +70,6 @@ function demoProjects(p: ProvinceConfig): DemoProject[] {
       category: 'provincialKey',
       investmentWan: 56_000,
       governmentInvested: false,
-      city: '常州市',
       org: 1,
     },
   ];
@@ -123,7 +118,7 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
       name: d.name,
       ownerName: orgs[d.org]!.name,
       category: d.category,
-      location: { city: d.city },
+      location: demoDivision(p, index),
       investmentWan: d.investmentWan,
       governmentInvested: d.governmentInvested,
       promisedCompletion: '2028-12-31',
@@ -231,7 +226,10 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
       name: '沪苏浙跨省高速公路（苏浙段）',
       ownerName: CROSS_PROVINCE_OWNER.name,
       category: 'nationalKey',
-      location: { city: p.code === 'JS' ? '苏州市吴江区' : '嘉兴市嘉善县' },
+      location:
+        p.code === 'JS'
+          ? { city: '苏州市吴江区', divisionCode: '320509' }
+          : { city: '嘉兴市嘉善县', divisionCode: '330421' },
       investmentWan: 1_860_000,
       governmentInvested: true,
       partnerProvinces: [crossPartner],
@@ -268,6 +266,9 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
   cases += (await seedPledgeApproval(services)).cases;
   // 9. 专窗代办: a case the desk filed for an enterprise, waiting for its 确认
   cases += (await seedAgency(services)).cases;
+  // 10. 一张图: dozens of projects across the prefectures, some late, some recognised from a partner
+  const map = await seedApprovalMap(services);
+  cases += map.cases;
   await services.sweep();
-  return { projects: projects.length + crossProjects, cases };
+  return { projects: projects.length + crossProjects + map.projects, cases };
 }

@@ -29,6 +29,7 @@ export const ACTIONS = [
   'partnerProject.read',
   'partnerMaterial.read',
   'report.read',
+  'map.read',
   'exitReview.run',
   'exitReview.decide',
   'complaint.file',
@@ -122,6 +123,8 @@ const RULES: Record<Action, Rule> = {
   'partnerMaterial.read': reviewerOfCase,
   // dispatch lists, bulletins and the annual evaluation: supervisors, auditors and the leader (read-only), the window
   'report.read': role('supervisor', 'auditor', 'admin', 'windowOfficer', 'leader'),
+  // 一张图 shows every project's standing: those who supervise or evaluate, not the desk
+  'map.read': role('supervisor', 'auditor', 'leader'),
   'exitReview.run': role('supervisor', 'admin'),
   'exitReview.decide': role('supervisor'),
   'complaint.file': owner,
@@ -193,6 +196,7 @@ export const ACTION_NAMES_ZH: Record<Action, string> = {
   'partnerProject.read': '查看合作省份项目',
   'partnerMaterial.read': '查看合作省份共享材料',
   'report.read': '查看督办与通报',
+  'map.read': '查看一张图',
   'exitReview.run': '运行年度准入复核',
   'exitReview.decide': '决定退出或容错',
   'complaint.file': '投诉',

@@ -83,7 +83,8 @@ export interface Project {
   name: string;
   owner: { creditCode: string; name: string };
   category: ProjectCategory;
-  location: { city: string; district?: string; address?: string };
+  /** divisionCode: 行政区划代码 (GB/T 2260, county or prefecture), which places it on 一张图 */
+  location: { city: string; district?: string; address?: string; divisionCode?: string };
   /** total investment in 万元 (10,000 RMB) */
   investmentWan: number;
   governmentInvested: boolean;

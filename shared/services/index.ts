@@ -1,5 +1,6 @@
 import { authorize } from '../domain/authz.js';
 import { AgencyService } from './agency.js';
+import { ApprovalMapService } from './approval-map.js';
 import { AuditService, writeCheckpoint } from './audit.js';
 import { CalendarService } from './calendar.js';
 import { CaseService } from './cases.js';
@@ -51,6 +52,7 @@ export function createServices(deps: Deps) {
     notifications: new NotificationService(deps),
     tokenRevocations: new TokenRevocationService(deps),
     reports: new ReportService(deps, calendar),
+    approvalMap: new ApprovalMapService(deps, calendar),
     results: new ResultService(deps),
     /** publishes what the outbox holds (on a schedule; commits also kick it) */
     relayOutbox: () => relayOutbox(deps),

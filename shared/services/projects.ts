@@ -7,6 +7,7 @@ import type { Agency, FlowClass, Project, ProjectCategory, Versioned } from '../
 import type { AuditEventDraft, IndexEntry, Page } from '../ports/store.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
+import { assertDivisionCode } from './approval-map.js';
 import { signedEventDraft } from './signed-events.js';
 import { commit, load, nowIso } from './unit-of-work.js';
 
@@ -15,7 +16,7 @@ export interface RegisterProjectInput {
   name: string;
   ownerName: string;
   category: ProjectCategory;
-  location: { city: string; district?: string; address?: string };
+  location: { city: string; district?: string; address?: string; divisionCode?: string };
   investmentWan: number;
   governmentInvested: boolean;
   partnerProvinces?: string[];
@@ -56,6 +57,7 @@ export class ProjectService {
       if (!known.has(partner))
         throw invalid('PARTNER_NOT_CONFIGURED', '所填合作省份不是本省已建立互认关系的省份');
     }
+    assertDivisionCode(this.deps.province.regionPrefix, input.location.divisionCode);
     const now = nowIso(this.deps);
     const project: Project = {
       id: input.projectCode,

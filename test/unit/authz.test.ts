@@ -85,6 +85,7 @@ const MATRIX: Record<Action, boolean[]> = {
   'partnerProject.read': /* */ [Y, N, Y, Y, Y, Y, Y, Y, Y, N, N],
   'partnerMaterial.read': /**/ [N, N, N, Y, Y, N, N, N, N, N, N],
   'report.read': /*         */ [N, N, Y, N, N, N, Y, Y, Y, N, Y],
+  'map.read': /*            */ [N, N, N, N, N, N, Y, Y, N, N, Y],
   'exitReview.run': /*      */ [N, N, N, N, N, N, Y, N, Y, N, N],
   'exitReview.decide': /*   */ [N, N, N, N, N, N, Y, N, N, N, N],
   'complaint.file': /*      */ [Y, N, N, N, N, N, N, N, N, N, N],

@@ -53,6 +53,7 @@ export const projectData = z
       city: z.string(),
       district: z.string().optional(),
       address: z.string().optional(),
+      divisionCode: z.string().optional().openapi({ description: '行政区划代码（GB/T 2260）' }),
     }),
     investmentWan: z.number().openapi({ description: '总投资（万元）' }),
     governmentInvested: z.boolean(),
