@@ -46,6 +46,7 @@ import type { AuditEventDraft, Change, Page } from '../ports/store.js';
 import type { CalendarService } from './calendar.js';
 import { caseIndexes } from './case-indexes.js';
 import { type Ctx, SYSTEM_ACTOR } from './context.js';
+import { creditMarkChanges } from './credit-marks.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
 import { partnerViewsOf, recordRecognitionRefusal } from './partners.js';
@@ -691,27 +692,8 @@ export class CaseService {
         const next = terminate(c, reason, now);
         return { next, events: [{ type: 'CaseTerminated', data: { reason, creditMark } }] };
       },
-      async (c) => {
-        if (!creditMark) return [];
-        const org = await this.deps.store.get<Organisation>('organisation', c.applicant.creditCode);
-        const value: Organisation = {
-          creditCode: c.applicant.creditCode,
-          name: c.applicant.name,
-          creditMarks: [...(org?.value.creditMarks ?? []), { at: nowIso(this.deps), caseId, reason }],
-        };
-        return [
-          {
-            kind: 'organisation',
-            id: value.creditCode,
-            expectedVersion: org?.version ?? 0,
-            value,
-            indexes: [],
-            events: [
-              { type: 'CreditMarked', actor: ctx.actor.id, at: nowIso(this.deps), data: { caseId, reason } },
-            ],
-          },
-        ];
-      },
+      async (c) =>
+        creditMark ? creditMarkChanges(this.deps, c, reason, ctx.actor.id, nowIso(this.deps)) : [],
     );
     await this.callbacks.failAll(caseId, 'CaseTerminated', reason);
     return result.saved;

@@ -1,10 +1,9 @@
 import { canonicalJson, sha256Hex } from '../domain/audit-chain.js';
 import { authorize } from '../domain/authz.js';
 import { invalid } from '../domain/errors.js';
-import type { Notification, Organisation, Project, StageCase, Versioned } from '../domain/model.js';
+import type { Notification, StageCase, Versioned } from '../domain/model.js';
 import { orgAddress } from '../domain/notifications.js';
 import {
-  abuseFinding,
   approveOnCommitment,
   type CheckInput,
   checkDueDate,
@@ -12,16 +11,15 @@ import {
   pledgeItem,
   pledgeNotices,
   pledgeText,
-  proposeAbuseExit,
   recordCheck,
 } from '../domain/pledge-approval.js';
-import type { AuditEventDraft, Change } from '../ports/store.js';
+import type { AuditEventDraft } from '../ports/store.js';
 import type { CalendarService } from './calendar.js';
 import type { CaseService } from './cases.js';
 import type { Ctx } from './context.js';
+import { creditMarkChanges } from './credit-marks.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
-import { projectIndexes } from './projects.js';
 import { resultRecordChange, signResult } from './result-signing.js';
 import { signedEventDraft } from './signed-events.js';
 import { nowIso, today } from './unit-of-work.js';
@@ -36,78 +34,6 @@ export interface PledgeOffer {
   /** whether the applicant can sign it now (item undecided, case under review, clock running) */
   signable: boolean;
   checkDays: number;
-}
-
-/**
- * The store changes that follow a new credit mark: when the organisation's record now shows abuse
- * (滥用, the province's threshold of failed 事后核查 and lapsed 容缺), an exit proposal on the case's
- * project for the supervisor, who is told. Shared by the failed check and the lapsed-容缺 sweep.
- */
-export async function abuseExitChanges(
-  deps: Deps,
-  c: StageCase,
-  org: Organisation,
-  actor: string,
-  at: string,
-): Promise<Change[]> {
-  const reasonsZh = abuseFinding(org, deps.province.pledge.abuseAfterCreditMarks);
-  if (!reasonsZh) return [];
-  const found = await deps.store.get<Project>('project', c.projectId);
-  if (!found) return [];
-  const next = proposeAbuseExit(found.value, reasonsZh, at);
-  if (!next) return [];
-  const note = newNotification(
-    deps,
-    'role:supervisor',
-    pledgeNotices.abuseExitProposed(next),
-    { projectId: next.id, caseId: c.id },
-    at,
-  );
-  return [
-    {
-      kind: 'project',
-      id: next.id,
-      expectedVersion: found.version,
-      value: next,
-      indexes: projectIndexes(next),
-      events: [
-        {
-          type: 'ExitProposed',
-          actor,
-          at,
-          data: { year: next.exitProposal!.year, ground: 'abuse', reasonsZh, creditCode: org.creditCode },
-        },
-      ],
-    },
-    notificationChange(note),
-  ];
-}
-
-/** The organisation with one more credit mark, as a store change, and the value it writes. */
-async function creditMarkChange(
-  deps: Deps,
-  c: StageCase,
-  reason: string,
-  actor: string,
-  at: string,
-): Promise<{ change: Change; org: Organisation }> {
-  const found = await deps.store.get<Organisation>('organisation', c.applicant.creditCode);
-  const org: Organisation = {
-    creditCode: c.applicant.creditCode,
-    name: found?.value.name ?? c.applicant.name,
-    creditMarks: [...(found?.value.creditMarks ?? []), { at, caseId: c.id, reason }],
-  };
-  return {
-    org,
-    change: {
-      kind: 'organisation',
-      id: org.creditCode,
-      expectedVersion: found?.version ?? 0,
-      value: org,
-      indexes: [],
-      events: [{ type: 'CreditMarked', actor, at, data: { caseId: c.id, reason } }],
-    },
-  };
 }
 
 /** 告知承诺: the applicant's signed commitment approves the item at once; the department checks later. */
@@ -328,10 +254,8 @@ export class PledgeApprovalService {
         if (input.outcome !== 'failed') return [];
         const at = nowIso(this.deps);
         const reason = `告知承诺事后核查不通过（事项 ${itemCode}）：${input.reasonsZh?.trim() ?? ''}`;
-        const { change, org } = await creditMarkChange(this.deps, c, reason, ctx.actor.id, at);
         return [
-          change,
-          ...(await abuseExitChanges(this.deps, c, org, ctx.actor.id, at)),
+          ...(await creditMarkChanges(this.deps, c, reason, ctx.actor.id, at)),
           ...notes.map((n) => notificationChange(n)),
         ];
       },

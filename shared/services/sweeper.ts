@@ -4,15 +4,7 @@ import { overdueCommitments } from '../domain/deficiency.js';
 import { deliveryNoticeTexts, deliveryRulesOf, overdueDeliveries } from '../domain/delivery.js';
 import { dueEscalations, escalationRecipients, overdueWorkingDays } from '../domain/escalation.js';
 import { LAMP_SEVERITY, type LampThresholds } from '../domain/lamps.js';
-import type {
-  EscalationRecord,
-  Lamp,
-  Notification,
-  Organisation,
-  Project,
-  StageCase,
-  Versioned,
-} from '../domain/model.js';
+import type { EscalationRecord, Lamp, Notification, Project, StageCase, Versioned } from '../domain/model.js';
 import {
   deficiencyReminderDate,
   deptAddress,
@@ -34,9 +26,9 @@ import type { Change } from '../ports/store.js';
 import type { CalendarService } from './calendar.js';
 import type { CaseService } from './cases.js';
 import { SYSTEM_ACTOR } from './context.js';
+import { creditMarkChanges } from './credit-marks.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
-import { abuseExitChanges } from './pledge-approval.js';
 import { computeProjectBudget } from './project-budget.js';
 import { nowIso, today } from './unit-of-work.js';
 import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
@@ -395,28 +387,11 @@ async function terminateLapsed(
         events: [{ type: 'CaseTerminated', data: { reason, creditMark: true } }],
       };
     },
-    async (c): Promise<Change[]> => {
-      const at = nowIso(deps);
-      const org = await deps.store.get<Organisation>('organisation', c.applicant.creditCode);
-      const value: Organisation = {
-        creditCode: c.applicant.creditCode,
-        name: c.applicant.name,
-        creditMarks: [...(org?.value.creditMarks ?? []), { at, caseId, reason }],
-      };
-      return [
-        {
-          kind: 'organisation',
-          id: value.creditCode,
-          expectedVersion: org?.version ?? 0,
-          value,
-          indexes: [],
-          events: [{ type: 'CreditMarked', actor: SYSTEM_ACTOR.id, at, data: { caseId, reason } }],
-        },
-        // 滥用: a lapsed 容缺 counts toward abuse as a failed 事后核查 does
-        ...(await abuseExitChanges(deps, c, value, SYSTEM_ACTOR.id, at)),
-        ...notes.map((n) => notificationChange(n)),
-      ];
-    },
+    async (c): Promise<Change[]> => [
+      // 滥用: a lapsed 容缺 counts toward abuse as a failed 事后核查 does
+      ...(await creditMarkChanges(deps, c, reason, SYSTEM_ACTOR.id, nowIso(deps))),
+      ...notes.map((n) => notificationChange(n)),
+    ],
     found,
   );
   if (result.saved.value === result.before) return undefined;

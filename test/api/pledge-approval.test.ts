@@ -345,4 +345,30 @@ describe('滥用 counts a lapsed 容缺 the same way as a failed 事后核查', 
     expect(proposal).toMatchObject({ ground: 'abuse' });
     expect(proposal?.reasonsZh.join('\n')).toContain('告知承诺事后核查不通过');
   });
+
+  it("滥用: a supervisor's termination with a credit mark counts toward abuse like a lapsed 容缺", async () => {
+    const c = await client();
+    const caseId = await acceptedCase(c.h, await admittedProject(c.h));
+    const textZh = await pledgeText(c, caseId);
+    expect(
+      (await c.post(actors.applicantA, `/cases/${caseId}/items/${PLEDGE_ITEM}/pledge`, { textZh })).status,
+    ).toBe(200);
+    const failed = await c.post(eco(), `/cases/${caseId}/items/${PLEDGE_ITEM}/pledge-check`, {
+      outcome: 'failed',
+      reasonsZh: '承诺不实',
+    });
+    expect(failed.status, failed.text).toBe(200);
+    const other = await admittedProject(c.h);
+    const otherCase = await acceptedCase(c.h, other);
+    const ended = await c.post(actors.supervisor, `/cases/${otherCase}/termination`, {
+      reason: '申请材料弄虚作假',
+      creditMark: true,
+    });
+    expect(ended.status, ended.text).toBe(200);
+    const org = await c.h.store.get<Organisation>('organisation', ORG_A.creditCode);
+    expect(org?.value.creditMarks).toHaveLength(2);
+    expect((await c.h.store.get<Project>('project', other))?.value.exitProposal).toMatchObject({
+      ground: 'abuse',
+    });
+  });
 });
