@@ -1,10 +1,11 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultProvinces, loadProvince } from '../../shared/config/provinces/index.js';
 import { ensureConsoleBuilt } from './console-build.js';
 import { ensureResultKeys } from './key-files.js';
+import { Supervisor } from './supervisor.js';
 
 const USAGE = `用法: npm start -- [--wipe] [--data 目录] [--port 起始端口] [--provinces JS,ZJ,SH]
   --wipe        删除数据目录后重新开始（重新生成演示数据）
@@ -13,13 +14,12 @@ const USAGE = `用法: npm start -- [--wipe] [--data 目录] [--port 起始端�
   --provinces   启动的省份代码（默认全部已配置省份）
   --sweep-ms    时限巡检间隔毫秒（默认 60000）`;
 
-/** A province that crashes is restarted after this delay; repeated crashes back off. */
-const RESTART_DELAY_MS = 1_000;
 const PROVINCE_ENTRY = new URL('./province-main.ts', import.meta.url).pathname;
 
 /**
  * `npm start`: runs every configured province as its own process, so one province's crash or
- * restart leaves the others running, and restarts a province that crashed.
+ * restart leaves the others running; the supervisor (supervisor.ts) restarts a province that
+ * crashed or hung.
  */
 async function main() {
   const { values } = parseArgs({
@@ -49,14 +49,11 @@ async function main() {
   await ensureResultKeys(dataRoot, [...codes, ...configs.flatMap((c) => c.partners.map((p) => p.code))]);
   await ensureConsoleBuilt();
 
-  const children = new Map<string, ChildProcess>();
   const consoles = new Map<string, string>();
-  let stopping = false;
   const basePort = Number(values.port);
-
-  const start = (code: string, index: number, crashes: number) =>
-    new Promise<void>((ready) => {
-      const child = fork(
+  const supervisor = new Supervisor({
+    spawn: (code, index) =>
+      fork(
         PROVINCE_ENTRY,
         [
           '--province',
@@ -69,25 +66,14 @@ async function main() {
           values['sweep-ms'],
         ],
         { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-      );
-      children.set(code, child);
-      child.on('message', (m: { ready?: string; url?: string }) => {
-        if (m.ready && m.url) consoles.set(code, m.url);
-        if (m.ready) ready();
-      });
-      child.on('exit', (exitCode, signal) => {
-        children.delete(code);
-        ready();
-        if (stopping) return;
-        const delay = RESTART_DELAY_MS * 2 ** Math.min(crashes, 5);
-        console.error(
-          `[${code}] 进程退出（${signal ?? exitCode}），${delay / 1000} 秒后重启；其他省份不受影响`,
-        );
-        setTimeout(() => void start(code, index, crashes + 1), delay);
-      });
-    });
+      ),
+    log: (line) => console.error(line),
+    onReady: (code, url) => {
+      if (url) consoles.set(code, url);
+    },
+  });
 
-  await Promise.all(codes.map((code, i) => start(code, i, 0)));
+  await Promise.all(codes.map((code, i) => supervisor.start(code, i)));
   console.log(
     `\n全部省份已就绪（${codes.join('、')}）。按 Ctrl+C 停止；数据保留在 ${dataRoot}，下次启动继续。`,
   );
@@ -97,17 +83,12 @@ async function main() {
     if (url) console.log(`  ${loadProvince(code).name}控制台：${url}/`);
   }
 
+  let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n收到 ${signal}，正在停止全部省份…`);
-    for (const child of children.values()) child.kill('SIGTERM');
-    const check = setInterval(() => {
-      if (children.size === 0) {
-        clearInterval(check);
-        process.exit(0);
-      }
-    }, 50);
+    void supervisor.stop().then(() => process.exit(0));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

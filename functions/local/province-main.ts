@@ -59,6 +59,10 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   // Started by main.ts with an IPC channel: if the supervisor dies, so does this province.
   process.on('disconnect', () => void shutdown('supervisor exit'));
+  // the supervisor's heartbeat: an answer shows the event loop is not stuck
+  process.on('message', (m: { ping?: number }) => {
+    if (m.ping !== undefined) process.send?.({ pong: m.ping });
+  });
   process.send?.({ ready: province.code, url: runtime.url });
 }
 

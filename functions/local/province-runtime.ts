@@ -48,6 +48,8 @@ export interface ProvinceRuntimeOptions {
   sweepEveryMs?: number;
   /** how often the outbox relay retries what could not be published at once */
   relayEveryMs?: number;
+  /** on stop, how long requests in flight may take to finish (default 10 s) */
+  drainMs?: number;
   /** the built console to serve at `/` (default web/dist) */
   consoleDir?: string;
   /** overrides how partners are found (tests); defaults to the peers folder (addresses only) */
@@ -87,6 +89,34 @@ function localPartnerKeys(province: ProvinceConfig, dataRoot: string): TrustedKe
 }
 
 export const TOKEN_AUDIENCE = 'green-channel';
+
+/** How long a stopping province waits for requests in flight before it cuts what is left. */
+const DRAIN_MS = 10_000;
+
+interface DrainableServer {
+  close(callback: () => void): void;
+  closeIdleConnections(): void;
+  closeAllConnections(): void;
+}
+
+/**
+ * Stops accepting connections and lets requests in flight finish: idle keep-alive connections are
+ * closed at once (they would hold the port for seconds), busy ones when their response is sent, and
+ * whatever is still open after `drainMs` is cut.
+ */
+export async function drainServer(server: DrainableServer, drainMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  // a response that completes leaves its connection idle; close those as they appear
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
+  const cut = setTimeout(() => server.closeAllConnections(), drainMs);
+  try {
+    await closed;
+  } finally {
+    clearInterval(idle);
+    clearTimeout(cut);
+  }
+}
 /**
  * Demo tokens last a day and are signed afresh at every start (each with its own jti), so a token
  * copied out of tokens.json or a screenshot is worthless by the next day. A demo left running
@@ -224,10 +254,7 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     resume: () => services!.resumeWorkflows(),
     async stop() {
       for (const timer of timers) clearInterval(timer);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // idle keep-alive connections would otherwise hold the port for seconds
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      await closed;
+      await drainServer(server as DrainableServer, options.drainMs ?? DRAIN_MS);
       await workflow.stop();
       await relayIdle(deps);
       await store.close();
