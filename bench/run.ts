@@ -10,10 +10,16 @@ import { type CrossResult, crossPerApproval, crossProvince } from './cross-provi
 import { type FullCasesResult, fullCases } from './full-cases.js';
 import { type LatencyResult, latency } from './latency.js';
 import { block, machineFacts, ms, num, table } from './lib.js';
+import { type PublicStatusResult, publicStatusBench } from './public-status.js';
 import { type StoreWritesResult, storeWrites } from './store-writes.js';
 import { type SweepResult, sweepBench } from './sweep.js';
 
-const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross' | 'sweep' | 'bulletin' | 'console'> = {
+const ALIASES: Record<
+  string,
+  'full' | 'latency' | 'store' | 'cross' | 'sweep' | 'bulletin' | 'console' | 'public'
+> = {
+  public: 'public',
+  'public-status': 'public',
   bulletin: 'bulletin',
   console: 'console',
   web: 'console',
@@ -33,13 +39,14 @@ const ALIASES: Record<string, 'full' | 'latency' | 'store' | 'cross' | 'sweep' |
   sweeper: 'sweep',
 };
 
-const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin|console ...]
+const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin|console|public ...]
 env: BENCH_CASES=40 BENCH_CASE_CONCURRENCY=8 BENCH_POLL_MS=5 BENCH_ITEMS=15
      BENCH_CONCURRENCY=16 BENCH_READS=2000 BENCH_DECISIONS=600 BENCH_WARMUP_READS=200
      BENCH_WARMUP_DECISIONS=30 BENCH_LOADGEN=worker|inline BENCH_STORE_CASES=3
      BENCH_CROSS=100 BENCH_CROSS_CONCURRENCY=8 BENCH_CROSS_WARMUP=5
      BENCH_SWEEP_OPEN=100000 BENCH_SWEEP_SMALL=10000 BENCH_SWEEP_DUE_SHARE=0.01 BENCH_SWEEP_BATCH=500
-     BENCH_BULLETIN_CASES=10000 BENCH_CONSOLE_RUNS=15`;
+     BENCH_BULLETIN_CASES=10000 BENCH_CONSOLE_RUNS=15
+     BENCH_PUBLIC_CONCURRENCY=16 BENCH_PUBLIC_REQUESTS=1000 BENCH_PUBLIC_ROUNDS=3 BENCH_PUBLIC_PROJECTS=20`;
 
 async function main() {
   const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -56,7 +63,7 @@ async function main() {
   const chosen = new Set(
     args.length > 0
       ? args.map((a) => ALIASES[a]!)
-      : ['full', 'latency', 'store', 'cross', 'sweep', 'bulletin', 'console'],
+      : ['full', 'latency', 'store', 'cross', 'sweep', 'bulletin', 'console', 'public'],
   );
 
   block(
@@ -71,6 +78,7 @@ async function main() {
   let sweep: SweepResult | undefined;
   let bulletin: BulletinResult | undefined;
   let web: ConsoleResult | undefined;
+  let pub: PublicStatusResult | undefined;
   if (chosen.has('full')) full = await fullCases();
   if (chosen.has('latency')) lat = await latency();
   if (chosen.has('store')) store = await storeWrites();
@@ -78,6 +86,7 @@ async function main() {
   if (chosen.has('sweep')) sweep = await sweepBench();
   if (chosen.has('bulletin')) bulletin = await bulletinBench();
   if (chosen.has('console')) web = await consoleBench();
+  if (chosen.has('public')) pub = await publicStatusBench();
 
   console.log(`\n── Summary ${'─'.repeat(82)}`);
   const rows: string[][] = [];
@@ -189,6 +198,15 @@ async function main() {
       t(web.docsUsable),
       'self-contained page',
     ]);
+  }
+  if (pub) {
+    for (const s of [pub.cached, pub.uncached, pub.health]) {
+      rows.push([
+        `${s.name} @${pub.concurrency}`,
+        `${num(s.perSecond, 0)} req/s, p50 ${ms(s.stats.p50)}, p99 ${ms(s.stats.p99)}`,
+        `${num(s.readsPerRequest, 3)} store reads/request, ${pub.projects} projects, ${pub.rounds} interleaved rounds`,
+      ]);
+    }
   }
   table(['benchmark', 'figure', 'detail'], rows);
   console.log(`\n  total bench time ${ms(performance.now() - started)}`);

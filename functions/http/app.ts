@@ -23,6 +23,7 @@ import { mountOperationsRoutes } from './routes/operations.js';
 import { mountPartnerRoutes } from './routes/partners.js';
 import { mountPledgeRoutes } from './routes/pledge.js';
 import { mountProjectRoutes } from './routes/projects.js';
+import { mountPublicRoutes } from './routes/public.js';
 import { mountReportRoutes } from './routes/reports.js';
 import { mountResultRoutes } from './routes/results.js';
 import { mountReviewRoutes } from './routes/review.js';
@@ -54,9 +55,10 @@ const healthRoute = createRoute({
 
 /**
  * Province-to-province endpoints authenticate by signature (payload or request), not by bearer token;
- * `/verify/*` is the public verification of 电子批文, for anyone holding a result.
+ * `/verify/*` is the public verification of 电子批文, for anyone holding a result; `/public/*` the
+ * public pages (信息公开: consented project status, statistics, the guide), rate limited and cached.
  */
-const PUBLIC_PATHS = ['/health', '/openapi.json', '/docs', '/partner/*', '/verify/*'];
+const PUBLIC_PATHS = ['/health', '/openapi.json', '/docs', '/partner/*', '/verify/*', '/public/*'];
 
 /**
  * The province's HTTP API. Handlers only translate: parse, call one service, shape the answer.
@@ -94,6 +96,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   };
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, province: deps.province.code }, 200));
   mountProjectRoutes(kit);
+  mountPublicRoutes(kit, limits);
   mountCaseRoutes(kit);
   mountCommitmentLetterRoutes(kit);
   mountAcceptanceRoutes(kit);

@@ -18,6 +18,10 @@ export interface Limits {
   uploadBytes: number;
   /** per sending province on `/partner/*` */
   partnerRate: BucketPolicy;
+  /** per client address on `/public/*` (信息公开, no token) */
+  publicRate: BucketPolicy;
+  /** how long a public answer is kept in process and may be kept by caches (max-age); 0 disables */
+  publicCacheSeconds: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -25,6 +29,8 @@ export const DEFAULT_LIMITS: Limits = {
   partnerBodyBytes: 256 * 1024,
   uploadBytes: 20 * 1024 * 1024,
   partnerRate: { capacity: 120, perSecond: 20 },
+  publicRate: { capacity: 60, perSecond: 10 },
+  publicCacheSeconds: 60,
 };
 
 export function bodyLimitOf(method: string, path: string, limits: Limits): number {

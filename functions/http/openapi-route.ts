@@ -16,6 +16,7 @@ export type Tag =
   | '通知'
   | '投诉与退出'
   | '电子批文'
+  | '信息公开'
   | '一张图';
 
 export const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });

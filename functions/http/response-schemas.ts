@@ -10,6 +10,7 @@ export * from './response-schemas/common.js';
 export * from './response-schemas/coordination.js';
 export * from './response-schemas/partners.js';
 export * from './response-schemas/projects.js';
+export * from './response-schemas/public.js';
 export * from './response-schemas/reports.js';
 export * from './response-schemas/results.js';
 export * from './response-schemas/token-revocations.js';

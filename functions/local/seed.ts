@@ -13,6 +13,7 @@ import { seedAgency } from './seed-agency.js';
 import { demoDivision, seedApprovalMap } from './seed-approval-map.js';
 import { seedExtensionDelivery } from './seed-extension-delivery.js';
 import { seedPledgeApproval } from './seed-pledge-approval.js';
+import { seedPublicDisclosure } from './seed-public-disclosure.js';
 
 const DAY_MS = 86_400_000;
 
@@ -266,6 +267,8 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
   cases += (await seedPledgeApproval(services)).cases;
   // 9. 专窗代办: a case the desk filed for an enterprise, waiting for its 确认
   cases += (await seedAgency(services)).cases;
+  // 信息公开: three demo projects' owners agreed to publish their progress (公开同意)
+  await seedPublicDisclosure(services);
   // 10. 一张图: dozens of projects across the prefectures, some late, some recognised from a partner
   const map = await seedApprovalMap(services);
   cases += map.cases;

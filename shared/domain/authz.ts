@@ -26,6 +26,7 @@ export const ACTIONS = [
   'calendar.manage',
   'sweep.run',
   'project.share',
+  'project.disclose',
   'partnerProject.read',
   'partnerMaterial.read',
   'report.read',
@@ -117,6 +118,8 @@ const RULES: Record<Action, Rule> = {
   'calendar.manage': role('admin'),
   'sweep.run': role('admin', 'supervisor'),
   'project.share': owner,
+  // 公开同意: only the applicant decides whether its project's progress is published
+  'project.disclose': owner,
   // a partner's project is read by the staff who may handle it here, and by its own applicant
   'partnerProject.read': anyOf(owner, staffReader, role('reviewer')),
   // shared content only for the reviewers handling a local case of that project
@@ -193,6 +196,7 @@ export const ACTION_NAMES_ZH: Record<Action, string> = {
   'calendar.manage': '维护工作日历',
   'sweep.run': '运行时限巡检',
   'project.share': '共享材料',
+  'project.disclose': '同意公开项目办理进度',
   'partnerProject.read': '查看合作省份项目',
   'partnerMaterial.read': '查看合作省份共享材料',
   'report.read': '查看督办与通报',

@@ -120,6 +120,8 @@ export interface Project {
   }[];
   /** 专窗代办: registered by the green-channel desk on the owner's behalf */
   agency?: Agency;
+  /** 公开同意: the owner agreed to publish the project's progress (信息公开); off when absent */
+  publicDisclosure?: import('./public-disclosure.js').PublicDisclosure;
   createdAt: Instant;
   createdBy: string;
 }

@@ -16,6 +16,7 @@ import { NotificationService } from './notifications.js';
 import { PartnerService } from './partners.js';
 import { PledgeApprovalService } from './pledge-approval.js';
 import { ProjectService } from './projects.js';
+import { PublicDisclosureService } from './public-disclosure.js';
 import { ReportService } from './reports.js';
 import { ResultService } from './results.js';
 import { resumeOpenWorkflows } from './resume.js';
@@ -52,6 +53,8 @@ export function createServices(deps: Deps) {
     notifications: new NotificationService(deps),
     tokenRevocations: new TokenRevocationService(deps),
     reports: new ReportService(deps, calendar),
+    /** 信息公开: the applicant's consent and the public project status, statistics and guide */
+    publicDisclosure: new PublicDisclosureService(deps, calendar),
     approvalMap: new ApprovalMapService(deps, calendar),
     results: new ResultService(deps),
     /** publishes what the outbox holds (on a schedule; commits also kick it) */

@@ -194,8 +194,17 @@ describe('the OpenAPI document', () => {
       'post /partner/events',
     ]);
     for (const { op } of partnerOps) expect(op.security).toEqual([{ partnerSignature: [] }]);
-    // everything else is signed in with a bearer token (or, /health and 电子批文核验, public)
-    const open = ['/health', '/verify/results/{resultNo}', '/verify/keys'];
+    // everything else is signed in with a bearer token (or, /health, 电子批文核验 and 信息公开, public)
+    const open = [
+      '/health',
+      '/health/ready',
+      '/verify/results/{resultNo}',
+      '/verify/keys',
+      // 信息公开
+      '/public/projects/{projectCode}',
+      '/public/statistics',
+      '/public/guide',
+    ];
     for (const { method, path, op } of operations(doc).filter((o) => !o.path.startsWith('/partner/'))) {
       expect(op.security, `${method} ${path}`).toEqual(open.includes(path) ? [] : [{ bearerAuth: [] }]);
     }

@@ -161,6 +161,25 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/results/VerifyResult.vue'),
     meta: { public: true, title: '电子批文核验' },
   },
+  // 信息公开: anyone, no sign-in
+  {
+    path: '/public/projects',
+    name: 'publicProject',
+    component: () => import('./pages/public/PublicProject.vue'),
+    meta: { public: true, title: '项目公开查询' },
+  },
+  {
+    path: '/public/statistics',
+    name: 'publicStatistics',
+    component: () => import('./pages/public/PublicStatistics.vue'),
+    meta: { public: true, title: '统计公开' },
+  },
+  {
+    path: '/public/guide',
+    name: 'publicGuide',
+    component: () => import('./pages/public/PublicGuide.vue'),
+    meta: { public: true, title: '操作指南' },
+  },
   // 管理
   {
     path: '/admin/token-revocations',

@@ -92,6 +92,10 @@ export const projectData = z
       .openapi({ description: '待决定的退出建议' }),
     sharedMaterials: z.array(sharedMaterialSchema).optional(),
     agency: projectAgencySchema.optional(),
+    publicDisclosure: z
+      .object({ consented: z.boolean(), by: z.string(), at: instant })
+      .optional()
+      .openapi({ description: '公开同意：申请单位是否同意公开项目办理进度，由谁于何时设定；缺省为不同意' }),
     createdAt: instant,
     createdBy: z.string(),
   })

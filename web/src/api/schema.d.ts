@@ -814,6 +814,320 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/projects/{projectCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 项目公开办理进度（无需登录）
+         * @description 公开内容（仅限申请单位同意公开的项目）：投资项目统一代码、项目名称、项目类别、所在城市、当前阶段；四个阶段各自的办理状态、六步闭环各步是否完成、已决定事项数/事项总数、是否按时办结（办理中的阶段：是否仍在时限内），以及统计日。不公开：建设单位及其统一社会信用代码、经办人员、总投资、审查意见与理由、补正与容缺内容、申请材料、各环节的具体日期。项目不存在与未同意公开的回答完全相同（404 PUBLIC_PROJECT_NOT_FOUND）。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 投资项目统一代码 */
+                    projectCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 项目公开办理进度 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicProjectStatus"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 项目不存在或申请单位未同意公开（两者不可区分） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 请求过于频繁（按客户端地址限流），Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 全省绿色通道公开统计（无需登录）
+         * @description 纳入绿色通道的项目数、已办结事项数、事项平均用时（工作日，扣除停表，互认事项不计）、按时办结率、平均满意度，截至今日。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 公开统计 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicStatistics"];
+                    };
+                };
+                /** @description 请求过于频繁（按客户端地址限流），Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/guide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 《工程绿色通道操作指南》（无需登录）
+         * @description 由本省配置生成：准入条件、四个阶段及其牵头部门、各阶段事项与主管部门、每个事项的申请材料、法定与承诺时限、容缺规则（可容缺材料、补齐期限、不得容缺的情形）、告知承诺事项、申请受理地点。控制台“操作指南”页面可打印。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 操作指南 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperationGuide"];
+                    };
+                };
+                /** @description 请求过于频繁（按客户端地址限流），Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectId}/public-disclosure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 公开同意：申请单位同意（或撤回同意）公开本项目办理进度 */
+        put: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description 期望版本号（ETag），如 "3" */
+                    "if-match": string;
+                    /** @description 幂等键：同一键重复提交返回首次结果 */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 是否同意公开 */
+                        consented: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description 已设定 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pre-review": {
         parameters: {
             query?: never;
@@ -9004,6 +9318,575 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/map/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一张图（全省）：已纳入项目按区划上图，按最差亮灯着色，可按阶段、优先级、类别、部门筛选 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 当前阶段 */
+                    stage?: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+                    /** @description 优先级（1 最高） */
+                    priority?: number;
+                    /** @description 项目类别 */
+                    category?: "nationalKey" | "provincialKey" | "majorLivelihood" | "emergency";
+                    /** @description 参与审批的部门代码 */
+                    department?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 全省一张图 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProvinceMap"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/map/projects/{projectId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一张图（项目）：四个阶段、各阶段事项按部门分组，含合作省份的审批结果 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 项目一张图 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProjectMap"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/divisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本省行政区划代码（地市、区县），供项目登记选择 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 区划清单 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Divisions"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 卡点分析：部门×事项（及×月份）用时热力图、各部门环节用时、按时办结率与满意度月度趋势、核心指标（按年度与累计） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 输出格式：json（默认）；csv（Excel 可直接打开的 UTF-8 表格，由 table 选择哪一张表） */
+                    format?: "json" | "csv";
+                    /** @description CSV 的表：heatmap 部门×事项；heatmapByMonth 部门×月份；departments 环节用时；trend 月度趋势；headline 核心指标 */
+                    table?: "heatmap" | "heatmapByMonth" | "departments" | "trend" | "headline";
+                    /** @description 统计年度（与 from/to 二选一；都缺省时为截至本月的近 12 个月） */
+                    year?: number;
+                    /** @description 起始月份（按审批决定日期，北京时间） */
+                    from?: string;
+                    /** @description 截止月份 */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 卡点分析 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsReport"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 风险预警：按本部门同类事项历史预测每个未决事项是否会超过承诺时限（含尚为绿灯者），并给出对已办结事项的回测准确率 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 输出格式：json（默认）；csv（Excel 可直接打开的 UTF-8 表格，由 table 选择哪一张表） */
+                    format?: "json" | "csv";
+                    /** @description CSV 的表：forecast 未决事项预测；backtest 回测准确率 */
+                    table?: "forecast" | "backtest";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 风险预警与回测 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ForecastReport"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/console/config": {
         parameters: {
             query?: never;
@@ -9266,6 +10149,8 @@ export interface components {
                 city: string;
                 district?: string;
                 address?: string;
+                /** @description 行政区划代码（GB/T 2260） */
+                divisionCode?: string;
             };
             /** @description 总投资（万元） */
             investmentWan: number;
@@ -9321,6 +10206,16 @@ export interface components {
             };
             sharedMaterials?: components["schemas"]["SharedMaterial"][];
             agency?: components["schemas"]["ProjectAgency"];
+            /** @description 公开同意：申请单位是否同意公开项目办理进度，由谁于何时设定；缺省为不同意 */
+            publicDisclosure?: {
+                consented: boolean;
+                by: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                at: string;
+            };
             /**
              * @description 时间点（ISO 8601，UTC）
              * @example 2026-03-02T01:30:00.000Z
@@ -9344,6 +10239,11 @@ export interface components {
                 city: string;
                 district?: string;
                 address?: string;
+                /**
+                 * @description 行政区划代码（GB/T 2260，区县或地市），用于“一张图”定位
+                 * @example 320115
+                 */
+                divisionCode?: string;
             };
             /** @description 总投资（万元） */
             investmentWan: number;
@@ -9427,6 +10327,147 @@ export interface components {
             admit: boolean;
             reasons: string;
             priority?: number;
+        };
+        /** @description 项目公开办理进度（经申请单位同意公开） */
+        PublicProjectStatus: {
+            /** @description 投资项目统一代码 */
+            projectCode: string;
+            name: string;
+            /** @enum {string} */
+            category: "nationalKey" | "provincialKey" | "majorLivelihood" | "emergency";
+            city: string;
+            /**
+             * @description 当前所处阶段；尚未申请为 null
+             * @enum {string|null}
+             */
+            currentStage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance" | null;
+            stages: components["schemas"]["PublicStageStatus"][];
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            asOf: string;
+        };
+        PublicStageStatus: {
+            /**
+             * @description 阶段：立项、用地规划、工程建设许可、竣工验收
+             * @enum {string}
+             */
+            stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+            stageName: string;
+            /**
+             * @description notStarted 未申请；inProgress 办理中；approved 已批准；closedNotApproved 已办结（未获批准）
+             * @enum {string}
+             */
+            state: "notStarted" | "inProgress" | "approved" | "closedNotApproved";
+            /** @description 六步闭环（申请、受理、审查、批准、监督、反馈）各步是否已完成 */
+            steps: {
+                /** @enum {string} */
+                step: "apply" | "accept" | "review" | "approve" | "supervise" | "feedback";
+                done: boolean;
+            }[];
+            itemsTotal: number;
+            /** @description 已作出决定（含互认）的事项数 */
+            itemsDone: number;
+            /**
+             * @description 时限：已办结阶段 onTime 按时 / late 超时；办理中阶段 withinLimit 在时限内 / overLimit 已超时限；null 未开始或无计时事项
+             * @enum {string|null}
+             */
+            timing: "onTime" | "late" | "withinLimit" | "overLimit" | null;
+        };
+        /** @description 全省绿色通道公开统计（截至统计日） */
+        PublicStatistics: {
+            province: string;
+            provinceName: string;
+            /** @description 已纳入绿色通道的项目数 */
+            projectsInChannel: number;
+            /** @description 已办结事项数（不含互认事项） */
+            decidedItems: number;
+            /** @description 事项平均用时（工作日，扣除停表） */
+            avgWorkingDaysPerItem: number | null;
+            /** @description 事项平均承诺时限（工作日） */
+            avgPromisedDaysPerItem: number | null;
+            /** @description 按时办结率（0–1） */
+            onTimeRate: number | null;
+            /** @description 平均满意度（1–5） */
+            satisfactionAvg: number | null;
+            satisfactionCount: number;
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            asOf: string;
+        };
+        /** @description 《工程绿色通道操作指南》：由本省配置生成 */
+        OperationGuide: {
+            province: string;
+            provinceName: string;
+            /** @description 申请受理地点（绿色通道专窗） */
+            windowUnit: string;
+            admission: {
+                categories: {
+                    /** @enum {string} */
+                    category: "nationalKey" | "provincialKey" | "majorLivelihood" | "emergency";
+                    nameZh: string;
+                    priority: number;
+                }[];
+                /** @description 总投资下限（万元） */
+                minInvestmentWan: number;
+                investmentExemptCategories: {
+                    /** @enum {string} */
+                    category: "nationalKey" | "provincialKey" | "majorLivelihood" | "emergency";
+                    nameZh: string;
+                }[];
+            };
+            acceptance: {
+                days: number;
+                correctionNoticeDays: number;
+            };
+            flowBudget: {
+                standard: number;
+                simple: number;
+            };
+            stages: {
+                /**
+                 * @description 阶段：立项、用地规划、工程建设许可、竣工验收
+                 * @enum {string}
+                 */
+                stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+                name: string;
+                leadDepartment: string;
+                leadDepartmentName: string;
+                promisedDays: number;
+                items: {
+                    code: string;
+                    name: string;
+                    department: string;
+                    departmentName: string;
+                    required: boolean;
+                    statutoryDays: number;
+                    promisedDays: number;
+                    pledgeAllowed: boolean;
+                    legalBasis?: string;
+                    materials: {
+                        code: string;
+                        name: string;
+                        core: boolean;
+                        deficiencyAllowed: boolean;
+                    }[];
+                }[];
+            }[];
+            deficiency: {
+                maxDays: number;
+                /** @enum {string} */
+                resultPolicy: "withhold" | "approveWithDeficiencies";
+                barredAfterCreditMarks: number;
+            };
+            pledge: {
+                checkDays: number;
+                items: {
+                    code: string;
+                    name: string;
+                }[];
+            };
         };
         /** @description 智能预审结果（不保存） */
         PreReviewResult: {
@@ -10353,6 +11394,11 @@ export interface components {
                 city: string;
                 district?: string;
                 address?: string;
+                /**
+                 * @description 行政区划代码（GB/T 2260，区县或地市），用于“一张图”定位
+                 * @example 320115
+                 */
+                divisionCode?: string;
             };
             /** @description 总投资（万元） */
             investmentWan: number;
@@ -10554,60 +11600,8 @@ export interface components {
                      */
                     since: string;
                 };
-                items: {
-                    code: string;
-                    name: string;
-                    department: string;
+                items: (components["schemas"]["ItemProgress"] & {
                     departmentName: string;
-                    /**
-                     * @description 事项状态；recognised 为互认（采用合作省份的审批结果）
-                     * @enum {string}
-                     */
-                    status: "inReview" | "correctionRequested" | "specialProcedure" | "approved" | "rejected" | "recognised";
-                    promisedDays: number;
-                    statutoryDays: number;
-                    /**
-                     * @description 日期 YYYY-MM-DD（北京时间）
-                     * @example 2026-03-02
-                     */
-                    startDate?: string;
-                    elapsedDays: number;
-                    remainingDays?: number;
-                    /**
-                     * @description 日期 YYYY-MM-DD（北京时间）
-                     * @example 2026-03-02
-                     */
-                    dueDate?: string;
-                    provisional: boolean;
-                    /**
-                     * @description 日期 YYYY-MM-DD（北京时间）
-                     * @example 2026-03-02
-                     */
-                    statutoryDueDate?: string;
-                    /**
-                     * @description 亮灯：绿灯正常、黄灯预警、红灯超期
-                     * @enum {string}
-                     */
-                    lamp: "green" | "yellow" | "red";
-                    clockStopped: boolean;
-                    stoppedDays: number;
-                    /** @description 特别程序超过预计时间（亮红灯）及超出的工作日数 */
-                    procedureOverrun?: {
-                        /** @enum {string} */
-                        procedureType: "hearing" | "tendering" | "auction" | "inspection" | "testing" | "quarantine" | "appraisal" | "expertReview" | "siteVisit" | "publicNotice" | "jointReview";
-                        /**
-                         * @description 日期 YYYY-MM-DD（北京时间）
-                         * @example 2026-03-02
-                         */
-                        from: string;
-                        expectedDays: number;
-                        /**
-                         * @description 日期 YYYY-MM-DD（北京时间）
-                         * @example 2026-03-02
-                         */
-                        latestEnd: string;
-                        overrunDays: number;
-                    };
                     /** @description 当前承办：转办指定的审查人员，否则为承办部门 */
                     holder: {
                         /** @enum {string} */
@@ -10626,7 +11620,7 @@ export interface components {
                     };
                     decided: boolean;
                     escalations: components["schemas"]["EscalationRecord"][];
-                }[];
+                })[];
                 openDeficiencies: number;
             }[];
             /** @description 存在时表示可能还有下一页 */
@@ -11365,6 +12359,8 @@ export interface components {
             rows: components["schemas"]["DispatchRow"][];
             /** @description 全流程审批时间超出（红灯）或临近（黄灯）预算的项目 */
             projects?: components["schemas"]["BudgetWatchRow"][];
+            /** @description 风险预警：尚为绿灯但预计逾期的事项 */
+            forecastLate?: components["schemas"]["ForecastRow"][];
         };
         /** @description 周调度清单的一行 */
         DispatchRow: {
@@ -11418,6 +12414,52 @@ export interface components {
             overrunDays: number;
             /** @enum {string} */
             lamp: "red" | "yellow";
+        };
+        /** @description 风险预警：未决事项的超时预测 */
+        ForecastRow: {
+            caseId: string;
+            projectCode: string;
+            projectName: string;
+            /**
+             * @description 阶段：立项、用地规划、工程建设许可、竣工验收
+             * @enum {string}
+             */
+            stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+            stageNameZh: string;
+            itemCode: string;
+            itemName: string;
+            department: string;
+            departmentName: string;
+            /**
+             * @description 亮灯：绿灯正常、黄灯预警、红灯超期
+             * @enum {string}
+             */
+            lamp: "green" | "yellow" | "red";
+            /** @description 已用工作日（不含暂停） */
+            daysUsed: number;
+            promisedDays: number;
+            remainingDays: number;
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            dueDate: string;
+            clockStopped: boolean;
+            /** @description 超时概率（0–1） */
+            probability: number;
+            /** @description 概率达到阈值：预计逾期 */
+            forecastLate: boolean;
+            /**
+             * @description 依据：本部门同类事项、全省同类事项、默认先验
+             * @enum {string}
+             */
+            basis: "department" | "item" | "prior";
+            historySize: number;
+            /** @description 历史中用时达到当前已用工作日的件数 */
+            stillOpen: number;
+            /** @description 其中超时件数 */
+            lateInHistory: number;
+            reasonZh: string;
         };
         /** @description 月通报 */
         MonthlyBulletinReport: {
@@ -11633,6 +12675,364 @@ export interface components {
                     reason?: components["schemas"]["ChainBreak"];
                 }[];
             };
+        };
+        ProvinceMap: {
+            province: string;
+            provinceName: string;
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            asOf: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            generatedAt: string;
+            grid: components["schemas"]["MapGrid"];
+            departments: components["schemas"]["MapDepartment"][];
+            /** @description 符合筛选条件的已纳入项目，按投资额降序 */
+            projects: components["schemas"]["MapProject"][];
+            /** @description 已纳入绿色通道的项目数（筛选前） */
+            admitted: number;
+            /** @description 未登记行政区划代码、未能上图的项目数（筛选前） */
+            unplaced: number;
+        };
+        /** @description 示意图（按地理方位手工排布的图块），非行政边界 */
+        MapGrid: {
+            /**
+             * @description 图块代表地市（省）或区（直辖市）
+             * @enum {string}
+             */
+            level: "prefecture" | "county";
+            rows: number;
+            cols: number;
+            tiles: {
+                code: string;
+                name: string;
+                row: number;
+                col: number;
+            }[];
+        };
+        MapDepartment: {
+            code: string;
+            name: string;
+        };
+        MapProject: {
+            projectId: string;
+            /** @description 投资项目统一代码 */
+            projectCode: string;
+            name: string;
+            /** @enum {string} */
+            category: "nationalKey" | "provincialKey" | "majorLivelihood" | "emergency";
+            /** @description 准入时确定的优先级（1 最高） */
+            priority?: number;
+            /** @description 总投资（万元），地图上按此确定圆点大小 */
+            investmentWan: number;
+            partnerProvinces: string[];
+            /** @description 行政区划代码（GB/T 2260） */
+            divisionCode?: string;
+            /** @description 所在图块的区划代码；缺省表示未登记区划代码，未上图 */
+            tile?: string;
+            /** @description 地市 */
+            prefectureName?: string;
+            /** @description 区县 */
+            countyName?: string;
+            /**
+             * @description 当前阶段（已申报的最后一个阶段）；缺省表示尚未申报
+             * @enum {string}
+             */
+            stage?: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+            /**
+             * @description 最差亮灯：在办办件的事项与受理、全流程审批时间
+             * @enum {string}
+             */
+            lamp: "green" | "yellow" | "red";
+            openCases: number;
+            /** @description 在办红灯事项数 */
+            redItems: number;
+            /** @description 在办黄灯事项数 */
+            yellowItems: number;
+            /** @description 参与该项目审批的部门代码 */
+            departments: string[];
+            /** @description 全流程已用工作日 */
+            budgetUsedDays: number;
+            /** @description 全流程审批时间（工作日） */
+            budgetDays: number;
+        };
+        ProjectMap: {
+            province: string;
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            asOf: string;
+            project: components["schemas"]["MapProject"];
+            departments: components["schemas"]["MapDepartment"][];
+            stages: components["schemas"]["MapStage"][];
+        };
+        MapStage: {
+            /**
+             * @description 阶段：立项、用地规划、工程建设许可、竣工验收
+             * @enum {string}
+             */
+            stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+            /** @description 该阶段最新办件 */
+            caseId?: string;
+            /**
+             * @description 办件状态：待受理、待补正、审查中、已批准、不予批准、不予受理、已终止
+             * @enum {string}
+             */
+            caseStatus?: "submitted" | "correctionRequested" | "underReview" | "approved" | "rejected" | "refused" | "terminated";
+            /**
+             * @description 亮灯：绿灯正常、黄灯预警、红灯超期
+             * @enum {string}
+             */
+            lamp?: "green" | "yellow" | "red";
+            departments: {
+                department: string;
+                nodes: components["schemas"]["MapItemNode"][];
+            }[];
+            /** @description 合作省份该阶段的审批结果（来自合作省份视图） */
+            partner: components["schemas"]["MapPartnerNode"][];
+        };
+        MapItemNode: {
+            caseId: string;
+            code: string;
+            name: string;
+            department: string;
+            /**
+             * @description 事项状态；recognised 为互认（采用合作省份的审批结果）
+             * @enum {string}
+             */
+            status: "inReview" | "correctionRequested" | "specialProcedure" | "approved" | "rejected" | "recognised";
+            /**
+             * @description 亮灯：绿灯正常、黄灯预警、红灯超期
+             * @enum {string}
+             */
+            lamp: "green" | "yellow" | "red";
+            /**
+             * @description 承诺办结日（扣除停止计时）
+             * @example 2026-03-02
+             */
+            dueDate?: string;
+            elapsedDays: number;
+            promisedDays: number;
+            /** @description 当前停止计时 */
+            clockStopped: boolean;
+            clockStops: {
+                /** @enum {string} */
+                kind: "correction" | "deficiency" | "specialProcedure";
+                /**
+                 * @description 日期 YYYY-MM-DD（北京时间）
+                 * @example 2026-03-02
+                 */
+                from: string;
+                /**
+                 * @description 日期 YYYY-MM-DD（北京时间）
+                 * @example 2026-03-02
+                 */
+                to?: string;
+            }[];
+            /** @description 互认：采用的合作省份审批结果及其来源 */
+            recognisedFrom?: {
+                origin: string;
+                resultNo: string;
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                decidedAt: string;
+            };
+        };
+        MapPartnerNode: {
+            /** @description 来源省份 */
+            origin: string;
+            stage: string;
+            itemCode: string;
+            itemName: string;
+            department: string;
+            resultNo: string;
+            /**
+             * @description 时间点（ISO 8601，UTC）
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            decidedAt: string;
+            /** @description 对应的本省事项 */
+            localItems: string[];
+            revoked: boolean;
+        };
+        /** @description 本省行政区划代码（GB/T 2260，地市与区县） */
+        Divisions: {
+            province: string;
+            divisions: components["schemas"]["Division"][];
+        };
+        Division: {
+            code: string;
+            name: string;
+            /** @enum {string} */
+            level: "prefecture" | "county";
+            prefecture: string;
+        };
+        /** @description 卡点分析 */
+        AnalyticsReport: {
+            /** @enum {string} */
+            kind: "analytics";
+            /** @description 本省代码 */
+            province: string;
+            provinceName: string;
+            /**
+             * @description 生成时间
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            generatedAt: string;
+            /** @description 起始月份 YYYY-MM */
+            from: string;
+            /** @description 截止月份 YYYY-MM */
+            to: string;
+            heatmap: {
+                byItem: components["schemas"]["HeatCell"][];
+                byMonth: components["schemas"]["HeatCell"][];
+            };
+            departments: components["schemas"]["StepBreakdown"][];
+            trend: components["schemas"]["TrendPoint"][];
+            headline: components["schemas"]["HeadlineFigures"][];
+        };
+        /** @description 热力图的一格：部门 × 事项（或月份） */
+        HeatCell: {
+            department: string;
+            departmentName: string;
+            /** @description 事项代码（按事项）或月份 YYYY-MM（按月） */
+            key: string;
+            keyName: string;
+            /** @description 本省审查决定的事项数（不含互认） */
+            count: number;
+            /** @description 其中超过承诺时限的件数 */
+            late: number;
+            /** @description 平均用时 / 承诺时限之比，大于 1 即平均超时（无数据时为 null） */
+            avgUsedRatio: number | null;
+            /** @description 平均用时（工作日）（无数据时为 null） */
+            avgDaysUsed: number | null;
+            /** @description 平均承诺时限（工作日）（无数据时为 null） */
+            avgPromisedDays: number | null;
+            /** @description 互认（不计时）的事项数 */
+            recognised: number;
+        };
+        /** @description 部门各环节用时（卡点） */
+        StepBreakdown: {
+            department: string;
+            departmentName: string;
+            /** @description 本省审查决定的事项数 */
+            items: number;
+            /** @description 受理等待：提交至受理的平均工作日（无数据时为 null） */
+            avgAcceptanceWaitDays: number | null;
+            /** @description 审查：平均计时工作日（不含暂停）（无数据时为 null） */
+            avgReviewDays: number | null;
+            /** @description 补正次数 */
+            correctionRounds: number;
+            /** @description 每件平均补正次数（无数据时为 null） */
+            avgCorrectionRounds: number | null;
+            /** @description 补正暂停计时的工作日合计 */
+            correctionStoppedDays: number;
+            /** @description 容缺等待次数 */
+            deficiencyStops: number;
+            deficiencyStoppedDays: number;
+            /** @description 特别程序次数 */
+            specialProcedureStops: number;
+            specialProcedureStoppedDays: number;
+            /** @description 每件平均暂停计时工作日（无数据时为 null） */
+            avgStoppedDays: number | null;
+            /**
+             * @description 每件平均用时最多的环节
+             * @enum {string}
+             */
+            slowestStep?: "acceptanceWait" | "review" | "correction" | "deficiency" | "specialProcedure";
+        };
+        /** @description 月度趋势的一点 */
+        TrendPoint: {
+            month: string;
+            decidedItems: number;
+            onTime: number;
+            /** @description 按时办结率（0–1）（无数据时为 null） */
+            onTimeRate: number | null;
+            /** @description 平均用时（工作日）（无数据时为 null） */
+            avgDaysUsed: number | null;
+            /** @description 当月办结办件的平均满意度（1–5）（无数据时为 null） */
+            satisfactionAvg: number | null;
+            /** @description 满意率：评价 4–5 分的占比（无数据时为 null） */
+            satisfactionRate: number | null;
+            satisfactionCount: number;
+        };
+        /** @description 绿色通道核心指标 */
+        HeadlineFigures: {
+            /** @description 年度 YYYY，或 toDate（累计至今） */
+            period: string;
+            /** @description 纳入绿色通道的项目数（按准入日期） */
+            projectsAdmitted: number;
+            /** @description 期间提交过阶段申请的项目数 */
+            projectsWithCases: number;
+            reviewedItems: number;
+            recognisedItems: number;
+            /** @description 审查事项节省的工作日：Σ（法定时限 − 实际用时） */
+            daysSavedByReview: number;
+            /** @description 互认事项节省的工作日：Σ 法定时限（本省用时计 0） */
+            daysSavedByRecognition: number;
+            /** @description 节省工作日合计 */
+            workingDaysSaved: number;
+            /** @description 压缩率：1 − Σ实际用时 / Σ法定时限（仅审查事项）（无数据时为 null） */
+            compressionRatio: number | null;
+            /** @description 按时办结率（无数据时为 null） */
+            onTimeRate: number | null;
+            /** @description 平均满意度（无数据时为 null） */
+            satisfactionAvg: number | null;
+            /** @description 满意率（无数据时为 null） */
+            satisfactionRate: number | null;
+            satisfactionCount: number;
+        };
+        /** @description 风险预警 */
+        ForecastReport: {
+            /** @enum {string} */
+            kind: "forecast";
+            /** @description 本省代码 */
+            province: string;
+            provinceName: string;
+            /**
+             * @description 生成时间
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            generatedAt: string;
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            asOf: string;
+            /** @description 预计逾期的概率阈值 */
+            threshold: number;
+            openItems: number;
+            forecastLate: number;
+            /** @description 预计逾期但仍为绿灯的事项数 */
+            forecastLateGreen: number;
+            rows: components["schemas"]["ForecastRow"][];
+            backtest: components["schemas"]["BacktestResult"];
+        };
+        /** @description 预测回测 */
+        BacktestResult: {
+            /** @description 参与回测的已办结事项数 */
+            count: number;
+            truePositive: number;
+            falsePositive: number;
+            falseNegative: number;
+            trueNegative: number;
+            /** @description 精确率（无数据时为 null） */
+            precision: number | null;
+            /** @description 召回率（无数据时为 null） */
+            recall: number | null;
+            /** @description 准确率（无数据时为 null） */
+            accuracy: number | null;
+            /** @description 实际超时占比（无数据时为 null） */
+            lateRate: number | null;
+            threshold: number;
+            checkpointZh: string;
         };
         ConsoleConfig: {
             province: {
