@@ -3,6 +3,8 @@
  * byte order mark, CRLF) and a self-contained, printable HTML page in Chinese (A4 landscape, no
  * external assets, every text escaped). Pure: the caller passes the generation time.
  */
+
+import type { ForecastRow } from './forecast.js';
 import type { Instant } from './model.js';
 import type { BudgetWatchRow } from './project-budget.js';
 import { type DispatchRow, type Evaluation, type MonthlyBulletin, shanghaiDateTime } from './reports.js';
@@ -185,6 +187,8 @@ export interface WeeklyDispatchReport {
   rows: DispatchRow[];
   /** projects over or near their 全流程审批时间 (project-budget.ts) */
   projects?: BudgetWatchRow[];
+  /** 风险预警: items still green that the forecast expects to run late (forecast.ts) */
+  forecastLate?: ForecastRow[];
 }
 
 export interface MonthlyBulletinReport extends MonthlyBulletin {

@@ -15,6 +15,7 @@ import {
 } from '../domain/report-render.js';
 import { activeInYear, annualEvaluation, monthlyBulletin, weeklyDispatch } from '../domain/reports.js';
 import type { AggregateKind, IndexName, QueryOptions } from '../ports/store.js';
+import { forecastLateGreen } from './analytics.js';
 import { checkpointAnchors, verifyStream } from './audit.js';
 import type { CalendarService } from './calendar.js';
 import type { Ctx } from './context.js';
@@ -89,6 +90,7 @@ export class ReportService {
       yellow: rows.filter((r) => r.lamp === 'yellow').length,
       rows,
       projects: await this.budgetWatch(day),
+      forecastLate: await forecastLateGreen(this.deps, this.calendar, day),
     };
   }
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { forecastRowSchema } from './analytics.js';
 import { chainBreakSchema } from './cases.js';
 import { escalationRecordSchema, instant, isoDate, stage } from './common.js';
 
@@ -66,6 +67,10 @@ export const weeklyDispatchSchema = z
       .array(budgetWatchRowSchema)
       .optional()
       .openapi({ description: '全流程审批时间超出（红灯）或临近（黄灯）预算的项目' }),
+    forecastLate: z
+      .array(forecastRowSchema)
+      .optional()
+      .openapi({ description: '风险预警：尚为绿灯但预计逾期的事项' }),
   })
   .openapi('WeeklyDispatchReport', { description: '周调度督办清单（红灯在前，按逾期工作日降序）' });
 

@@ -32,6 +32,8 @@ export type WeeklyDispatch = Exclude<ResponseOf<'/reports/weekly-dispatch', 'get
 export type MonthlyBulletin = Exclude<ResponseOf<'/reports/monthly-bulletin', 'get'>, string>;
 export type AnnualEvaluation = Exclude<ResponseOf<'/reports/annual-evaluation', 'get'>, string>;
 export type DispatchRow = WeeklyDispatch['rows'][number];
+export type Analytics = Exclude<ResponseOf<'/reports/analytics', 'get'>, string>;
+export type Forecast = Exclude<ResponseOf<'/reports/forecast', 'get'>, string>;
 export type BulletinRow = MonthlyBulletin['byDepartment'][number];
 export type EscalationRecord = DispatchRow['history'][number];
 
@@ -100,7 +102,12 @@ export function todayShanghai(): string {
  * the browser as a Blob through a short-lived object URL, so the token never appears in a URL.
  */
 export async function downloadReportCsv(
-  path: '/reports/weekly-dispatch' | '/reports/monthly-bulletin' | '/reports/annual-evaluation',
+  path:
+    | '/reports/weekly-dispatch'
+    | '/reports/monthly-bulletin'
+    | '/reports/annual-evaluation'
+    | '/reports/analytics'
+    | '/reports/forecast',
   query: Record<string, string | number>,
   fallbackName: string,
 ): Promise<void> {
