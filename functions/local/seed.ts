@@ -10,6 +10,7 @@ import {
   demoOrganisations,
 } from './demo-actors.js';
 import { seedAgency } from './seed-agency.js';
+import { seedAnalytics } from './seed-analytics.js';
 import { demoDivision, seedApprovalMap } from './seed-approval-map.js';
 import { seedExtensionDelivery } from './seed-extension-delivery.js';
 import { seedPledgeApproval } from './seed-pledge-approval.js';
@@ -272,6 +273,8 @@ export async function seedProvince(services: Services): Promise<{ projects: numb
   // 10. 一张图: dozens of projects across the prefectures, some late, some recognised from a partner
   const map = await seedApprovalMap(services);
   cases += map.cases;
+  // 11. 卡点分析 and 风险预警: closed cases over the past months and a green item forecast late
+  cases += (await seedAnalytics(services)).cases;
   await services.sweep();
   return { projects: projects.length + crossProjects + map.projects, cases };
 }

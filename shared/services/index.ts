@@ -1,5 +1,6 @@
 import { authorize } from '../domain/authz.js';
 import { AgencyService } from './agency.js';
+import { AnalyticsService } from './analytics.js';
 import { ApprovalMapService } from './approval-map.js';
 import { AuditService, writeCheckpoint } from './audit.js';
 import { CalendarService } from './calendar.js';
@@ -53,9 +54,11 @@ export function createServices(deps: Deps) {
     notifications: new NotificationService(deps),
     tokenRevocations: new TokenRevocationService(deps),
     reports: new ReportService(deps, calendar),
+    approvalMap: new ApprovalMapService(deps, calendar),
+    /** 卡点分析 and 风险预警 */
+    analytics: new AnalyticsService(deps, calendar),
     /** 信息公开: the applicant's consent and the public project status, statistics and guide */
     publicDisclosure: new PublicDisclosureService(deps, calendar),
-    approvalMap: new ApprovalMapService(deps, calendar),
     results: new ResultService(deps),
     /** publishes what the outbox holds (on a schedule; commits also kick it) */
     relayOutbox: () => relayOutbox(deps),
