@@ -96,16 +96,36 @@ export class SenderRateLimiter {
   constructor(
     private readonly policy: BucketPolicy,
     private readonly now: () => number = Date.now,
+    /**
+     * senders kept before refilled buckets are dropped: the public pages count by client address,
+     * so a crowd of addresses must not grow memory without limit
+     */
+    private readonly maxSenders = 50_000,
   ) {}
 
   /** Throws 429 TOO_MANY_REQUESTS (with Retry-After) when the sender's bucket is empty. */
   take(sender: string): void {
-    const r = takeToken(this.buckets.get(sender), this.now(), this.policy);
+    const at = this.now();
+    if (this.buckets.size >= this.maxSenders && !this.buckets.has(sender)) this.prune(at);
+    const r = takeToken(this.buckets.get(sender), at, this.policy);
     this.buckets.set(sender, r.state);
     if (!r.allowed) {
       throw new HttpProblem(429, 'TOO_MANY_REQUESTS', '请求过于频繁，请稍后再试', {
         'retry-after': String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))),
       });
+    }
+  }
+
+  /** how many senders are tracked (for tests) */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** A bucket refilled to capacity is the same as no bucket: dropping it changes no answer. */
+  private prune(at: number): void {
+    const { capacity, perSecond } = this.policy;
+    for (const [sender, b] of this.buckets) {
+      if (b.tokens + (Math.max(0, at - b.at) / 1000) * perSecond >= capacity) this.buckets.delete(sender);
     }
   }
 }
