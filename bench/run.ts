@@ -10,15 +10,18 @@ import { type CrossResult, crossPerApproval, crossProvince } from './cross-provi
 import { type FullCasesResult, fullCases } from './full-cases.js';
 import { type LatencyResult, latency } from './latency.js';
 import { block, machineFacts, ms, num, table } from './lib.js';
+import { type MapBenchResult, mapBench } from './map.js';
 import { type PublicStatusResult, publicStatusBench } from './public-status.js';
 import { type StoreWritesResult, storeWrites } from './store-writes.js';
 import { type SweepResult, sweepBench } from './sweep.js';
 
 const ALIASES: Record<
   string,
-  'full' | 'latency' | 'store' | 'cross' | 'sweep' | 'bulletin' | 'console' | 'public'
+  'full' | 'latency' | 'store' | 'cross' | 'sweep' | 'bulletin' | 'console' | 'public' | 'map'
 > = {
   public: 'public',
+  map: 'map',
+  一张图: 'map',
   'public-status': 'public',
   bulletin: 'bulletin',
   console: 'console',
@@ -39,13 +42,13 @@ const ALIASES: Record<
   sweeper: 'sweep',
 };
 
-const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin|console|public ...]
+const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin|console|public|map ...]
 env: BENCH_CASES=40 BENCH_CASE_CONCURRENCY=8 BENCH_POLL_MS=5 BENCH_ITEMS=15
      BENCH_CONCURRENCY=16 BENCH_READS=2000 BENCH_DECISIONS=600 BENCH_WARMUP_READS=200
      BENCH_WARMUP_DECISIONS=30 BENCH_LOADGEN=worker|inline BENCH_STORE_CASES=3
      BENCH_CROSS=100 BENCH_CROSS_CONCURRENCY=8 BENCH_CROSS_WARMUP=5
      BENCH_SWEEP_OPEN=100000 BENCH_SWEEP_SMALL=10000 BENCH_SWEEP_DUE_SHARE=0.01 BENCH_SWEEP_BATCH=500
-     BENCH_BULLETIN_CASES=10000 BENCH_CONSOLE_RUNS=15
+     BENCH_BULLETIN_CASES=10000 BENCH_CONSOLE_RUNS=15 BENCH_MAP_PROJECTS=500 BENCH_MAP_CASES=10000
      BENCH_PUBLIC_CONCURRENCY=16 BENCH_PUBLIC_REQUESTS=1000 BENCH_PUBLIC_ROUNDS=3 BENCH_PUBLIC_PROJECTS=20`;
 
 async function main() {
@@ -63,7 +66,7 @@ async function main() {
   const chosen = new Set(
     args.length > 0
       ? args.map((a) => ALIASES[a]!)
-      : ['full', 'latency', 'store', 'cross', 'sweep', 'bulletin', 'console', 'public'],
+      : ['full', 'latency', 'store', 'cross', 'sweep', 'bulletin', 'console', 'public', 'map'],
   );
 
   block(
@@ -87,6 +90,8 @@ async function main() {
   if (chosen.has('bulletin')) bulletin = await bulletinBench();
   if (chosen.has('console')) web = await consoleBench();
   if (chosen.has('public')) pub = await publicStatusBench();
+  let map: MapBenchResult | undefined;
+  if (chosen.has('map')) map = await mapBench();
 
   console.log(`\n── Summary ${'─'.repeat(82)}`);
   const rows: string[][] = [];
@@ -167,6 +172,13 @@ async function main() {
       `weekly dispatch over the same store`,
       `cold ${ms(bulletin.dispatch.coldMs)}, warm ${ms(bulletin.dispatch.warmMedianMs)}`,
       `${num(bulletin.dispatch.reads.calls, 0)} reads, ${num(bulletin.dispatch.reads.rows, 0)} rows; ${bulletin.dispatch.rows} dispatch rows`,
+    ]);
+  }
+  if (map) {
+    rows.push([
+      `一张图 over ${map.projects} projects, ${map.cases} cases`,
+      `cold ${ms(map.coldMs)}, warm ${ms(map.warmMs)}`,
+      `${map.reads.calls} reads, ${map.reads.rows} rows; project view ${ms(map.projectViewWarmMs)}, ${map.projectViewReads.calls} reads`,
     ]);
   }
   if (web) {

@@ -117,8 +117,8 @@ export async function seedApprovalMap(services: Services): Promise<{ projects: n
       name: `${demoDivision(p, n).city}${KINDS[n % KINDS.length]}项目`,
       category: CATEGORIES[n % CATEGORIES.length]!,
       location: demoDivision(p, n),
-      // a spread from a few thousand 万元 to over a hundred 亿元, so the map's dot sizes differ
-      investmentWan: ((n * 7919) % 97) * 12_000 + 3_000,
+      // a spread from just over the admission threshold to over a hundred 亿元, so the dots' sizes differ
+      investmentWan: ((n * 7919) % 97) * 12_000 + p.admission.minInvestmentWan + 3_000,
       governmentInvested: n % 2 === 0,
       promisedCompletion: '2028-12-31',
     });

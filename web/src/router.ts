@@ -112,6 +112,19 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/supervision/Cases.vue'),
     meta: page(['supervisor', 'auditor', 'admin', 'leader'], '办件总览'),
   },
+  // 一张图: the province view and each project's view
+  {
+    path: '/map',
+    name: 'approvalMap',
+    component: () => import('./pages/supervision/ApprovalMap.vue'),
+    meta: page(['supervisor', 'auditor', 'leader'], '一张图'),
+  },
+  {
+    path: '/map/projects/:projectId',
+    name: 'projectMap',
+    component: () => import('./pages/supervision/ProjectMap.vue'),
+    meta: page(['supervisor', 'auditor', 'leader'], '项目一张图'),
+  },
   {
     path: '/reports/weekly-dispatch',
     name: 'weeklyDispatch',

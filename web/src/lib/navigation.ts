@@ -24,6 +24,7 @@ export const NAV_BY_ROLE: Record<string, NavEntry[]> = {
   supervisor: [
     { name: 'supervisionProjects', label: '项目与准入' },
     { name: 'supervisionCases', label: '办件总览' },
+    { name: 'approvalMap', label: '一张图' },
     { name: 'weeklyDispatch', label: '周调度' },
     { name: 'monthlyBulletin', label: '月通报' },
     { name: 'annualEvaluation', label: '年度评估' },
@@ -34,12 +35,14 @@ export const NAV_BY_ROLE: Record<string, NavEntry[]> = {
   ],
   // 分管领导: the last rung of the escalation ladder, reads the dispatch list and the cases escalated
   leader: [
+    { name: 'approvalMap', label: '一张图' },
     { name: 'weeklyDispatch', label: '周调度' },
     { name: 'supervisionCases', label: '办件总览' },
     { name: 'notifications', label: '消息通知' },
   ],
   auditor: [
     { name: 'supervisionCases', label: '办件总览' },
+    { name: 'approvalMap', label: '一张图' },
     { name: 'supervisionProjects', label: '项目总览' },
     { name: 'annualEvaluation', label: '年度评估' },
     { name: 'monthlyBulletin', label: '月通报' },
