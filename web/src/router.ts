@@ -132,6 +132,18 @@ const routes: RouteRecordRaw[] = [
     meta: page(['supervisor', 'auditor', 'leader'], '周调度'),
   },
   {
+    path: '/reports/analytics',
+    name: 'bottlenecks',
+    component: () => import('./pages/supervision/Bottlenecks.vue'),
+    meta: page(['supervisor', 'auditor', 'leader'], '卡点分析'),
+  },
+  {
+    path: '/reports/forecast',
+    name: 'earlyWarning',
+    component: () => import('./pages/supervision/EarlyWarning.vue'),
+    meta: page(['supervisor', 'auditor', 'leader'], '风险预警'),
+  },
+  {
     path: '/reports/monthly-bulletin',
     name: 'monthlyBulletin',
     component: () => import('./pages/supervision/MonthlyBulletin.vue'),

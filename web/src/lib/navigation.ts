@@ -26,6 +26,8 @@ export const NAV_BY_ROLE: Record<string, NavEntry[]> = {
     { name: 'supervisionCases', label: '办件总览' },
     { name: 'approvalMap', label: '一张图' },
     { name: 'weeklyDispatch', label: '周调度' },
+    { name: 'earlyWarning', label: '风险预警' },
+    { name: 'bottlenecks', label: '卡点分析' },
     { name: 'monthlyBulletin', label: '月通报' },
     { name: 'annualEvaluation', label: '年度评估' },
     { name: 'complaints', label: '投诉处理' },
@@ -37,6 +39,8 @@ export const NAV_BY_ROLE: Record<string, NavEntry[]> = {
   leader: [
     { name: 'approvalMap', label: '一张图' },
     { name: 'weeklyDispatch', label: '周调度' },
+    { name: 'earlyWarning', label: '风险预警' },
+    { name: 'bottlenecks', label: '卡点分析' },
     { name: 'supervisionCases', label: '办件总览' },
     { name: 'notifications', label: '消息通知' },
   ],
