@@ -10,6 +10,7 @@ import { healthSchema } from './response-schemas.js';
 import { idempotent, type RouteKit } from './route-kit.js';
 import { mountAcceptanceRoutes } from './routes/acceptance.js';
 import { mountAgencyRoutes } from './routes/agency.js';
+import { mountAnalyticsRoutes } from './routes/analytics.js';
 import { mountApprovalMapRoutes } from './routes/approval-map.js';
 import { mountAuditRoutes } from './routes/audit.js';
 import { mountCaseRoutes } from './routes/cases.js';
@@ -114,6 +115,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   mountExitAndComplaintRoutes(app, services);
   mountNotificationRoutes(app, services);
   mountReportRoutes(app, services);
+  mountAnalyticsRoutes(app, services);
   mountApprovalMapRoutes(app, services);
   if (options.console) mountConsole(app, deps.province, options.console);
   return app;
