@@ -37,8 +37,8 @@ export const NAV_BY_ROLE: Record<string, NavEntry[]> = {
   ],
   // 分管领导: the last rung of the escalation ladder, reads the dispatch list and the cases escalated
   leader: [
-    { name: 'approvalMap', label: '一张图' },
     { name: 'weeklyDispatch', label: '周调度' },
+    { name: 'approvalMap', label: '一张图' },
     { name: 'earlyWarning', label: '风险预警' },
     { name: 'bottlenecks', label: '卡点分析' },
     { name: 'supervisionCases', label: '办件总览' },
