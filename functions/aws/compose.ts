@@ -4,6 +4,7 @@
  * the CDK stack sets (infra/province-stack.ts).
  * Nothing here may import the embedded SQLite store: it is a native module the Lambda bundle lacks.
  */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -28,6 +29,7 @@ import { loadProvince } from '../../shared/config/provinces/index.js';
 import type { TrustedKey } from '../../shared/domain/signature.js';
 import type { Deps } from '../../shared/services/deps.js';
 import { createServices, type Services } from '../../shared/services/index.js';
+import { parseIdempotencyTtlHours } from '../../shared/services/unit-of-work.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -113,6 +115,7 @@ export function createAwsDeps(env: Env = process.env): Deps {
     clock: systemClock,
     ids: timeSortableIds,
     signer,
+    ...parseIdempotencyTtlHours(env.GC_IDEMPOTENCY_TTL_HOURS),
     blobs: new S3BlobStore({ client: new S3Client({}), bucket: vars.BLOB_BUCKET }),
     // only the functions that write or read checkpoints are given the bucket
     ...(process.env.CHECKPOINT_BUCKET

@@ -3,7 +3,8 @@ import type { StatusCode } from 'hono/utils/http-status';
 import type { JSONParsed } from 'hono/utils/types';
 import { canonicalJson, sha256Hex } from '../../shared/domain/audit-chain.js';
 import { DomainError } from '../../shared/domain/errors.js';
-import type { IdempotencyRecord, Store } from '../../shared/ports/store.js';
+import type { Clock } from '../../shared/ports/runtime.js';
+import { type IdempotencyRecord, idempotencyExpired, type Store } from '../../shared/ports/store.js';
 import type { IdempotencyIntent } from '../../shared/services/context.js';
 import { type AppEnv, actorOf } from './auth.js';
 import { setVersionHeader } from './etag.js';
@@ -45,7 +46,7 @@ export function idempotencyScope(actorId: string, method: string, path: string):
  */
 export async function withIdempotency<B extends object, S extends 200 | 201>(
   c: Context<AppEnv>,
-  deps: { store: Pick<Store, 'getIdempotency'> },
+  deps: { store: Pick<Store, 'getIdempotency'>; clock: Clock },
   body: unknown,
   status: S,
   run: (intent?: IdempotencyIntent) => Promise<B>,
@@ -68,8 +69,10 @@ export async function withIdempotency<B extends object, S extends 200 | 201>(
     requestHash: requestHash(body),
   };
 
+  // an expired record answers nothing: the same key is then a new request (the store replaces it)
+  const now = deps.clock.now().toISOString();
   const earlier = await deps.store.getIdempotency(intent.scope, key);
-  if (earlier) return replay<B, S>(c, earlier, intent, status);
+  if (earlier && !idempotencyExpired(earlier, now)) return replay<B, S>(c, earlier, intent, status);
 
   try {
     const answer: B = await run(intent);

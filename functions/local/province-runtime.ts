@@ -26,7 +26,7 @@ import type { Clock } from '../../shared/ports/runtime.js';
 import type { Signer } from '../../shared/ports/signer.js';
 import type { Deps } from '../../shared/services/deps.js';
 import { createServices, type Services } from '../../shared/services/index.js';
-import { kickRelay, relayIdle } from '../../shared/services/unit-of-work.js';
+import { kickRelay, parseIdempotencyTtlHours, relayIdle } from '../../shared/services/unit-of-work.js';
 import { createApp } from '../http/app.js';
 import { createLocalSigner } from '../http/auth.js';
 import type { DemoUser } from '../http/console.js';
@@ -175,6 +175,7 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     // a folder of its own, which the store never writes
     checkpoints: new FileCheckpointLog(join(options.dataDir, 'audit-checkpoints')),
     peers,
+    ...parseIdempotencyTtlHours(process.env.GC_IDEMPOTENCY_TTL_HOURS),
   };
   services = createServices(deps);
   const tokens = await createLocalSigner({
@@ -240,6 +241,8 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
   };
   every(options.sweepEveryMs ?? 60_000, 'sweep', () => services!.sweep());
   every(options.relayEveryMs ?? 1_000, 'outbox relay', async () => kickRelay(deps));
+  // expired idempotency records already answer nothing; this frees their space
+  every(3_600_000, 'idempotency purge', () => store.purgeIdempotency(deps.clock.now().toISOString()));
 
   return {
     province,

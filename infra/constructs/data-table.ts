@@ -18,6 +18,7 @@ export class DataTable extends Construct {
       partitionKey: attr(TABLE_DESIGN.partitionKey),
       sortKey: attr(TABLE_DESIGN.sortKey),
       billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: TABLE_DESIGN.timeToLiveAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,

@@ -101,6 +101,17 @@ export interface IdempotencyRecord {
   status: number;
   body: unknown;
   at: Instant;
+  /**
+   * After this instant the record no longer answers: a request with the same key is a new request,
+   * and the store replaces the record (TTL on DynamoDB, a purge locally). Absent on records written
+   * before records expired: those never do.
+   */
+  expiresAt?: Instant;
+}
+
+/** Whether the record no longer answers at `now` (ISO instants compare as strings). */
+export function idempotencyExpired(record: Pick<IdempotencyRecord, 'expiresAt'>, now: Instant): boolean {
+  return record.expiresAt !== undefined && record.expiresAt <= now;
 }
 
 /**
@@ -185,6 +196,11 @@ export interface Store {
   /** the heads of every stream that has events, in no particular order, a page at a time */
   auditHeads(options?: { cursor?: string; limit?: number }): Promise<Page<StreamHead>>;
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Deletes idempotency records that expired at or before `now`; returns how many. Expired records
+   * already never answer nor block; this only frees the space (DynamoDB's TTL does it there: 0).
+   */
+  purgeIdempotency(now: Instant): Promise<number>;
 
   /** insert or re-adopt (overwrite a pending record's token); a completed record is returned unchanged */
   putTaskToken(record: Omit<TaskTokenRecord, 'status' | 'output'>): Promise<TaskTokenRecord>;

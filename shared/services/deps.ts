@@ -22,4 +22,6 @@ export interface Deps {
   peers: PeerDirectory;
   /** the append-only log of signed audit checkpoints; without one no checkpoints are written */
   checkpoints?: CheckpointLog;
+  /** how long an Idempotency-Key's answer is replayed (default 24 h); after that it is a new request */
+  idempotencyTtlHours?: number;
 }

@@ -39,11 +39,17 @@ export async function commit(
   changes: Change[],
   response?: { status: number; body: unknown },
 ): Promise<CommitResult> {
+  const now = nowIso(deps);
   const idem: IdempotencyRecord | undefined =
     ctx?.idempotency && response
-      ? { ...ctx.idempotency, status: response.status, body: response.body, at: nowIso(deps) }
+      ? {
+          ...ctx.idempotency,
+          status: response.status,
+          body: response.body,
+          at: now,
+          expiresAt: new Date(Date.parse(now) + idempotencyTtlMs(deps)).toISOString(),
+        }
       : undefined;
-  const now = nowIso(deps);
   const outbox: OutboxMessage[] = changes.flatMap((change) =>
     change.events.map((draft) => {
       const event = domainEvent(deps, `${change.kind}/${change.id}`, draft);
@@ -139,4 +145,22 @@ export async function relayOutbox(deps: Deps, limit = 100): Promise<{ published:
   // Removed together: a crash before this line only means these go out again (at least once).
   if (delivered.length > 0) await deps.store.deleteOutbox(delivered);
   return { published, failed };
+}
+
+/** How long an idempotency record answers (default 24 h; GC_IDEMPOTENCY_TTL_HOURS on the runtimes). */
+export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 24;
+export const idempotencyTtlMs = (deps: Pick<Deps, 'idempotencyTtlHours'>) =>
+  (deps.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS) * 3_600_000;
+
+/**
+ * GC_IDEMPOTENCY_TTL_HOURS as the runtimes read it: hours, or undefined for the default. A bad value
+ * stops the start rather than silently replaying forever or never.
+ */
+export function parseIdempotencyTtlHours(raw: string | undefined): { idempotencyTtlHours?: number } {
+  if (raw === undefined || raw === '') return {};
+  const hours = Number(raw);
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30) {
+    throw new Error(`GC_IDEMPOTENCY_TTL_HOURS 应为 0 到 720 之间的小时数，收到 ${raw}`);
+  }
+  return { idempotencyTtlHours: hours };
 }

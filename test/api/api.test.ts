@@ -605,6 +605,27 @@ describe('bad input: problem+json, no echo, nothing stored', () => {
     expect(listed.body.items.map((x: StageCase) => x.id)).toEqual([caseId]);
   });
 
+  it('Idempotency-Key: the answer is replayed for 24 hours; after that the same key is a new request', async () => {
+    const c = await api();
+    const headers = { 'idempotency-key': 'register-expiring' };
+    const code = nextProjectCode();
+    const first = await c.post(actors.applicantA, '/projects', projectBody(code), headers);
+    expect(first.status, first.text).toBe(201);
+    // the next day (the harness's clock moves by whole days): the record has expired, so this is a
+    // new request and meets the project it registered the first time
+    c.h.clock.setDate('2026-03-03');
+    const later = await c.post(actors.applicantA, '/projects', projectBody(code), headers);
+    expect(later.headers.get('idempotent-replayed')).toBeNull();
+    expectProblem(later, 409, 'PROJECT_EXISTS');
+    // a new request under the expired key acts: another project registers and is stored under it
+    const code2 = nextProjectCode();
+    const fresh = await c.post(actors.applicantA, '/projects', projectBody(code2), headers);
+    expect(fresh.status, fresh.text).toBe(201);
+    const replay = await c.post(actors.applicantA, '/projects', projectBody(code2), headers);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(fresh.body);
+  });
+
   it('Idempotency-Key on registration replays the project and refuses another body', async () => {
     const c = await api();
     const code = nextProjectCode();

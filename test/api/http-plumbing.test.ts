@@ -114,16 +114,22 @@ async function buildApp() {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      return withIdempotency(c, { store }, body, 201, async (intent) => {
-        calls.create += 1;
-        const answer = { id: `T-${calls.create}`, ...body, by: actorOf(c).id };
-        if (intent) {
-          hooks.beforeCommit?.(intent);
-          store.insert({ ...intent, status: 201, body: answer, at: '2026-01-05T00:00:00.000Z' });
-        }
-        setVersionHeader(c, 1);
-        return answer;
-      });
+      return withIdempotency(
+        c,
+        { store, clock: { now: () => new Date('2026-01-05T00:00:00.000Z') } },
+        body,
+        201,
+        async (intent) => {
+          calls.create += 1;
+          const answer = { id: `T-${calls.create}`, ...body, by: actorOf(c).id };
+          if (intent) {
+            hooks.beforeCommit?.(intent);
+            store.insert({ ...intent, status: 201, body: answer, at: '2026-01-05T00:00:00.000Z' });
+          }
+          setVersionHeader(c, 1);
+          return answer;
+        },
+      );
     },
   );
 

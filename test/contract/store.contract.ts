@@ -526,6 +526,39 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
         expect((await store.get('stageCase', 'c1'))?.version).toBe(2);
       });
 
+      it('an expired record no longer blocks its key: a new request replaces it; the purge frees expired ones', async () => {
+        const scope = 'u1 POST /cases/c1/decision';
+        const first = { ...idem(scope, 'k-exp', { n: 1 }), expiresAt: '2026-03-03T00:00:00.000Z' };
+        await store.commit([change('stageCase', 'c1', 0, { v: 1 })], first);
+        expect(await store.getIdempotency(scope, 'k-exp')).toEqual(first);
+        // still live at the second request's time: refused, nothing written
+        await expectDomainError(
+          store.commit([change('stageCase', 'c1', 1, { v: 2 })], {
+            ...idem(scope, 'k-exp', { n: 2 }),
+            at: '2026-03-02T23:59:59.999Z',
+          }),
+          'conflict',
+          'IDEMPOTENCY_KEY_USED',
+        );
+        expect((await store.get('stageCase', 'c1'))?.version).toBe(1);
+        // expired: the same key is a new request, and its record replaces the old one
+        const second = {
+          ...idem(scope, 'k-exp', { n: 2 }),
+          at: '2026-03-03T00:00:00.000Z',
+          expiresAt: '2026-03-04T00:00:00.000Z',
+        };
+        await store.commit([change('stageCase', 'c1', 1, { v: 2 })], second);
+        expect((await store.get('stageCase', 'c1'))?.version).toBe(2);
+        expect(await store.getIdempotency(scope, 'k-exp')).toEqual(second);
+        // a record without expiry (written before records expired) never expires
+        await store.commit([change('stageCase', 'c2', 0, {})], idem(scope, 'k-old'));
+        await store.purgeIdempotency('2099-01-01T00:00:00.000Z');
+        expect(await store.getIdempotency(scope, 'k-old')).toEqual(idem(scope, 'k-old'));
+        const purged = await store.purgeIdempotency('2026-03-05T00:00:00.000Z');
+        // the embedded store deletes; DynamoDB leaves it to the table's TTL (and reports 0)
+        expect([0, 1]).toContain(purged);
+      });
+
       it('reports a used key before a stale version (a raced duplicate request replays)', async () => {
         await store.commit([change('stageCase', 'c1', 0, {})], idem('s', 'k'));
         await expectDomainError(

@@ -32,6 +32,7 @@ import type {
   Store,
   TaskTokenRecord,
 } from '../../ports/store.js';
+import { idempotencyExpired } from '../../ports/store.js';
 import {
   assertDistinctChanges,
   assertLimit,
@@ -117,6 +118,7 @@ const TOKEN = 'TOKEN';
 const OUTBOX = 'OUTBOX';
 const GSI1 = TABLE_DESIGN.globalSecondaryIndexes[0].indexName;
 const MAX_TRANSACTION_ITEMS = 100;
+const TTL_ATTRIBUTE = TABLE_DESIGN.timeToLiveAttribute;
 const MAX_ITEM_BYTES = 400 * 1024;
 /** Retries of a commit cancelled only by a concurrent transaction (not by a failed condition). */
 const MAX_CONFLICT_RETRIES = 5;
@@ -333,7 +335,9 @@ export class DynamoDbStore implements Store {
       idempotency ? this.getIdempotency(idempotency.scope, idempotency.key) : undefined,
     ]);
     // Same precedence as the SQLite store: a used key beats a stale version.
-    if (idempotency && usedKey) throw idempotencyKeyUsed(idempotency.scope, idempotency.key);
+    if (idempotency && usedKey && !idempotencyExpired(usedKey, idempotency.at)) {
+      throw idempotencyKeyUsed(idempotency.scope, idempotency.key);
+    }
     changes.forEach((change, i) => {
       const actual = metas[i]?.version;
       if ((actual ?? 0) !== change.expectedVersion) {
@@ -456,8 +460,19 @@ export class DynamoDbStore implements Store {
         at: S(idempotency.at),
       };
       if (idempotency.body !== undefined) item.body = S(JSON.stringify(idempotency.body));
+      if (idempotency.expiresAt !== undefined) {
+        item.expiresAt = S(idempotency.expiresAt);
+        // the table's TTL attribute (epoch seconds): DynamoDB deletes the record some time after
+        item[TTL_ATTRIBUTE] = N(Math.ceil(Date.parse(idempotency.expiresAt) / 1000));
+      }
       items.push({
-        Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+        Put: {
+          TableName: this.table,
+          Item: item,
+          // a record that expired may be replaced (TTL deletion lags by up to days)
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :at',
+          ExpressionAttributeValues: { ':at': S(idempotency.at) },
+        },
       });
       owner.push('idempotency');
     }
@@ -690,7 +705,13 @@ export class DynamoDbStore implements Store {
       status: num(item, 'status'),
       body: body === undefined ? undefined : JSON.parse(body),
       at: str(item, 'at'),
+      ...(optStr(item, 'expiresAt') ? { expiresAt: optStr(item, 'expiresAt')! } : {}),
     };
+  }
+
+  /** The table's TTL deletes expired records; reads and commits already ignore them meanwhile. */
+  async purgeIdempotency(_now: Instant): Promise<number> {
+    return 0;
   }
 
   async putTaskToken(record: Omit<TaskTokenRecord, 'status' | 'output'>): Promise<TaskTokenRecord> {

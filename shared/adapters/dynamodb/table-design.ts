@@ -6,6 +6,8 @@ export const TABLE_DESIGN = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   billingMode: 'PAY_PER_REQUEST',
+  /** epoch seconds after which DynamoDB deletes the item (idempotency records) */
+  timeToLiveAttribute: 'ttl',
   globalSecondaryIndexes: [
     {
       indexName: 'gsi1',

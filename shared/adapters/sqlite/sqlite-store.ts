@@ -15,6 +15,7 @@ import type {
   Store,
   TaskTokenRecord,
 } from '../../ports/store.js';
+import { idempotencyExpired } from '../../ports/store.js';
 import {
   assertDistinctChanges,
   assertLimit,
@@ -25,6 +26,7 @@ import {
   outboxDuplicate,
   versionConflict,
 } from '../store-common.js';
+import { migrate } from './migrations.js';
 
 /**
  * The embedded store: one SQLite file, real transactions. WAL lets readers run beside the single
@@ -33,65 +35,6 @@ import {
  * better-sqlite3 is synchronous: a commit therefore runs to completion before any other starts
  * within this process, and BEGIN IMMEDIATE plus busy_timeout serialise writers across processes.
  */
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS aggregates (
-  kind TEXT NOT NULL,
-  id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  value TEXT NOT NULL,
-  audit_seq INTEGER NOT NULL,
-  audit_head TEXT NOT NULL,
-  PRIMARY KEY (kind, id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS index_entries (
-  kind TEXT NOT NULL,
-  id TEXT NOT NULL,
-  idx TEXT NOT NULL,
-  key TEXT NOT NULL,
-  sort TEXT NOT NULL,
-  PRIMARY KEY (kind, id, idx, key, sort)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS index_entries_lookup ON index_entries (idx, key, sort, kind, id);
-CREATE TABLE IF NOT EXISTS audit_events (
-  stream TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL,
-  type TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  at TEXT NOT NULL,
-  data TEXT NOT NULL,
-  PRIMARY KEY (stream, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS idempotency (
-  scope TEXT NOT NULL,
-  key TEXT NOT NULL,
-  request_hash TEXT NOT NULL,
-  status INTEGER NOT NULL,
-  body TEXT,
-  at TEXT NOT NULL,
-  PRIMARY KEY (scope, key)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS task_tokens (
-  key TEXT PRIMARY KEY,
-  case_id TEXT NOT NULL,
-  token TEXT NOT NULL,
-  status TEXT NOT NULL,
-  output TEXT,
-  updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS task_tokens_pending ON task_tokens (case_id, status);
-CREATE TABLE IF NOT EXISTS outbox (
-  id TEXT PRIMARY KEY,
-  event TEXT,
-  created_at TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  next_attempt_at TEXT NOT NULL,
-  last_error TEXT
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at, created_at, id);
-`;
 
 interface AggregateRow {
   version: number;
@@ -121,6 +64,7 @@ interface IdempotencyRow {
   status: number;
   body: string | null;
   at: string;
+  expires_at: string | null;
 }
 interface OutboxRow {
   id: string;
@@ -171,8 +115,13 @@ function prepare(db: Database.Database) {
     getIdempotency: db.prepare<[string, string], IdempotencyRow>(
       'SELECT * FROM idempotency WHERE scope = ? AND key = ?',
     ),
-    insertIdempotency: db.prepare<[string, string, string, number, string | null, string]>(
-      'INSERT INTO idempotency (scope, key, request_hash, status, body, at) VALUES (?, ?, ?, ?, ?, ?)',
+    // an expired record with the same key is replaced (the conflict check ran first)
+    insertIdempotency: db.prepare<[string, string, string, number, string | null, string, string | null]>(
+      `INSERT OR REPLACE INTO idempotency (scope, key, request_hash, status, body, at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    purgeIdempotency: db.prepare<[string]>(
+      'DELETE FROM idempotency WHERE expires_at IS NOT NULL AND expires_at <= ?',
     ),
     getTaskToken: db.prepare<[string], TaskTokenRow>('SELECT * FROM task_tokens WHERE key = ?'),
     upsertPendingTaskToken: db.prepare<[string, string, string, string]>(
@@ -219,8 +168,11 @@ export class SqliteStore implements Store {
       ): CommitResult => {
         // Idempotency first: a duplicate request racing the original should learn that its key was
         // used (and replay the stored answer) rather than see a version conflict.
-        if (idempotency && s.getIdempotency.get(idempotency.scope, idempotency.key)) {
-          throw idempotencyKeyUsed(idempotency.scope, idempotency.key);
+        if (idempotency) {
+          const used = s.getIdempotency.get(idempotency.scope, idempotency.key);
+          if (used && !idempotencyExpired({ expiresAt: used.expires_at ?? undefined }, idempotency.at)) {
+            throw idempotencyKeyUsed(idempotency.scope, idempotency.key);
+          }
         }
         const current = changes.map((change) => {
           const row = s.getAggregate.get(change.kind, change.id);
@@ -269,6 +221,7 @@ export class SqliteStore implements Store {
             idempotency.status,
             toJson(idempotency.body),
             idempotency.at,
+            idempotency.expiresAt ?? null,
           );
         }
         for (const message of outbox) {
@@ -295,7 +248,7 @@ export class SqliteStore implements Store {
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
-    db.exec(SCHEMA);
+    migrate(db);
     return new SqliteStore(db);
   }
 
@@ -414,7 +367,12 @@ export class SqliteStore implements Store {
       status: row.status,
       body: fromJson(row.body),
       at: row.at,
+      ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
     };
+  }
+
+  async purgeIdempotency(now: Instant): Promise<number> {
+    return this.statements.purgeIdempotency.run(now).changes;
   }
 
   async putTaskToken(record: Omit<TaskTokenRecord, 'status' | 'output'>): Promise<TaskTokenRecord> {
