@@ -4,7 +4,7 @@ import { type AppEnv, authMiddleware, requestIdMiddleware, type TokenVerifier } 
 import { CONSOLE_PUBLIC_PATHS, type ConsoleOptions, mountConsole } from './console.js';
 import { mountDocs } from './docs.js';
 import { bodyLimit, DEFAULT_LIMITS, type Limits, SenderRateLimiter } from './limits.js';
-import { errorHandler, notFoundHandler, validationHook } from './problem.js';
+import { errorHandler, HttpProblem, notFoundHandler, problemContent, validationHook } from './problem.js';
 import { responseCheck } from './response-check.js';
 import { healthSchema } from './response-schemas.js';
 import { idempotent, type RouteKit } from './route-kit.js';
@@ -54,12 +54,32 @@ const healthRoute = createRoute({
   responses: { 200: { content: { 'application/json': { schema: healthSchema } }, description: '服务正常' } },
 });
 
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/health/ready',
+  tags: ['运维'],
+  summary: '就绪检查（无需登录）：能读到数据存储才算就绪',
+  security: [],
+  responses: {
+    200: { content: { 'application/json': { schema: healthSchema } }, description: '已就绪，数据存储可读' },
+    503: problemContent('数据存储不可用（STORE_UNAVAILABLE）'),
+  },
+});
+
 /**
  * Province-to-province endpoints authenticate by signature (payload or request), not by bearer token;
  * `/verify/*` is the public verification of 电子批文, for anyone holding a result; `/public/*` the
  * public pages (信息公开: consented project status, statistics, the guide), rate limited and cached.
  */
-const PUBLIC_PATHS = ['/health', '/openapi.json', '/docs', '/partner/*', '/verify/*', '/public/*'];
+const PUBLIC_PATHS = [
+  '/health',
+  '/health/ready',
+  '/openapi.json',
+  '/docs',
+  '/partner/*',
+  '/verify/*',
+  '/public/*',
+];
 
 /**
  * The province's HTTP API. Handlers only translate: parse, call one service, shape the answer.
@@ -96,6 +116,15 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
     partnerRate: new SenderRateLimiter(limits.partnerRate),
   };
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, province: deps.province.code }, 200));
+  app.openapi(readyRoute, async (c) => {
+    try {
+      // a read that reaches the store (a key nobody writes): the process alone being up is not enough
+      await deps.store.get('project', '__readiness_probe__');
+    } catch {
+      throw new HttpProblem(503, 'STORE_UNAVAILABLE', '数据存储不可用，服务暂未就绪', { 'retry-after': '5' });
+    }
+    return c.json({ status: 'ok' as const, province: deps.province.code }, 200);
+  });
   mountProjectRoutes(kit);
   mountPublicRoutes(kit, limits);
   mountCaseRoutes(kit);

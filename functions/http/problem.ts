@@ -418,19 +418,19 @@ export const problemSchema = z
   })
   .openapi('Problem');
 
-const problem = (description: string) => ({
+export const problemContent = (description: string) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
   description,
 });
 
 /** The error answers every authenticated operation may give; spread into `createRoute({ responses })`. */
 export const problemResponses = {
-  400: problem('请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID）'),
-  401: problem('未登录或登录凭证无效、已过期'),
-  403: problem('没有权限'),
-  404: problem('资源不存在'),
-  409: problem('版本冲突或状态不允许'),
-  422: problem('不符合业务规则，或幂等键已用于不同的请求'),
-  428: problem('需要提供 If-Match 版本号'),
-  500: problem('服务器内部错误'),
+  400: problemContent('请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID）'),
+  401: problemContent('未登录或登录凭证无效、已过期'),
+  403: problemContent('没有权限'),
+  404: problemContent('资源不存在'),
+  409: problemContent('版本冲突或状态不允许'),
+  422: problemContent('不符合业务规则，或幂等键已用于不同的请求'),
+  428: problemContent('需要提供 If-Match 版本号'),
+  500: problemContent('服务器内部错误'),
 } as const;
