@@ -217,6 +217,18 @@ const ESCALATION_ROLE_ZH: Record<string, string> = {
   chairLeader: '分管领导',
 };
 
+const forecastLateColumns: Column<ForecastRow>[] = [
+  { key: 'caseId', headerZh: '办件编号' },
+  { key: 'projectName', headerZh: '项目名称' },
+  { key: 'itemName', headerZh: '审批事项' },
+  { key: 'departmentName', headerZh: '承办部门' },
+  { key: 'dueDate', headerZh: '承诺办结日' },
+  { key: 'daysUsed', headerZh: '已用工作日', numeric: true },
+  { key: 'promisedDays', headerZh: '承诺时限', numeric: true },
+  { key: 'probability', headerZh: '超时概率', numeric: true, format: pct },
+  { key: 'reasonZh', headerZh: '理由' },
+];
+
 const budgetColumns: Column<BudgetWatchRow>[] = [
   { key: 'lamp', headerZh: '灯色', lamp: true, format: (v) => LAMP_NAMES_ZH[String(v)] ?? text(v) },
   { key: 'projectId', headerZh: '项目代码' },
@@ -399,6 +411,17 @@ function layout(report: Report) {
                   columns: budgetColumns,
                   rows: report.projects,
                   emptyZh: '无超出或临近全流程审批时间的项目',
+                },
+              ]
+            : []),
+          ...(report.forecastLate
+            ? [
+                {
+                  kind: 'table' as const,
+                  headingZh: '预计逾期事项（尚为绿灯，按本部门同类事项历史预测）',
+                  columns: forecastLateColumns,
+                  rows: report.forecastLate,
+                  emptyZh: '无预计逾期的绿灯事项',
                 },
               ]
             : []),

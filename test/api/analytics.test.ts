@@ -160,5 +160,8 @@ describe('风险预警 over HTTP', () => {
     expect(weekly.body.forecastLate.map((r: { caseId: string }) => r.caseId)).toEqual(
       open.items.map(() => open.id),
     );
+    const html = await c.get(actors.supervisor, '/reports/weekly-dispatch?format=html');
+    expect(html.text).toContain('预计逾期事项（尚为绿灯，按本部门同类事项历史预测）');
+    expect(html.text).toContain('77.5%');
   });
 });
