@@ -16,7 +16,7 @@
  */
 
 import { allDecidedItems } from './analytics.js';
-import type { WorkingCalendar } from './calendar.js';
+import { addCalendarDays, type WorkingCalendar } from './calendar.js';
 import type { LampThresholds } from './lamps.js';
 import type { IsoDate, Lamp, Stage, StageCase } from './model.js';
 import { itemProgress } from './progress.js';
@@ -196,7 +196,8 @@ export function forecastOpenItems(
       const progress = itemProgress(cal, item, today, thresholds);
       const d = progress.elapsedDays;
       const L = item.promisedDays;
-      const { basis, samples } = history.basis(item.department, item.code);
+      // only what was decided by `today`: a dispatch list of a past day must not know the future
+      const { basis, samples } = history.basis(item.department, item.code, addCalendarDays(today, 1));
       const lp = lateProbability(
         samples.map((s) => s.daysUsed),
         L,

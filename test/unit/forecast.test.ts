@@ -275,3 +275,21 @@ describe('回测 back-test', () => {
     });
   });
 });
+
+describe('风险预警 as of a past day', () => {
+  it('uses only the history decided by that day', () => {
+    const history = new History([
+      ...[13, 14, 15].map((used) => sample(used, '2025-11-20')),
+      sample(2, '2025-10-01'),
+    ]);
+    const open = caseWith('O-4', '2025-11-03', '2025-11-03', [{ code: 'landPreExaminationSiting' }]);
+    const row = (today: string) =>
+      forecastOpenItems([open], history, today, cal, thresholds).find(
+        (r) => r.itemCode === 'landPreExaminationSiting',
+      )!;
+    // on 10 Nov only the October item is known: fewer than MIN_HISTORY, the prior
+    expect(row('2025-11-10')).toMatchObject({ basis: 'prior', forecastLate: false });
+    // on 20 Nov the three slow ones decided that day count
+    expect(row('2025-11-20')).toMatchObject({ basis: 'department', historySize: 4 });
+  });
+});
