@@ -187,7 +187,10 @@ describe('the OpenAPI document', () => {
     for (const header of ['X-GC-Province', 'X-GC-Timestamp', 'X-GC-Signature', 'detail.data.envelope']) {
       expect(description).toContain(header);
     }
-    const partnerOps = operations(doc).filter((o) => o.path.startsWith('/partner/'));
+    // the public key is public (its fingerprint is checked out of band); everything else is signed
+    const partnerOps = operations(doc).filter(
+      (o) => o.path.startsWith('/partner/') && o.path !== '/partner/public-key',
+    );
     expect(partnerOps.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
       'get /partner/audit-checkpoints/{checkpointId}/projects/{projectCode}',
       'get /partner/materials/{projectCode}/{sha256}',
@@ -198,6 +201,7 @@ describe('the OpenAPI document', () => {
     const open = [
       '/health',
       '/health/ready',
+      '/partner/public-key',
       '/verify/results/{resultNo}',
       '/verify/keys',
       // 信息公开
@@ -205,7 +209,9 @@ describe('the OpenAPI document', () => {
       '/public/statistics',
       '/public/guide',
     ];
-    for (const { method, path, op } of operations(doc).filter((o) => !o.path.startsWith('/partner/'))) {
+    for (const { method, path, op } of operations(doc).filter(
+      (o) => !o.path.startsWith('/partner/') || o.path === '/partner/public-key',
+    )) {
       expect(op.security, `${method} ${path}`).toEqual(open.includes(path) ? [] : [{ bearerAuth: [] }]);
     }
 

@@ -172,3 +172,18 @@ export const partnerBusEventSchema = z
     description:
       '合作省份经事件总线转发的事件。认证依据是 detail.data.envelope 中的签名（不是请求头）：伪造、篡改、非发给本省的事件被拒收并记录，仍答 202。',
   });
+
+export const partnerPublicKeysSchema = z
+  .object({
+    province: z.string().openapi({ description: '本省代码', example: 'JS' }),
+    keys: z.array(
+      z.object({
+        keyId: z.string().openapi({ description: '签名中注明的密钥标识（KMS 密钥 ID 或本地密钥指纹）' }),
+        publicKeyPem: z.string().openapi({ description: '公钥（SPKI PEM）' }),
+        fingerprint: z
+          .string()
+          .openapi({ description: '公钥指纹：DER 编码 SPKI 的 SHA-256 前 16 位十六进制，供线下核对' }),
+      }),
+    ),
+  })
+  .openapi('PartnerPublicKeys', { description: '本省签名公钥：合作省份核对指纹后固定' });

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { publicKeyFingerprint } from '../../../shared/domain/signature.js';
 import { actorOf } from '../auth.js';
 import { BEARER_SCHEME, PARTNER_SCHEME } from '../docs.js';
 import { json, op } from '../openapi-route.js';
@@ -42,6 +43,20 @@ const partnerEventsRoute = createRoute({
   },
 });
 
+/**
+ * GET /partner/public-key: the keys this province signs partner events, shared-material requests and
+ * results with, for a partner's operator to pin (`npm run partner-key`). Public: a key is no secret,
+ * and trust comes from comparing the fingerprint out of band, not from this answer.
+ */
+const publicKeyRoute = createRoute({
+  method: 'get',
+  path: '/partner/public-key',
+  tags: ['区域协同'],
+  summary: '本省签名公钥（无需登录）：合作省份核对指纹后固定到其部署配置',
+  security: [],
+  responses: { 200: { ...json(r.partnerPublicKeysSchema), description: '签名公钥及其标识、指纹' } },
+});
+
 /** A refused event as stored: only the fields it was recorded with, each when present. */
 function rejectedEvent(v: Record<string, unknown>) {
   const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
@@ -68,6 +83,13 @@ function rejectedEvent(v: Record<string, unknown>) {
 
 /** Routes of 区域协同 (cross-province): inbound partner events, shared material content, partner projects. */
 export function mountPartnerRoutes({ app, services, idem, partnerRate }: RouteKit): void {
+  app.openapi(publicKeyRoute, async (c) => {
+    const { province, keys } = await services.results.publicKeys();
+    return c.json(
+      { province, keys: keys.map((k) => ({ ...k, fingerprint: publicKeyFingerprint(k.publicKeyPem) })) },
+      200,
+    );
+  });
   // The bucket is the claimed sender's when it is a configured partner, one shared 'unknown'
   // bucket otherwise: a forger can at worst slow the sender it impersonates, whose outbox retries.
   const partnerCodes = new Set(services.deps.province.partners.map((p) => p.code));
