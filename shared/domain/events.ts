@@ -60,6 +60,8 @@ export const EVENT_LABELS_ZH = {
   ItemRecognised: '互认合作省份审批结果',
   AnnualReviewRecorded: '年度准入复核',
   ExitProposed: '建议退出绿色通道',
+  PublicDisclosureConsented: '同意公开项目办理进度',
+  PublicDisclosureWithdrawn: '撤回公开项目办理进度的同意',
   ProjectExited: '退出绿色通道',
   DelayExcused: '容错纠错（延误免责）',
   ComplaintFiled: '投诉',
