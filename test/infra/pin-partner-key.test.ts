@@ -25,7 +25,7 @@ describe('partner key exchange', () => {
 
   it('fetches the partner key, pins it into the deployment that names the partner, and the config accepts it', async () => {
     const js = await ApiClient.create();
-    const fetchFn = (url: string) => js.app.request(new URL(url).pathname);
+    const fetchFn = async (url: string) => js.app.request(new URL(url).pathname);
     const key = await fetchPartnerKey('https://api.js.example/', 'JS', fetchFn);
     expect(key.fingerprint).toBe(publicKeyFingerprint(await js.h.services.deps.signer.publicKeyPem()));
 
@@ -43,7 +43,7 @@ describe('partner key exchange', () => {
 
   it('refuses another province’s answer, a fingerprint that does not match the key, and an unknown link', async () => {
     const js = await ApiClient.create();
-    const fetchFn = (url: string) => js.app.request(new URL(url).pathname);
+    const fetchFn = async (url: string) => js.app.request(new URL(url).pathname);
     await expect(fetchPartnerKey('https://api.zj.example', 'ZJ', fetchFn)).rejects.toThrow(
       /是 JS 的部署，不是 ZJ/,
     );
