@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Services } from '../../shared/services/index.js';
 import { type AppEnv, authMiddleware, requestIdMiddleware, type TokenVerifier } from './auth.js';
 import { CONSOLE_PUBLIC_PATHS, type ConsoleOptions, mountConsole } from './console.js';
@@ -91,6 +92,8 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   app.onError(errorHandler);
   app.notFound(notFoundHandler);
   app.use('*', requestIdMiddleware());
+  // HSTS, nosniff, frame and referrer policies on every answer; the console adds its own CSP
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-site' }));
   app.use(
     '*',
     authMiddleware(options.verifier, {

@@ -21,4 +21,15 @@ describe('readiness', () => {
     // liveness stays up: the process itself is fine
     expect((await c.app.request('/health')).status).toBe(200);
   });
+
+  it('every answer carries the security headers, problems and public paths included', async () => {
+    const c = await ApiClient.create();
+    for (const path of ['/health', '/cases', '/public/guide', '/nowhere']) {
+      const res = await c.app.request(path);
+      expect(res.headers.get('strict-transport-security'), path).toMatch(/max-age=\d+/);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('x-frame-options'), path).toBe('SAMEORIGIN');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+    }
+  });
 });
