@@ -150,11 +150,27 @@ function prepare(db: Database.Database) {
   };
 }
 
+interface PendingCommit {
+  changes: Change[];
+  idempotency: IdempotencyRecord | undefined;
+  outbox: OutboxMessage[];
+  resolve: (result: CommitResult) => void;
+  reject: (err: unknown) => void;
+}
+
 export class SqliteStore implements Store {
   private readonly statements: ReturnType<typeof prepare>;
   private readonly commitTx: Database.Transaction<
     (changes: Change[], idempotency: IdempotencyRecord | undefined, outbox: OutboxMessage[]) => CommitResult
   >;
+  /** one transaction (one fsync) for every commit queued in the same turn of the event loop */
+  private readonly groupTx: Database.Transaction<
+    (batch: PendingCommit[]) => ({ ok: CommitResult } | { err: unknown })[]
+  >;
+  private pending: PendingCommit[] = [];
+  private flushing: Promise<void> | undefined;
+  /** the statements built from a query's options: a handful of shapes, each prepared once */
+  private readonly shaped = new Map<string, Database.Statement<(string | number)[], unknown>>();
 
   private constructor(private readonly db: Database.Database) {
     const s = prepare(db);
@@ -239,6 +255,50 @@ export class SqliteStore implements Store {
         return { versions, events };
       },
     );
+
+    // Each commit of the group runs as a nested transaction (a savepoint): one that fails (a
+    // version conflict, a used key) is rolled back alone and rejected; the others commit together.
+    this.groupTx = db.transaction((batch: PendingCommit[]) =>
+      batch.map((p) => {
+        try {
+          return { ok: this.commitTx(p.changes, p.idempotency, p.outbox) };
+        } catch (err) {
+          return { err };
+        }
+      }),
+    );
+  }
+
+  /**
+   * Writes the queued commits in one IMMEDIATE transaction and settles each only after COMMIT
+   * returned: with synchronous=FULL that is after the fsync, so no commit is acknowledged before
+   * it is durable. If the COMMIT itself fails, every commit of the group is rejected.
+   */
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    let outcomes: ({ ok: CommitResult } | { err: unknown })[];
+    try {
+      outcomes = this.groupTx.immediate(batch);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i]!;
+      if ('ok' in outcome) p.resolve(outcome.ok);
+      else p.reject(outcome.err);
+    });
+  }
+
+  private prepared<R>(sql: string): Database.Statement<(string | number)[], R> {
+    let statement = this.shaped.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<(string | number)[], unknown>(sql);
+      this.shaped.set(sql, statement);
+    }
+    return statement as Database.Statement<(string | number)[], R>;
   }
 
   /** Opens (creating if needed) the store file; ':memory:' gives a throwaway store for tests. */
@@ -276,9 +336,20 @@ export class SqliteStore implements Store {
   ): Promise<CommitResult> {
     assertDistinctChanges(changes);
     assertOutbox(outbox);
-    // IMMEDIATE takes the write lock up front, so two processes cannot both read a version and
-    // then deadlock upgrading to write.
-    return this.commitTx.immediate(changes, idempotency, outbox);
+    // Group commit: commits arriving in the same turn of the event loop share one transaction and
+    // one fsync. IMMEDIATE takes the write lock up front, so two processes cannot both read a
+    // version and then deadlock upgrading to write.
+    return new Promise<CommitResult>((resolve, reject) => {
+      this.pending.push({ changes, idempotency, outbox, resolve, reject });
+      if (this.pending.length === 1) {
+        this.flushing = new Promise<void>((done) =>
+          setImmediate(() => {
+            this.flush();
+            done();
+          }),
+        );
+      }
+    });
   }
 
   async query(index: IndexName, key: string, options: QueryOptions = {}): Promise<Page<IndexHit>> {
@@ -307,7 +378,7 @@ export class SqliteStore implements Store {
       sql += ' LIMIT ?';
       params.push(limit + 1);
     }
-    const rows = this.db.prepare<(string | number)[], IndexRow>(sql).all(...params);
+    const rows = this.prepared<IndexRow>(sql).all(...params);
     const items = limit !== undefined ? rows.slice(0, limit) : rows;
     const last = items[items.length - 1];
     const page: Page<IndexHit> = { items: items.map((r) => ({ kind: r.kind, id: r.id, sort: r.sort })) };
@@ -324,8 +395,7 @@ export class SqliteStore implements Store {
       sql += ' LIMIT ?';
       params.push(options.limit);
     }
-    return this.db
-      .prepare<(string | number)[], AuditRow>(sql)
+    return this.prepared<AuditRow>(sql)
       .all(...params)
       .map(toAuditEvent);
   }
@@ -424,6 +494,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // what was queued is written (or refused) before the file closes
+    await this.flushing;
     if (this.db.open) this.db.close();
   }
 }
