@@ -17,6 +17,7 @@ import { mountAuditRoutes } from './routes/audit.js';
 import { mountCaseRoutes } from './routes/cases.js';
 import { mountCommitmentLetterRoutes } from './routes/commitment-letters.js';
 import { mountCoordinationRoutes } from './routes/coordination.js';
+import { mountDashboardRoutes } from './routes/dashboard.js';
 import { mountExitAndComplaintRoutes } from './routes/exit-and-complaints.js';
 import { mountExtensionDeliveryRoutes } from './routes/extension-delivery.js';
 import { mountJointReviewRoutes } from './routes/joint-review.js';
@@ -148,6 +149,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   mountNotificationRoutes(app, services);
   mountReportRoutes(app, services);
   mountAnalyticsRoutes(app, services);
+  mountDashboardRoutes(app, services);
   mountApprovalMapRoutes(app, services);
   if (options.console) mountConsole(app, deps.province, options.console);
   return app;

@@ -239,7 +239,7 @@ const budgetColumns: Column<BudgetWatchRow>[] = [
   { key: 'overrunDays', headerZh: '超出工作日', numeric: true },
 ];
 
-const dispatchColumns: Column<DispatchRow>[] = [
+export const dispatchColumns: Column<DispatchRow>[] = [
   { key: 'lamp', headerZh: '灯色', lamp: true, format: (v) => LAMP_NAMES_ZH[String(v)] ?? text(v) },
   { key: 'caseId', headerZh: '办件编号' },
   { key: 'projectCode', headerZh: '项目代码' },

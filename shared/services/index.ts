@@ -9,6 +9,7 @@ import { CommitmentLetterService } from './commitment-letters.js';
 import { ComplaintService } from './complaints.js';
 import { type Ctx, SYSTEM_ACTOR } from './context.js';
 import { CoordinationService } from './coordination.js';
+import { DashboardService } from './dashboard.js';
 import type { Deps } from './deps.js';
 import { ExitReviewService } from './exit-review.js';
 import { ExtensionDeliveryService } from './extension-delivery.js';
@@ -57,6 +58,8 @@ export function createServices(deps: Deps) {
     approvalMap: new ApprovalMapService(deps, calendar),
     /** 卡点分析 and 风险预警 */
     analytics: new AnalyticsService(deps, calendar),
+    /** 工作台: the supervisor's home page */
+    dashboard: new DashboardService(deps, calendar),
     /** 信息公开: the applicant's consent and the public project status, statistics and guide */
     publicDisclosure: new PublicDisclosureService(deps, calendar),
     results: new ResultService(deps),
