@@ -142,3 +142,50 @@ describe('SqliteStore durability', () => {
     await store.close();
   });
 });
+
+describe('SqliteStore group commit', () => {
+  const change = (id: string, expectedVersion: number, value: unknown) => ({
+    kind: 'stageCase' as const,
+    id,
+    expectedVersion,
+    value,
+    indexes: [],
+    events: [{ type: 'Changed', actor: 'u1', at: '2026-05-01T00:00:00Z', data: {} }],
+  });
+
+  it('commits sent in one turn are written together, yet each succeeds or fails on its own', async () => {
+    const store = SqliteStore.open(tempFile());
+    // all issued before any is settled: one group
+    const results = await Promise.allSettled([
+      store.commit([change('a', 0, { n: 1 })]),
+      store.commit([change('a', 1, { n: 2 })]), // sees the first one's write inside the group
+      store.commit([change('a', 0, { n: 'stale' })]), // conflicts: rolled back alone
+      store.commit([change('b', 0, { n: 1 })]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'VERSION_CONFLICT' });
+    expect(await store.get('stageCase', 'a')).toEqual({ value: { n: 2 }, version: 2 });
+    expect(await store.get('stageCase', 'b')).toEqual({ value: { n: 1 }, version: 1 });
+    expect((await store.audit('stageCase/a')).map((e) => e.seq)).toEqual([1, 2]);
+    await store.close();
+  });
+
+  it('a commit issued after the group was written starts the next group', async () => {
+    const store = SqliteStore.open(tempFile());
+    await store.commit([change('c', 0, { n: 1 })]);
+    await store.commit([change('c', 1, { n: 2 })]);
+    expect(await store.get('stageCase', 'c')).toEqual({ value: { n: 2 }, version: 2 });
+    await store.close();
+  });
+
+  it('close writes what was queued before it', async () => {
+    const file = tempFile();
+    const store = SqliteStore.open(file);
+    const pending = store.commit([change('d', 0, { n: 1 })]);
+    await store.close();
+    await pending;
+    const reopened = SqliteStore.open(file);
+    expect(await reopened.get('stageCase', 'd')).toEqual({ value: { n: 1 }, version: 1 });
+    await reopened.close();
+  });
+});
