@@ -175,7 +175,9 @@ describe('special procedures over HTTP (行政许可法第四十五条)', () => 
     const coordinated = await c.get(actors.windowOfficer, '/coordinated-cases');
     expect(coordinated.status, coordinated.text).toBe(200);
     const row = coordinated.body.items.find((x: { caseId: string }) => x.caseId === caseId);
-    expect(row.items.find((i: { code: string }) => i.code === item.code).procedureOverrun.overrunDays).toBe(2);
+    expect(row.items.find((i: { code: string }) => i.code === item.code).procedureOverrun.overrunDays).toBe(
+      2,
+    );
 
     await c.h.services.sweep();
     await c.h.services.sweep();
