@@ -61,9 +61,9 @@ describe('the console at the printed URL', () => {
       'js-applicant-1': '我的项目',
       'js-window-1': '受理队列',
       'js-reviewer-nrp': '部门待审',
-      'js-supervisor-1': '项目与准入',
+      'js-supervisor-1': '工作台',
       'js-auditor-1': '办件总览',
-      'js-leader-1': '周调度',
+      'js-leader-1': '工作台',
     };
     for (const [user, title] of Object.entries(landings)) {
       const w = await openPage(browser);

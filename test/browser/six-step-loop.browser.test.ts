@@ -76,6 +76,8 @@ describe('the six-step loop, by clicking only', () => {
 
     // 准入: the supervisor admits it with a priority and reasons
     await as('js-supervisor-1', async (page) => {
+      // the supervisor lands on 工作台; admission is under 项目与准入
+      await page.getByRole('link', { name: '项目与准入' }).click();
       const card = page.locator('.pending-card').filter({ hasText: PROJECT_NAME });
       await card.getByRole('button', { name: '作出准入决定' }).click();
       const dialog = page.getByRole('dialog', { name: '准入决定' });

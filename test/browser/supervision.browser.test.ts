@@ -51,7 +51,7 @@ describe('the leader in charge (分管领导)', () => {
   it('signs in, sees the overdue case escalated to 分管领导 in 周调度 and in the notices, and cannot act', async () => {
     const w = await openPage(browser);
     await signInAs(w.page, server.server.url, 'js-leader-1');
-    await expect.poll(() => w.page.locator('nav .active').textContent()).toContain('周调度');
+    await expect.poll(() => w.page.locator('nav .active').textContent()).toContain('工作台');
     await go(w.page, '/reports/weekly-dispatch');
     const dispatchRow = w.page.locator('.report-table tbody tr').filter({ hasText: '防洪堤应急加固工程' });
     const fifth = dispatchRow.first().locator('.escalation').filter({ hasText: '第 5 级' });

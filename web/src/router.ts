@@ -100,6 +100,13 @@ const routes: RouteRecordRaw[] = [
     meta: page(['reviewer'], '事项审查'),
   },
   // 监督 / 审计
+  // 工作台: the supervisor's and the leader's home page
+  {
+    path: '/dashboard',
+    name: 'dashboard',
+    component: () => import('./pages/supervision/Dashboard.vue'),
+    meta: page(['supervisor', 'auditor', 'leader'], '工作台'),
+  },
   {
     path: '/supervision/projects',
     name: 'supervisionProjects',

@@ -39,6 +39,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 就绪检查（无需登录）：能读到数据存储才算就绪 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 已就绪，数据存储可读 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+                /** @description 数据存储不可用（STORE_UNAVAILABLE） */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalogue": {
         parameters: {
             query?: never;
@@ -6234,6 +6279,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/partner/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本省签名公钥（无需登录）：合作省份核对指纹后固定到其部署配置 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 签名公钥及其标识、指纹 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerPublicKeys"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/partner/events": {
         parameters: {
             query?: never;
@@ -9318,6 +9399,354 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 卡点分析：部门×事项（及×月份）用时热力图、各部门环节用时、按时办结率与满意度月度趋势、核心指标（按年度与累计） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 输出格式：json（默认）；csv（Excel 可直接打开的 UTF-8 表格，由 table 选择哪一张表） */
+                    format?: "json" | "csv";
+                    /** @description CSV 的表：heatmap 部门×事项；heatmapByMonth 部门×月份；departments 环节用时；trend 月度趋势；headline 核心指标 */
+                    table?: "heatmap" | "heatmapByMonth" | "departments" | "trend" | "headline";
+                    /** @description 统计年度（与 from/to 二选一；都缺省时为截至本月的近 12 个月） */
+                    year?: number;
+                    /** @description 起始月份（按审批决定日期，北京时间） */
+                    from?: string;
+                    /** @description 截止月份 */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 卡点分析 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsReport"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 风险预警：按本部门同类事项历史预测每个未决事项是否会超过承诺时限（含尚为绿灯者），并给出对已办结事项的回测准确率 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 输出格式：json（默认）；csv（Excel 可直接打开的 UTF-8 表格，由 table 选择哪一张表） */
+                    format?: "json" | "csv";
+                    /** @description CSV 的表：forecast 未决事项预测；backtest 回测准确率 */
+                    table?: "forecast" | "backtest";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 风险预警与回测 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ForecastReport"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 工作台：各部门亮灯、逾期与预计逾期计数、受理超期、本周调度前几行、本月各部门按时办结率、项目灯色计数（一张图入口） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 输出格式：json（默认）；csv（Excel 可直接打开的 UTF-8 表格，由 table 选择哪一张表） */
+                    format?: "json" | "csv";
+                    /** @description CSV 的表：lamps 部门亮灯；counts 逾期与预警计数；dispatch 本周调度前几行；bulletin 本月各部门按时办结率；projects 项目灯色计数 */
+                    table?: "lamps" | "counts" | "dispatch" | "bulletin" | "projects";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 工作台 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dashboard"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/map/projects": {
         parameters: {
             query?: never;
@@ -9653,240 +10082,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/reports/analytics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 卡点分析：部门×事项（及×月份）用时热力图、各部门环节用时、按时办结率与满意度月度趋势、核心指标（按年度与累计） */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description 输出格式：json（默认）；csv（Excel 可直接打开的 UTF-8 表格，由 table 选择哪一张表） */
-                    format?: "json" | "csv";
-                    /** @description CSV 的表：heatmap 部门×事项；heatmapByMonth 部门×月份；departments 环节用时；trend 月度趋势；headline 核心指标 */
-                    table?: "heatmap" | "heatmapByMonth" | "departments" | "trend" | "headline";
-                    /** @description 统计年度（与 from/to 二选一；都缺省时为截至本月的近 12 个月） */
-                    year?: number;
-                    /** @description 起始月份（按审批决定日期，北京时间） */
-                    from?: string;
-                    /** @description 截止月份 */
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 卡点分析 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AnalyticsReport"];
-                        "text/csv": string;
-                    };
-                };
-                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 未登录或登录凭证无效、已过期 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 没有权限 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 资源不存在 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 版本冲突或状态不允许 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 需要提供 If-Match 版本号 */
-                428: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 服务器内部错误 */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/reports/forecast": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 风险预警：按本部门同类事项历史预测每个未决事项是否会超过承诺时限（含尚为绿灯者），并给出对已办结事项的回测准确率 */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description 输出格式：json（默认）；csv（Excel 可直接打开的 UTF-8 表格，由 table 选择哪一张表） */
-                    format?: "json" | "csv";
-                    /** @description CSV 的表：forecast 未决事项预测；backtest 回测准确率 */
-                    table?: "forecast" | "backtest";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description 风险预警与回测 */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ForecastReport"];
-                        "text/csv": string;
-                    };
-                };
-                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 未登录或登录凭证无效、已过期 */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 没有权限 */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 资源不存在 */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 版本冲突或状态不允许 */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 需要提供 If-Match 版本号 */
-                428: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description 服务器内部错误 */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/console/config": {
         parameters: {
             query?: never;
@@ -9974,49 +10169,6 @@ export interface components {
              */
             province: string;
         };
-        /** @description 本省审批事项目录 */
-        Catalogue: {
-            province: string;
-            name: string;
-            departments: {
-                code: string;
-                name: string;
-                /** @description 部门负责人职务，如“处长” */
-                leadTitle: string;
-            }[];
-            stages: {
-                /** @enum {string} */
-                stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
-                name: string;
-                leadDepartment: string;
-                leadDepartmentGovernmentInvested?: string;
-                items: {
-                    code: string;
-                    required: boolean;
-                }[];
-                /** @description 阶段总承诺时限（工作日） */
-                promisedDays: number;
-            }[];
-            items: {
-                code: string;
-                name: string;
-                department: string;
-                statutoryDays: number;
-                promisedDays: number;
-                materials: string[];
-                /** @description 可容缺受理的材料 */
-                deficiencyAllowed: string[];
-                /** @description 可告知承诺 */
-                pledgeAllowed: boolean;
-                legalBasis?: string;
-            }[];
-            materials: {
-                code: string;
-                name: string;
-                /** @description 实质性材料，不得容缺 */
-                core: boolean;
-            }[];
-        };
         Problem: {
             /** @example https://green-channel.gov.cn/problems/validation-failed */
             type: string;
@@ -10062,6 +10214,49 @@ export interface components {
             details?: {
                 [key: string]: unknown;
             };
+        };
+        /** @description 本省审批事项目录 */
+        Catalogue: {
+            province: string;
+            name: string;
+            departments: {
+                code: string;
+                name: string;
+                /** @description 部门负责人职务，如“处长” */
+                leadTitle: string;
+            }[];
+            stages: {
+                /** @enum {string} */
+                stage: "projectApproval" | "worksPermit" | "constructionPermit" | "completionAcceptance";
+                name: string;
+                leadDepartment: string;
+                leadDepartmentGovernmentInvested?: string;
+                items: {
+                    code: string;
+                    required: boolean;
+                }[];
+                /** @description 阶段总承诺时限（工作日） */
+                promisedDays: number;
+            }[];
+            items: {
+                code: string;
+                name: string;
+                department: string;
+                statutoryDays: number;
+                promisedDays: number;
+                materials: string[];
+                /** @description 可容缺受理的材料 */
+                deficiencyAllowed: string[];
+                /** @description 可告知承诺 */
+                pledgeAllowed: boolean;
+                legalBasis?: string;
+            }[];
+            materials: {
+                code: string;
+                name: string;
+                /** @description 实质性材料，不得容缺 */
+                core: boolean;
+            }[];
         };
         /** @description 项目及其版本号 */
         Project: components["schemas"]["ProjectData"] & {
@@ -11832,6 +12027,22 @@ export interface components {
                 }[];
             }[];
         };
+        /** @description 本省签名公钥：合作省份核对指纹后固定 */
+        PartnerPublicKeys: {
+            /**
+             * @description 本省代码
+             * @example JS
+             */
+            province: string;
+            keys: {
+                /** @description 签名中注明的密钥标识（KMS 密钥 ID 或本地密钥指纹） */
+                keyId: string;
+                /** @description 公钥（SPKI PEM） */
+                publicKeyPem: string;
+                /** @description 公钥指纹：DER 编码 SPKI 的 SHA-256 前 16 位十六进制，供线下核对 */
+                fingerprint: string;
+            }[];
+        };
         PartnerEventOutcome: {
             /**
              * @description accepted 已接收；duplicate 重复（已接收过）；rejected 拒收（已记录，重发也会被拒）
@@ -12676,6 +12887,262 @@ export interface components {
                 }[];
             };
         };
+        /** @description 卡点分析 */
+        AnalyticsReport: {
+            /** @enum {string} */
+            kind: "analytics";
+            /** @description 本省代码 */
+            province: string;
+            provinceName: string;
+            /**
+             * @description 生成时间
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            generatedAt: string;
+            /** @description 起始月份 YYYY-MM */
+            from: string;
+            /** @description 截止月份 YYYY-MM */
+            to: string;
+            heatmap: {
+                byItem: components["schemas"]["HeatCell"][];
+                byMonth: components["schemas"]["HeatCell"][];
+            };
+            departments: components["schemas"]["StepBreakdown"][];
+            trend: components["schemas"]["TrendPoint"][];
+            headline: components["schemas"]["HeadlineFigures"][];
+        };
+        /** @description 热力图的一格：部门 × 事项（或月份） */
+        HeatCell: {
+            department: string;
+            departmentName: string;
+            /** @description 事项代码（按事项）或月份 YYYY-MM（按月） */
+            key: string;
+            keyName: string;
+            /** @description 本省审查决定的事项数（不含互认） */
+            count: number;
+            /** @description 其中超过承诺时限的件数 */
+            late: number;
+            /** @description 平均用时 / 承诺时限之比，大于 1 即平均超时（无数据时为 null） */
+            avgUsedRatio: number | null;
+            /** @description 平均用时（工作日）（无数据时为 null） */
+            avgDaysUsed: number | null;
+            /** @description 平均承诺时限（工作日）（无数据时为 null） */
+            avgPromisedDays: number | null;
+            /** @description 互认（不计时）的事项数 */
+            recognised: number;
+        };
+        /** @description 部门各环节用时（卡点） */
+        StepBreakdown: {
+            department: string;
+            departmentName: string;
+            /** @description 本省审查决定的事项数 */
+            items: number;
+            /** @description 受理等待：提交至受理的平均工作日（无数据时为 null） */
+            avgAcceptanceWaitDays: number | null;
+            /** @description 审查：平均计时工作日（不含暂停）（无数据时为 null） */
+            avgReviewDays: number | null;
+            /** @description 补正次数 */
+            correctionRounds: number;
+            /** @description 每件平均补正次数（无数据时为 null） */
+            avgCorrectionRounds: number | null;
+            /** @description 补正暂停计时的工作日合计 */
+            correctionStoppedDays: number;
+            /** @description 容缺等待次数 */
+            deficiencyStops: number;
+            deficiencyStoppedDays: number;
+            /** @description 特别程序次数 */
+            specialProcedureStops: number;
+            specialProcedureStoppedDays: number;
+            /** @description 每件平均暂停计时工作日（无数据时为 null） */
+            avgStoppedDays: number | null;
+            /**
+             * @description 每件平均用时最多的环节
+             * @enum {string}
+             */
+            slowestStep?: "acceptanceWait" | "review" | "correction" | "deficiency" | "specialProcedure";
+        };
+        /** @description 月度趋势的一点 */
+        TrendPoint: {
+            month: string;
+            decidedItems: number;
+            onTime: number;
+            /** @description 按时办结率（0–1）（无数据时为 null） */
+            onTimeRate: number | null;
+            /** @description 平均用时（工作日）（无数据时为 null） */
+            avgDaysUsed: number | null;
+            /** @description 当月办结办件的平均满意度（1–5）（无数据时为 null） */
+            satisfactionAvg: number | null;
+            /** @description 满意率：评价 4–5 分的占比（无数据时为 null） */
+            satisfactionRate: number | null;
+            satisfactionCount: number;
+        };
+        /** @description 绿色通道核心指标 */
+        HeadlineFigures: {
+            /** @description 年度 YYYY，或 toDate（累计至今） */
+            period: string;
+            /** @description 纳入绿色通道的项目数（按准入日期） */
+            projectsAdmitted: number;
+            /** @description 期间提交过阶段申请的项目数 */
+            projectsWithCases: number;
+            reviewedItems: number;
+            recognisedItems: number;
+            /** @description 审查事项节省的工作日：Σ（法定时限 − 实际用时） */
+            daysSavedByReview: number;
+            /** @description 互认事项节省的工作日：Σ 法定时限（本省用时计 0） */
+            daysSavedByRecognition: number;
+            /** @description 节省工作日合计 */
+            workingDaysSaved: number;
+            /** @description 压缩率：1 − Σ实际用时 / Σ法定时限（仅审查事项）（无数据时为 null） */
+            compressionRatio: number | null;
+            /** @description 按时办结率（无数据时为 null） */
+            onTimeRate: number | null;
+            /** @description 平均满意度（无数据时为 null） */
+            satisfactionAvg: number | null;
+            /** @description 满意率（无数据时为 null） */
+            satisfactionRate: number | null;
+            satisfactionCount: number;
+        };
+        /** @description 风险预警 */
+        ForecastReport: {
+            /** @enum {string} */
+            kind: "forecast";
+            /** @description 本省代码 */
+            province: string;
+            provinceName: string;
+            /**
+             * @description 生成时间
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            generatedAt: string;
+            /**
+             * @description 日期 YYYY-MM-DD（北京时间）
+             * @example 2026-03-02
+             */
+            asOf: string;
+            /** @description 预计逾期的概率阈值 */
+            threshold: number;
+            openItems: number;
+            forecastLate: number;
+            /** @description 预计逾期但仍为绿灯的事项数 */
+            forecastLateGreen: number;
+            rows: components["schemas"]["ForecastRow"][];
+            backtest: components["schemas"]["BacktestResult"];
+        };
+        /** @description 预测回测 */
+        BacktestResult: {
+            /** @description 参与回测的已办结事项数 */
+            count: number;
+            truePositive: number;
+            falsePositive: number;
+            falseNegative: number;
+            trueNegative: number;
+            /** @description 精确率（无数据时为 null） */
+            precision: number | null;
+            /** @description 召回率（无数据时为 null） */
+            recall: number | null;
+            /** @description 准确率（无数据时为 null） */
+            accuracy: number | null;
+            /** @description 实际超时占比（无数据时为 null） */
+            lateRate: number | null;
+            threshold: number;
+            checkpointZh: string;
+        };
+        /** @description 工作台：督办人员的首页 */
+        Dashboard: {
+            /** @enum {string} */
+            kind: "dashboard";
+            /** @description 本省代码 */
+            province: string;
+            provinceName: string;
+            /**
+             * @description 生成时间
+             * @example 2026-03-02T01:30:00.000Z
+             */
+            generatedAt: string;
+            /**
+             * @description 统计日
+             * @example 2026-03-02
+             */
+            asOf: string;
+            /** @description 本月 YYYY-MM（月通报口径） */
+            month: string;
+            departments: components["schemas"]["DepartmentLamps"][];
+            counts: components["schemas"]["DashboardCounts"];
+            dispatch: components["schemas"]["DashboardDispatch"];
+            bulletin: components["schemas"]["DashboardBulletin"];
+            projects: components["schemas"]["DashboardProjectLamps"];
+        };
+        /** @description 部门亮灯：审查中办件的未决事项按灯色计数 */
+        DepartmentLamps: {
+            department: string;
+            departmentName: string;
+            /** @description 绿灯的未决事项数 */
+            green: number;
+            /** @description 黄灯（预警）的未决事项数 */
+            yellow: number;
+            /** @description 红灯（逾期）的未决事项数 */
+            red: number;
+            /** @description 未决事项合计 */
+            open: number;
+            /** @description 其中计时暂停的（补正、容缺、特别程序） */
+            clockStopped: number;
+        };
+        DashboardCounts: {
+            /** @description 逾期（红灯）的未决事项 */
+            overdueItems: number;
+            /** @description 预警（黄灯）的未决事项 */
+            atRiskItems: number;
+            /** @description 风险预警预计逾期的未决事项 */
+            forecastLate: number;
+            /** @description 其中仍为绿灯的 */
+            forecastLateGreen: number;
+            /** @description 受理超期的办件 */
+            acceptanceOverdue: number;
+        };
+        DashboardDispatch: {
+            /** @description 本周调度清单的行数 */
+            total: number;
+            red: number;
+            yellow: number;
+            /** @description 清单前几行（最紧急的在前） */
+            rows: components["schemas"]["DispatchRow"][];
+        };
+        DashboardBulletin: {
+            month: string;
+            rows: components["schemas"]["DashboardBulletinRow"][];
+            total: {
+                /** @description 本月审查决定的事项数（不含互认） */
+                decidedItems: number;
+                onTime: number;
+                /** @description 超过承诺时限的件数 */
+                late: number;
+                /** @description 按时办结率（0–1；无审查事项时为 null） */
+                onTimeRate: number | null;
+                /** @description 互认（不计时）的事项数 */
+                recognised: number;
+            };
+        };
+        /** @description 本月通报：一个部门的按时办结情况 */
+        DashboardBulletinRow: {
+            department: string;
+            departmentName: string;
+            /** @description 本月审查决定的事项数（不含互认） */
+            decidedItems: number;
+            onTime: number;
+            /** @description 超过承诺时限的件数 */
+            late: number;
+            /** @description 按时办结率（0–1；无审查事项时为 null） */
+            onTimeRate: number | null;
+            /** @description 互认（不计时）的事项数 */
+            recognised: number;
+        };
+        /** @description 纳入项目按最差灯色计数（与一张图一致） */
+        DashboardProjectLamps: {
+            green: number;
+            yellow: number;
+            red: number;
+            total: number;
+        };
         ProvinceMap: {
             province: string;
             provinceName: string;
@@ -12873,166 +13340,6 @@ export interface components {
             /** @enum {string} */
             level: "prefecture" | "county";
             prefecture: string;
-        };
-        /** @description 卡点分析 */
-        AnalyticsReport: {
-            /** @enum {string} */
-            kind: "analytics";
-            /** @description 本省代码 */
-            province: string;
-            provinceName: string;
-            /**
-             * @description 生成时间
-             * @example 2026-03-02T01:30:00.000Z
-             */
-            generatedAt: string;
-            /** @description 起始月份 YYYY-MM */
-            from: string;
-            /** @description 截止月份 YYYY-MM */
-            to: string;
-            heatmap: {
-                byItem: components["schemas"]["HeatCell"][];
-                byMonth: components["schemas"]["HeatCell"][];
-            };
-            departments: components["schemas"]["StepBreakdown"][];
-            trend: components["schemas"]["TrendPoint"][];
-            headline: components["schemas"]["HeadlineFigures"][];
-        };
-        /** @description 热力图的一格：部门 × 事项（或月份） */
-        HeatCell: {
-            department: string;
-            departmentName: string;
-            /** @description 事项代码（按事项）或月份 YYYY-MM（按月） */
-            key: string;
-            keyName: string;
-            /** @description 本省审查决定的事项数（不含互认） */
-            count: number;
-            /** @description 其中超过承诺时限的件数 */
-            late: number;
-            /** @description 平均用时 / 承诺时限之比，大于 1 即平均超时（无数据时为 null） */
-            avgUsedRatio: number | null;
-            /** @description 平均用时（工作日）（无数据时为 null） */
-            avgDaysUsed: number | null;
-            /** @description 平均承诺时限（工作日）（无数据时为 null） */
-            avgPromisedDays: number | null;
-            /** @description 互认（不计时）的事项数 */
-            recognised: number;
-        };
-        /** @description 部门各环节用时（卡点） */
-        StepBreakdown: {
-            department: string;
-            departmentName: string;
-            /** @description 本省审查决定的事项数 */
-            items: number;
-            /** @description 受理等待：提交至受理的平均工作日（无数据时为 null） */
-            avgAcceptanceWaitDays: number | null;
-            /** @description 审查：平均计时工作日（不含暂停）（无数据时为 null） */
-            avgReviewDays: number | null;
-            /** @description 补正次数 */
-            correctionRounds: number;
-            /** @description 每件平均补正次数（无数据时为 null） */
-            avgCorrectionRounds: number | null;
-            /** @description 补正暂停计时的工作日合计 */
-            correctionStoppedDays: number;
-            /** @description 容缺等待次数 */
-            deficiencyStops: number;
-            deficiencyStoppedDays: number;
-            /** @description 特别程序次数 */
-            specialProcedureStops: number;
-            specialProcedureStoppedDays: number;
-            /** @description 每件平均暂停计时工作日（无数据时为 null） */
-            avgStoppedDays: number | null;
-            /**
-             * @description 每件平均用时最多的环节
-             * @enum {string}
-             */
-            slowestStep?: "acceptanceWait" | "review" | "correction" | "deficiency" | "specialProcedure";
-        };
-        /** @description 月度趋势的一点 */
-        TrendPoint: {
-            month: string;
-            decidedItems: number;
-            onTime: number;
-            /** @description 按时办结率（0–1）（无数据时为 null） */
-            onTimeRate: number | null;
-            /** @description 平均用时（工作日）（无数据时为 null） */
-            avgDaysUsed: number | null;
-            /** @description 当月办结办件的平均满意度（1–5）（无数据时为 null） */
-            satisfactionAvg: number | null;
-            /** @description 满意率：评价 4–5 分的占比（无数据时为 null） */
-            satisfactionRate: number | null;
-            satisfactionCount: number;
-        };
-        /** @description 绿色通道核心指标 */
-        HeadlineFigures: {
-            /** @description 年度 YYYY，或 toDate（累计至今） */
-            period: string;
-            /** @description 纳入绿色通道的项目数（按准入日期） */
-            projectsAdmitted: number;
-            /** @description 期间提交过阶段申请的项目数 */
-            projectsWithCases: number;
-            reviewedItems: number;
-            recognisedItems: number;
-            /** @description 审查事项节省的工作日：Σ（法定时限 − 实际用时） */
-            daysSavedByReview: number;
-            /** @description 互认事项节省的工作日：Σ 法定时限（本省用时计 0） */
-            daysSavedByRecognition: number;
-            /** @description 节省工作日合计 */
-            workingDaysSaved: number;
-            /** @description 压缩率：1 − Σ实际用时 / Σ法定时限（仅审查事项）（无数据时为 null） */
-            compressionRatio: number | null;
-            /** @description 按时办结率（无数据时为 null） */
-            onTimeRate: number | null;
-            /** @description 平均满意度（无数据时为 null） */
-            satisfactionAvg: number | null;
-            /** @description 满意率（无数据时为 null） */
-            satisfactionRate: number | null;
-            satisfactionCount: number;
-        };
-        /** @description 风险预警 */
-        ForecastReport: {
-            /** @enum {string} */
-            kind: "forecast";
-            /** @description 本省代码 */
-            province: string;
-            provinceName: string;
-            /**
-             * @description 生成时间
-             * @example 2026-03-02T01:30:00.000Z
-             */
-            generatedAt: string;
-            /**
-             * @description 日期 YYYY-MM-DD（北京时间）
-             * @example 2026-03-02
-             */
-            asOf: string;
-            /** @description 预计逾期的概率阈值 */
-            threshold: number;
-            openItems: number;
-            forecastLate: number;
-            /** @description 预计逾期但仍为绿灯的事项数 */
-            forecastLateGreen: number;
-            rows: components["schemas"]["ForecastRow"][];
-            backtest: components["schemas"]["BacktestResult"];
-        };
-        /** @description 预测回测 */
-        BacktestResult: {
-            /** @description 参与回测的已办结事项数 */
-            count: number;
-            truePositive: number;
-            falsePositive: number;
-            falseNegative: number;
-            trueNegative: number;
-            /** @description 精确率（无数据时为 null） */
-            precision: number | null;
-            /** @description 召回率（无数据时为 null） */
-            recall: number | null;
-            /** @description 准确率（无数据时为 null） */
-            accuracy: number | null;
-            /** @description 实际超时占比（无数据时为 null） */
-            lateRate: number | null;
-            threshold: number;
-            checkpointZh: string;
         };
         ConsoleConfig: {
             province: {

@@ -22,6 +22,7 @@ export const NAV_BY_ROLE: Record<string, NavEntry[]> = {
     { name: 'notifications', label: '消息通知' },
   ],
   supervisor: [
+    { name: 'dashboard', label: '工作台' },
     { name: 'supervisionProjects', label: '项目与准入' },
     { name: 'supervisionCases', label: '办件总览' },
     { name: 'approvalMap', label: '一张图' },
@@ -37,6 +38,7 @@ export const NAV_BY_ROLE: Record<string, NavEntry[]> = {
   ],
   // 分管领导: the last rung of the escalation ladder, reads the dispatch list and the cases escalated
   leader: [
+    { name: 'dashboard', label: '工作台' },
     { name: 'weeklyDispatch', label: '周调度' },
     { name: 'approvalMap', label: '一张图' },
     { name: 'earlyWarning', label: '风险预警' },

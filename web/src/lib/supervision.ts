@@ -34,6 +34,7 @@ export type AnnualEvaluation = Exclude<ResponseOf<'/reports/annual-evaluation', 
 export type DispatchRow = WeeklyDispatch['rows'][number];
 export type Analytics = Exclude<ResponseOf<'/reports/analytics', 'get'>, string>;
 export type Forecast = Exclude<ResponseOf<'/reports/forecast', 'get'>, string>;
+export type Dashboard = Exclude<ResponseOf<'/reports/dashboard', 'get'>, string>;
 export type BulletinRow = MonthlyBulletin['byDepartment'][number];
 export type EscalationRecord = DispatchRow['history'][number];
 
@@ -107,7 +108,8 @@ export async function downloadReportCsv(
     | '/reports/monthly-bulletin'
     | '/reports/annual-evaluation'
     | '/reports/analytics'
-    | '/reports/forecast',
+    | '/reports/forecast'
+    | '/reports/dashboard',
   query: Record<string, string | number>,
   fallbackName: string,
 ): Promise<void> {
