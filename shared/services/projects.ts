@@ -5,9 +5,9 @@ import { validateCreditCode, validateProjectCode } from '../domain/codes.js';
 import { conflict, DomainError, invalid } from '../domain/errors.js';
 import type { Agency, FlowClass, Project, ProjectCategory, Versioned } from '../domain/model.js';
 import type { AuditEventDraft, IndexEntry, Page } from '../ports/store.js';
+import { assertDivisionCode } from './approval-map.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
-import { assertDivisionCode } from './approval-map.js';
 import { signedEventDraft } from './signed-events.js';
 import { commit, load, nowIso } from './unit-of-work.js';
 
