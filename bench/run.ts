@@ -5,8 +5,10 @@
  * print figures and never assert on time.
  */
 import { type BulletinResult, bulletinBench } from './bulletin.js';
+import { type BundlesResult, bundlesBench } from './bundles.js';
 import { type ConsoleResult, consoleBench } from './console.js';
 import { type CrossResult, crossPerApproval, crossProvince } from './cross-province.js';
+import { type DashboardBenchResult, dashboardBench } from './dashboard.js';
 import { type FullCasesResult, fullCases } from './full-cases.js';
 import { type LatencyResult, latency } from './latency.js';
 import { block, machineFacts, ms, num, table } from './lib.js';
@@ -17,8 +19,10 @@ import { type SweepResult, sweepBench } from './sweep.js';
 
 const ALIASES: Record<
   string,
-  'full' | 'latency' | 'store' | 'cross' | 'sweep' | 'bulletin' | 'console' | 'public' | 'map'
+  'full' | 'latency' | 'store' | 'cross' | 'sweep' | 'bulletin' | 'console' | 'public' | 'map' | 'dashboard'
 > = {
+  dashboard: 'dashboard',
+  工作台: 'dashboard',
   public: 'public',
   map: 'map',
   一张图: 'map',
@@ -42,14 +46,16 @@ const ALIASES: Record<
   sweeper: 'sweep',
 };
 
-const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin|console|public|map ...]
+const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin|console|public|map|dashboard ...]
 env: BENCH_CASES=40 BENCH_CASE_CONCURRENCY=8 BENCH_POLL_MS=5 BENCH_ITEMS=15
      BENCH_CONCURRENCY=16 BENCH_READS=2000 BENCH_DECISIONS=600 BENCH_WARMUP_READS=200
      BENCH_WARMUP_DECISIONS=30 BENCH_LOADGEN=worker|inline BENCH_STORE_CASES=3
      BENCH_CROSS=100 BENCH_CROSS_CONCURRENCY=8 BENCH_CROSS_WARMUP=5
      BENCH_SWEEP_OPEN=100000 BENCH_SWEEP_SMALL=10000 BENCH_SWEEP_DUE_SHARE=0.01 BENCH_SWEEP_BATCH=500
      BENCH_BULLETIN_CASES=10000 BENCH_CONSOLE_RUNS=15 BENCH_MAP_PROJECTS=500 BENCH_MAP_CASES=10000
-     BENCH_PUBLIC_CONCURRENCY=16 BENCH_PUBLIC_REQUESTS=1000 BENCH_PUBLIC_ROUNDS=3 BENCH_PUBLIC_PROJECTS=20`;
+     BENCH_DASHBOARD_PROJECTS=500 BENCH_DASHBOARD_CASES=10000
+     BENCH_PUBLIC_CONCURRENCY=16 BENCH_PUBLIC_REQUESTS=1000 BENCH_PUBLIC_ROUNDS=3 BENCH_PUBLIC_PROJECTS=20
+     BENCH_BUNDLE_RUNS=9 BENCH_BUNDLES_BEFORE=<dir of older <function>.mjs>`;
 
 async function main() {
   const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -66,7 +72,7 @@ async function main() {
   const chosen = new Set(
     args.length > 0
       ? args.map((a) => ALIASES[a]!)
-      : ['full', 'latency', 'store', 'cross', 'sweep', 'bulletin', 'console', 'public', 'map'],
+      : ['full', 'latency', 'store', 'cross', 'sweep', 'bulletin', 'console', 'public', 'map', 'dashboard'],
   );
 
   block(
@@ -92,6 +98,10 @@ async function main() {
   if (chosen.has('public')) pub = await publicStatusBench();
   let map: MapBenchResult | undefined;
   if (chosen.has('map')) map = await mapBench();
+  let bundles: BundlesResult | undefined;
+  if (chosen.has('bundles')) bundles = await bundlesBench();
+  let dash: DashboardBenchResult | undefined;
+  if (chosen.has('dashboard')) dash = await dashboardBench();
 
   console.log(`\n── Summary ${'─'.repeat(82)}`);
   const rows: string[][] = [];
@@ -181,6 +191,13 @@ async function main() {
       `${map.reads.calls} reads, ${map.reads.rows} rows; project view ${ms(map.projectViewWarmMs)}, ${map.projectViewReads.calls} reads`,
     ]);
   }
+  if (dash) {
+    rows.push([
+      `工作台 over ${dash.projects} projects, ${dash.cases} cases`,
+      `cold ${ms(dash.coldMs)}, warm ${ms(dash.warmMs)}`,
+      `${dash.reads.calls} reads, ${dash.reads.rows} rows; 周调度 alone warm ${ms(dash.dispatchWarmMs)}, ${dash.dispatchReads.calls} reads; 风险预警 alone warm ${ms(dash.forecastWarmMs)}, ${dash.forecastReads.calls} reads`,
+    ]);
+  }
   if (web) {
     const kb = (b: number) => `${num(b / 1024, 1)} KiB`;
     for (const [label, size] of [
@@ -217,6 +234,15 @@ async function main() {
         `${s.name} @${pub.concurrency}`,
         `${num(s.perSecond, 0)} req/s, p50 ${ms(s.stats.p50)}, p99 ${ms(s.stats.p99)}`,
         `${num(s.readsPerRequest, 3)} store reads/request, ${pub.projects} projects, ${pub.rounds} interleaved rounds`,
+      ]);
+    }
+  }
+  if (bundles) {
+    for (const b of [...bundles.bundles, ...bundles.before]) {
+      rows.push([
+        `Lambda bundle ${b.name}`,
+        `${num(b.coldKb, 0)} KB, cold import ${ms(b.importMs)}`,
+        `process ${ms(b.processMs)} vs empty module ${ms(bundles.baseline.processMs)}; ${num(b.lazyKb, 0)} KB on demand`,
       ]);
     }
   }
