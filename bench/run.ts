@@ -19,9 +19,21 @@ import { type SweepResult, sweepBench } from './sweep.js';
 
 const ALIASES: Record<
   string,
-  'full' | 'latency' | 'store' | 'cross' | 'sweep' | 'bulletin' | 'console' | 'public' | 'map' | 'dashboard'
+  | 'full'
+  | 'latency'
+  | 'store'
+  | 'cross'
+  | 'sweep'
+  | 'bulletin'
+  | 'console'
+  | 'public'
+  | 'map'
+  | 'dashboard'
+  | 'bundles'
 > = {
   dashboard: 'dashboard',
+  bundles: 'bundles',
+  lambda: 'bundles',
   工作台: 'dashboard',
   public: 'public',
   map: 'map',
@@ -46,7 +58,7 @@ const ALIASES: Record<
   sweeper: 'sweep',
 };
 
-const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin|console|public|map|dashboard ...]
+const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin|console|public|map|dashboard|bundles ...]
 env: BENCH_CASES=40 BENCH_CASE_CONCURRENCY=8 BENCH_POLL_MS=5 BENCH_ITEMS=15
      BENCH_CONCURRENCY=16 BENCH_READS=2000 BENCH_DECISIONS=600 BENCH_WARMUP_READS=200
      BENCH_WARMUP_DECISIONS=30 BENCH_LOADGEN=worker|inline BENCH_STORE_CASES=3
@@ -72,7 +84,19 @@ async function main() {
   const chosen = new Set(
     args.length > 0
       ? args.map((a) => ALIASES[a]!)
-      : ['full', 'latency', 'store', 'cross', 'sweep', 'bulletin', 'console', 'public', 'map', 'dashboard'],
+      : [
+          'full',
+          'latency',
+          'store',
+          'cross',
+          'sweep',
+          'bulletin',
+          'console',
+          'public',
+          'map',
+          'dashboard',
+          'bundles',
+        ],
   );
 
   block(

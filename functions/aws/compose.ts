@@ -3,33 +3,34 @@
  * EventBridge, KMS (signing) and S3 (material content). Configuration comes from the environment
  * the CDK stack sets (infra/province-stack.ts).
  * Nothing here may import the embedded SQLite store: it is a native module the Lambda bundle lacks.
+ *
+ * Only DynamoDB is imported statically (every function reads the store). Every other client is a
+ * lazy port: its adapter and SDK client sit in their own bundle chunk, loaded by the first call, so
+ * a function loads only the clients it actually calls (test/infra/lambda-bundles.test.ts).
  */
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { S3BlobStore } from '../../shared/adapters/blobs/s3-blob-store.js';
-import { S3CheckpointLog } from '../../shared/adapters/checkpoints/s3-checkpoint-log.js';
 import { DynamoDbStore } from '../../shared/adapters/dynamodb/dynamodb-store.js';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge/eventbridge-publisher.js';
 import {
   configResolver,
   HttpPeerDirectory,
   type PeerAddress,
   pinKeys,
 } from '../../shared/adapters/peers/http-peer-directory.js';
-import { StepFunctionsWorkflowEngine } from '../../shared/adapters/sfn/sfn-workflow.js';
-import { KmsSigner } from '../../shared/adapters/signing/kms-signer.js';
 import { systemClock, timeSortableIds } from '../../shared/adapters/system/system-clock.js';
 import { configuredPartnerKeys } from '../../shared/config/province-config.js';
 import { loadProvince } from '../../shared/config/provinces/index.js';
 import type { TrustedKey } from '../../shared/domain/signature.js';
+import type { BlobStore } from '../../shared/ports/blobs.js';
+import type { CheckpointLog } from '../../shared/ports/checkpoints.js';
+import type { EventPublisher } from '../../shared/ports/runtime.js';
+import type { Signer } from '../../shared/ports/signer.js';
+import type { WorkflowEngine } from '../../shared/ports/workflow.js';
 import type { Deps } from '../../shared/services/deps.js';
 import { createServices, type Services } from '../../shared/services/index.js';
 import { parseIdempotencyTtlHours } from '../../shared/services/unit-of-work.js';
+import { lazyPort } from './lazy.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -98,34 +99,79 @@ export function parsePartnersEnv(text: string): Record<string, PeerAddress> {
   );
 }
 
+/** S3 material content, loaded on first use. */
+export function lazyBlobs(bucket: string): BlobStore {
+  return lazyPort(async () => {
+    const [{ S3Client }, { S3BlobStore }] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('../../shared/adapters/blobs/s3-blob-store.js'),
+    ]);
+    return new S3BlobStore({ client: new S3Client({}), bucket });
+  });
+}
+
+function lazyCheckpoints(bucket: string): CheckpointLog {
+  return lazyPort(async () => {
+    const [{ S3Client }, { S3CheckpointLog }] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('../../shared/adapters/checkpoints/s3-checkpoint-log.js'),
+    ]);
+    return new S3CheckpointLog({ client: new S3Client({}), bucket });
+  });
+}
+
+/** The KMS signer; its key id (named in every envelope) is known without loading KMS. */
+function lazySigner(keyId: string): Signer {
+  return lazyPort<Signer>(
+    async () => {
+      const [{ KMSClient }, { KmsSigner }] = await Promise.all([
+        import('@aws-sdk/client-kms'),
+        import('../../shared/adapters/signing/kms-signer.js'),
+      ]);
+      return new KmsSigner({ client: new KMSClient({}), keyId });
+    },
+    { keyId },
+  );
+}
+
+function lazyWorkflow(stateMachineArn: string): WorkflowEngine {
+  return lazyPort(async () => {
+    const [{ SFNClient }, { StepFunctionsWorkflowEngine }] = await Promise.all([
+      import('@aws-sdk/client-sfn'),
+      import('../../shared/adapters/sfn/sfn-workflow.js'),
+    ]);
+    return new StepFunctionsWorkflowEngine({ client: new SFNClient({}), stateMachineArn });
+  });
+}
+
+function lazyEvents(busName: string): EventPublisher {
+  return lazyPort(async () => {
+    const [{ EventBridgeClient }, { EventBridgePublisher }] = await Promise.all([
+      import('@aws-sdk/client-eventbridge'),
+      import('../../shared/adapters/eventbridge/eventbridge-publisher.js'),
+    ]);
+    return new EventBridgePublisher({ client: new EventBridgeClient({}), busName });
+  });
+}
+
 export function createAwsDeps(env: Env = process.env): Deps {
   const vars = requireEnv(env, DEPS_ENV);
   // Region and credentials come from the Lambda environment (AWS_REGION and the role). The clients
   // connect lazily: a function whose role lacks KMS or S3 rights simply never calls them.
-  const signer = new KmsSigner({ client: new KMSClient({}), keyId: vars.SIGNING_KEY_ID });
+  const signer = lazySigner(vars.SIGNING_KEY_ID);
   const province = loadProvince(vars.PROVINCE);
   return {
     province,
     store: new DynamoDbStore({ client: new DynamoDBClient({}), tableName: vars.TABLE_NAME }),
-    workflow: new StepFunctionsWorkflowEngine({
-      client: new SFNClient({}),
-      stateMachineArn: vars.STATE_MACHINE_ARN,
-    }),
-    events: new EventBridgePublisher({ client: new EventBridgeClient({}), busName: vars.EVENT_BUS_NAME }),
+    workflow: lazyWorkflow(vars.STATE_MACHINE_ARN),
+    events: lazyEvents(vars.EVENT_BUS_NAME),
     clock: systemClock,
     ids: timeSortableIds,
     signer,
     ...parseIdempotencyTtlHours(env.GC_IDEMPOTENCY_TTL_HOURS),
-    blobs: new S3BlobStore({ client: new S3Client({}), bucket: vars.BLOB_BUCKET }),
+    blobs: lazyBlobs(vars.BLOB_BUCKET),
     // only the functions that write or read checkpoints are given the bucket
-    ...(process.env.CHECKPOINT_BUCKET
-      ? {
-          checkpoints: new S3CheckpointLog({
-            client: new S3Client({}),
-            bucket: process.env.CHECKPOINT_BUCKET,
-          }),
-        }
-      : {}),
+    ...(env.CHECKPOINT_BUCKET ? { checkpoints: lazyCheckpoints(env.CHECKPOINT_BUCKET) } : {}),
     peers: new HttpPeerDirectory(
       vars.PROVINCE,
       signer,

@@ -1,8 +1,8 @@
 /** Lambda entry of the HTTP API: the very same Hono app as locally, behind API Gateway. */
-import { S3Client } from '@aws-sdk/client-s3';
 import { handle } from 'hono/aws-lambda';
-import { S3ConsoleAssets } from '../../shared/adapters/console/s3-console-assets.js';
+import type { ConsoleAssets } from '../../shared/ports/console-assets.js';
 import { awsServices, requireEnv } from '../aws/compose.js';
+import { lazyPort } from '../aws/lazy.js';
 import { createApp } from '../http/app.js';
 import { createJwksVerifier } from '../http/auth.js';
 
@@ -25,7 +25,14 @@ export const handler = handle(
     }),
     // The console at `/`: its files from the console bucket; people sign in with OIDC code + PKCE.
     console: {
-      assets: new S3ConsoleAssets({ client: new S3Client({}), bucket: identity.CONSOLE_BUCKET }),
+      // S3 is loaded by the first console request (or material access), not at cold start
+      assets: lazyPort<ConsoleAssets>(async () => {
+        const [{ S3Client }, { S3ConsoleAssets }] = await Promise.all([
+          import('@aws-sdk/client-s3'),
+          import('../../shared/adapters/console/s3-console-assets.js'),
+        ]);
+        return new S3ConsoleAssets({ client: new S3Client({}), bucket: identity.CONSOLE_BUCKET });
+      }),
       signIn: {
         mode: 'oidc',
         issuer: identity.TOKEN_ISSUER,

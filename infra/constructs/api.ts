@@ -1,8 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ProvinceDeployment } from '../config.js';
@@ -22,7 +21,7 @@ export interface ApiProps {
 export class Api extends Construct {
   readonly handler: IFunction;
   /** the same function, for settings added once the rest of the stack exists */
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly httpApi: HttpApi;
 
   constructor(scope: Construct, id: string, props: ApiProps) {

@@ -1,7 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -31,24 +31,54 @@ export interface AppFunctionProps {
 }
 
 /**
+ * The bundle of one entry for one province, built by infra/lambda-bundle.ts (esbuild's JS API, which
+ * plugins need) in a child process, because CDK's local bundling is synchronous. CDK skips it for
+ * stacks outside `aws:cdk:bundling-stacks`, exactly as it did for NodejsFunction.
+ */
+export function lambdaCode(entry: string, province: string): Code {
+  return Code.fromAsset(`${REPO_ROOT}functions/lambda`, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // never used: local bundling always succeeds or throws (no Docker on build machines)
+      image: DockerImage.fromRegistry('green-channel/no-docker-bundling'),
+      // part of CDK's bundling cache key, which must differ per entry and province
+      command: ['bundle', entry, province],
+      local: {
+        tryBundle(outputDir: string) {
+          execFileSync(
+            process.execPath,
+            ['--import', 'tsx', `${REPO_ROOT}infra/lambda-bundle.ts`, outputDir, entry, province],
+            { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+          );
+          return true;
+        },
+      },
+    },
+  });
+}
+
+/**
  * A Lambda built the same way for every entry point: Node 24 on arm64, bundled locally by esbuild
- * (no Docker on build machines), one explicit log group with retention (avoids the LogRetention
- * custom resource, which would add a CDK-managed Lambda on a runtime we do not control).
+ * (no Docker on build machines; infra/lambda-bundle.ts), one explicit log group with retention
+ * (avoids the LogRetention custom resource, which would add a CDK-managed Lambda on a runtime we
+ * do not control). Source maps sit beside the bundle but are not loaded: set
+ * `NODE_OPTIONS=--enable-source-maps` on the function to get source positions in stack traces.
  */
 export class AppFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
+  /** the entry point it is built from (bench/bundles.ts rebuilds it exactly so) */
+  readonly entry: string;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
     const logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.SIX_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: `${REPO_ROOT}${props.entry}`,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+    this.fn = new LambdaFunction(this, 'Function', {
+      code: lambdaCode(props.entry, props.environment.PROVINCE ?? ''),
+      handler: 'index.handler',
       description: props.description,
       runtime: NODE_RUNTIME,
       architecture: Architecture.ARM_64,
@@ -56,27 +86,7 @@ export class AppFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(29),
       logGroup,
       ...(props.async ?? {}),
-      environment: {
-        ...props.environment,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        // ESM matches the source (import.meta, top-level ESM-only deps); the banner gives bundled
-        // CommonJS dependencies a `require` for Node built-ins, which ESM output lacks.
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner:
-          "import { createRequire as __gcCreateRequire } from 'node:module';const require = __gcCreateRequire(import.meta.url);",
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // The SDK is bundled so the versions pinned in the lock file are the ones that run.
-        bundleAwsSDK: true,
-        // The embedded SQLite store is for the local runtime only; a native module cannot run here.
-        externalModules: ['better-sqlite3'],
-      },
+      environment: props.environment,
     });
   }
 }

@@ -1,8 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as AppLambda, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AppFunction } from './lambda.js';
 
@@ -20,7 +19,7 @@ export interface SweeperProps {
 export class Sweeper extends Construct {
   readonly handler: IFunction;
   /** the function itself, to add environment variables */
-  readonly fn: NodejsFunction;
+  readonly fn: AppLambda;
   readonly rule: Rule;
 
   constructor(scope: Construct, id: string, props: SweeperProps) {

@@ -1,6 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { build, type Metafile } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lazyPort } from '../../functions/aws/lazy.js';
 import { REPO_ROOT } from '../../infra/constructs/lambda.js';
+import {
+  bundleLambda,
+  coldOutputs,
+  inputsOf,
+  ZOD_LOCALES,
+  zodLocalesPlugin,
+} from '../../infra/lambda-bundle.js';
 
 // The Lambda entry points must reach only the AWS adapters: the embedded store is a native module
 // the bundle excludes, and the local runtime's pieces have no business in the cloud.
@@ -19,23 +28,26 @@ const FORBIDDEN = [
   /aws-local-stepfunctions/,
   /@hono\/node-server/,
 ];
+const clientsIn = (paths: readonly string[]) =>
+  [...new Set(paths.map((p) => /@aws-sdk\/(client-[a-z0-9-]+)\//.exec(p)?.[1]).filter(Boolean))].sort();
+
+// Built exactly as the stack builds them (infra/lambda-bundle.ts), for 江苏, without writing.
+const metas = new Map<string, Metafile>();
+beforeAll(async () => {
+  for (const entry of ENTRIES) {
+    const result = await bundleLambda({
+      entry,
+      outDir: `${REPO_ROOT}cdk.out/.bundle-test`,
+      province: 'JS',
+      write: false,
+    });
+    metas.set(entry, result.metafile);
+  }
+}, 120_000);
 
 describe('Lambda bundles', () => {
-  it.each(ENTRIES)('%s imports nothing of the local runtime', async (entry) => {
-    const result = await build({
-      entryPoints: [`${REPO_ROOT}${entry}`],
-      absWorkingDir: REPO_ROOT,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      // Kept external exactly as in the stack, so an import of it shows up here as an import.
-      external: ['better-sqlite3'],
-    });
-    const meta: Metafile = result.metafile;
+  it.each(ENTRIES)('%s imports nothing of the local runtime', (entry) => {
+    const meta = metas.get(entry)!;
     const reached = [
       ...Object.keys(meta.inputs),
       ...Object.values(meta.inputs).flatMap((input) => input.imports.map((i) => i.path)),
@@ -48,5 +60,93 @@ describe('Lambda bundles', () => {
     }
     // and it does reach the AWS adapters it is meant to use
     expect(reached.some((p) => p.includes('shared/adapters/dynamodb/'))).toBe(true);
+  });
+
+  it.each(ENTRIES)('%s loads only the DynamoDB client at cold start; the others on first use', (entry) => {
+    const meta = metas.get(entry)!;
+    const cold = coldOutputs(meta);
+    expect(clientsIn(inputsOf(meta, cold)), entry).toEqual(['client-dynamodb']);
+    // S3, KMS, Step Functions and EventBridge are in chunks only a dynamic import reaches
+    const lazy = Object.keys(meta.outputs).filter((o) => !o.endsWith('.map') && !cold.includes(o));
+    expect(clientsIn(inputsOf(meta, lazy)), entry).toEqual(
+      expect.arrayContaining(['client-eventbridge', 'client-kms', 'client-s3', 'client-sfn']),
+    );
+  });
+
+  it.each(ENTRIES)(
+    '%s carries only the zod locales the code uses and only its province’s divisions',
+    (entry) => {
+      const inputs = Object.keys(metas.get(entry)!.inputs);
+      const locales = inputs
+        .filter((p) => /^node_modules\/zod\/v4\/locales\/[^/]+\.js$/.test(p))
+        .map((p) => p.split('/').pop());
+      expect(locales.sort()).toEqual(Object.values(ZOD_LOCALES).sort());
+    },
+  );
+
+  it('keeps every zod locale the source names (z.locales.xx)', () => {
+    const used = new Set<string>();
+    for (const file of ['shared/config/province-config.ts']) {
+      for (const m of readFileSync(`${REPO_ROOT}${file}`, 'utf8').matchAll(/\blocales\.(\w+)/g))
+        used.add(m[1]!);
+    }
+    for (const name of used) expect(Object.keys(ZOD_LOCALES)).toContain(name);
+  });
+
+  it('zod messages still work with the trimmed locale index (English by default, Chinese on request)', async () => {
+    const result = await build({
+      stdin: {
+        contents: `import { z } from 'zod';
+          const s = z.object({ n: z.number() });
+          export const en = s.safeParse({ n: 'x' }).error.issues[0].message;
+          export const zh = s.safeParse({ n: 'x' }, { error: z.locales.zhCN().localeError }).error.issues[0].message;
+          export const names = Object.keys(z.locales).sort();`,
+        resolveDir: REPO_ROOT,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      write: false,
+      plugins: [zodLocalesPlugin],
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]!.text;
+    const mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as {
+      en: string;
+      zh: string;
+      names: string[];
+    };
+    expect(mod.en).toMatch(/expected number, received string/i);
+    expect(mod.zh).toMatch(/无效输入/);
+    expect(mod.names).toEqual(Object.keys(ZOD_LOCALES).sort());
+  });
+});
+
+describe('lazyPort', () => {
+  it('loads once, on the first call, and answers known properties without loading', async () => {
+    let loads = 0;
+    const port = lazyPort<{ keyId: string; sign(b: string): Promise<string> }>(
+      async () => {
+        loads += 1;
+        return { keyId: 'k', sign: async (b: string) => `signed:${b}` };
+      },
+      { keyId: 'k' },
+    );
+    expect(port.keyId).toBe('k');
+    expect(loads).toBe(0);
+    expect(await Promise.all([port.sign('a'), port.sign('b')])).toEqual(['signed:a', 'signed:b']);
+    expect(loads).toBe(1);
+  });
+
+  it('retries a failed load on the next call', async () => {
+    let attempt = 0;
+    const port = lazyPort<{ get(): Promise<number> }>(async () => {
+      attempt += 1;
+      if (attempt === 1) throw new Error('throttled');
+      return { get: async () => 42 };
+    });
+    await expect(port.get()).rejects.toThrow('throttled');
+    expect(await port.get()).toBe(42);
   });
 });
