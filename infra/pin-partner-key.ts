@@ -6,11 +6,11 @@
  * deployment (by phone, on paper: out of band), and after confirmation pins the key into the
  * deployments file that `cdk deploy` reads (GREEN_CHANNEL_DEPLOYMENTS). The next deploy trusts it.
  */
+import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { publicKeyFingerprint } from '../shared/domain/signature.js';
 import { type ProvinceDeploymentInput, parseDeployments } from './config.js';
 import { defaultDeployments } from './deployments.js';
 
@@ -20,6 +20,15 @@ const servedKeys = z.object({
     .array(z.object({ keyId: z.string().min(1), publicKeyPem: z.string().min(1), fingerprint: z.string() }))
     .min(1),
 });
+
+/**
+ * sha256 of the key's DER SPKI, hex, first 16 characters: the same fingerprint the province serves
+ * (shared/domain/signature.ts publicKeyFingerprint; infra takes no domain code, the test compares).
+ */
+export function fingerprintOf(publicKeyPem: string): string {
+  const der = createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(der).digest('hex').slice(0, 16);
+}
 
 export interface FetchedKey {
   keyId: string;
@@ -45,7 +54,7 @@ export async function fetchPartnerKey(
     throw new Error(`${apiUrl} 是 ${parsed.data.province} 的部署，不是 ${partner}`);
   }
   const key = parsed.data.keys[0]!;
-  const fingerprint = publicKeyFingerprint(key.publicKeyPem);
+  const fingerprint = fingerprintOf(key.publicKeyPem);
   if (fingerprint !== key.fingerprint) {
     throw new Error(`答复中的指纹 ${key.fingerprint} 与公钥本身的指纹 ${fingerprint} 不符`);
   }

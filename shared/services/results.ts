@@ -9,6 +9,7 @@ import {
 } from '../domain/electronic-result.js';
 import { conflict, notFound } from '../domain/errors.js';
 import type { CaseItem, StageCase } from '../domain/model.js';
+import { publicKeyFingerprint } from '../domain/signature.js';
 import { scopeOf } from './cases.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
@@ -47,6 +48,15 @@ export class ResultService {
 
   private async keys(): Promise<ResultKey[]> {
     return [{ keyId: this.deps.signer.keyId, publicKeyPem: await this.deps.signer.publicKeyPem() }];
+  }
+
+  /** The signing keys with their fingerprints, for a partner's operator to compare out of band. */
+  async partnerKeys(): Promise<{ province: string; keys: (ResultKey & { fingerprint: string })[] }> {
+    const keys = await this.keys();
+    return {
+      province: this.deps.province.code,
+      keys: keys.map((k) => ({ ...k, fingerprint: publicKeyFingerprint(k.publicKeyPem) })),
+    };
   }
 
   private async find(resultNo: string) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDeployments } from '../../infra/config.js';
 import { defaultDeployments } from '../../infra/deployments.js';
-import { fetchPartnerKey, pinPartnerKey } from '../../infra/pin-partner-key.js';
+import { fetchPartnerKey, fingerprintOf, pinPartnerKey } from '../../infra/pin-partner-key.js';
 import { publicKeyFingerprint } from '../../shared/domain/signature.js';
 import { ApiClient } from '../support/api-client.js';
 
@@ -27,7 +27,9 @@ describe('partner key exchange', () => {
     const js = await ApiClient.create();
     const fetchFn = async (url: string) => js.app.request(new URL(url).pathname);
     const key = await fetchPartnerKey('https://api.js.example/', 'JS', fetchFn);
+    // the operator's tool computes the very fingerprint the province serves
     expect(key.fingerprint).toBe(publicKeyFingerprint(await js.h.services.deps.signer.publicKeyPem()));
+    expect(fingerprintOf(key.publicKeyPem)).toBe(publicKeyFingerprint(key.publicKeyPem));
 
     const pinned = pinPartnerKey(structuredClone(defaultDeployments), 'ZJ', 'JS', key);
     const zj = parseDeployments(pinned).find((d) => d.province === 'ZJ')!;

@@ -1,7 +1,7 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { DashboardService } from '../../../shared/services/dashboard.js';
+import { DASHBOARD_TABLES, dashboardCsv } from '../../../shared/services/dashboard-csv.js';
 import { type AppEnv, actorOf } from '../auth.js';
-import { DASHBOARD_TABLES, dashboardCsv } from '../dashboard-csv.js';
 import { op } from '../openapi-route.js';
 import * as r from '../response-schemas/dashboard.js';
 

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { publicKeyFingerprint } from '../../../shared/domain/signature.js';
 import { actorOf } from '../auth.js';
 import { BEARER_SCHEME, PARTNER_SCHEME } from '../docs.js';
 import { json, op } from '../openapi-route.js';
@@ -84,11 +83,7 @@ function rejectedEvent(v: Record<string, unknown>) {
 /** Routes of 区域协同 (cross-province): inbound partner events, shared material content, partner projects. */
 export function mountPartnerRoutes({ app, services, idem, partnerRate }: RouteKit): void {
   app.openapi(publicKeyRoute, async (c) => {
-    const { province, keys } = await services.results.publicKeys();
-    return c.json(
-      { province, keys: keys.map((k) => ({ ...k, fingerprint: publicKeyFingerprint(k.publicKeyPem) })) },
-      200,
-    );
+    return c.json(await services.results.partnerKeys(), 200);
   });
   // The bucket is the claimed sender's when it is a configured partner, one shared 'unknown'
   // bucket otherwise: a forger can at worst slow the sender it impersonates, whose outbox retries.

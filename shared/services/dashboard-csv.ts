@@ -1,6 +1,6 @@
-import type { Column } from '../../shared/domain/report-render.js';
-import { dispatchColumns, toCsv } from '../../shared/domain/report-render.js';
-import type { DashboardReport } from '../../shared/services/dashboard.js';
+import type { Column } from '../domain/report-render.js';
+import { dispatchColumns, toCsv } from '../domain/report-render.js';
+import type { DashboardReport } from './dashboard.js';
 
 /** 工作台's tables as CSV, one table per file, like the other reports (ASCII file names). */
 

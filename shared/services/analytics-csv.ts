@@ -1,7 +1,7 @@
-import type { HeadlineFigures } from '../../shared/domain/analytics.js';
-import type { Column } from '../../shared/domain/report-render.js';
-import { LAMP_NAMES_ZH, toCsv } from '../../shared/domain/report-render.js';
-import type { AnalyticsReport, ForecastReport } from '../../shared/services/analytics.js';
+import type { HeadlineFigures } from '../domain/analytics.js';
+import type { Column } from '../domain/report-render.js';
+import { LAMP_NAMES_ZH, toCsv } from '../domain/report-render.js';
+import type { AnalyticsReport, ForecastReport } from './analytics.js';
 
 /**
  * 卡点分析 and 风险预警 as CSV, one table per file, the way the other reports download (ASCII file
