@@ -137,7 +137,7 @@ describe('signing in to the console with the province identity provider (OIDC co
     await w.page.locator('#consent').click();
     await w.page.waitForURL((url) => url.origin === provinceUrl && !url.hash.startsWith('#/sign-in'));
     await expect.poll(() => w.page.locator('.who-name').textContent()).toBe('赵刚（专项工作组）');
-    await expect.poll(() => w.page.locator('nav .active').textContent()).toContain('项目与准入');
+    await expect.poll(() => w.page.locator('nav .active').textContent()).toContain('工作台');
     // the one-time code is gone from the address bar, and the token was never in an address
     expect(new URL(w.page.url()).search).toBe('');
     const token = issued.at(-1)!;

@@ -281,6 +281,8 @@ describe('the auditor (第三方评估机构)', () => {
     await w.page.getByRole('radio', { name: '项目' }).check({ force: true });
     await w.page.getByRole('combobox', { name: '选择项目' }).click();
     await w.page.locator('.el-select-dropdown__item').first().click();
+    // the list of projects scrolls now; measured while fading out it reads as a scroll region
+    await w.page.locator('.el-select-dropdown').first().waitFor({ state: 'hidden' });
     await w.page.getByRole('button', { name: '校验', exact: true }).click();
     await expect
       .poll(() => w.page.locator('[data-section="verification"] [data-valid]').textContent())
