@@ -62,6 +62,7 @@ export const EVENT_LABELS_ZH = {
   ExitProposed: '建议退出绿色通道',
   PublicDisclosureConsented: '同意公开项目办理进度',
   PublicDisclosureWithdrawn: '撤回公开项目办理进度的同意',
+  ReportDelivered: '定期报告已发送专项工作组',
   ProjectExited: '退出绿色通道',
   DelayExcused: '容错纠错（延误免责）',
   ComplaintFiled: '投诉',

@@ -26,7 +26,9 @@ export type AggregateKind =
   /** an authenticated request refused for trust reasons (e.g. sharing another organisation's file), kept for audit */
   | 'refusal'
   /** 电子批文: the signed result of an approval (id = result number), committed with the decision */
-  | 'electronicResult';
+  | 'electronicResult'
+  /** a scheduled report sent to the working group (id = `weeklyDispatch:<Monday>` / `monthlyBulletin:<month>`) */
+  | 'reportDelivery';
 
 /**
  * Secondary indexes. Each aggregate declares its full set of entries on every change; the store

@@ -19,6 +19,7 @@ import { PartnerService } from './partners.js';
 import { PledgeApprovalService } from './pledge-approval.js';
 import { ProjectService } from './projects.js';
 import { PublicDisclosureService } from './public-disclosure.js';
+import { deliverScheduledReports } from './report-delivery.js';
 import { ReportService } from './reports.js';
 import { ResultService } from './results.js';
 import { resumeOpenWorkflows } from './resume.js';
@@ -34,6 +35,7 @@ export function createServices(deps: Deps) {
   const cases = new CaseService(deps, calendar);
   const projects = new ProjectService(deps);
   const partners = new PartnerService(deps, (projectCode) => cases.applyRecognitionsForProject(projectCode));
+  const reports = new ReportService(deps, calendar);
   return {
     deps,
     calendar,
@@ -54,7 +56,7 @@ export function createServices(deps: Deps) {
     complaints: new ComplaintService(deps),
     notifications: new NotificationService(deps),
     tokenRevocations: new TokenRevocationService(deps),
-    reports: new ReportService(deps, calendar),
+    reports,
     approvalMap: new ApprovalMapService(deps, calendar),
     /** 卡点分析 and 风险预警 */
     analytics: new AnalyticsService(deps, calendar),
@@ -71,9 +73,11 @@ export function createServices(deps: Deps) {
     sweep: async (ctx: Ctx = { actor: SYSTEM_ACTOR }) => {
       authorize(ctx.actor, 'sweep.run');
       const report = await runSweep(deps, cases, calendar);
+      // the working group's weekly and monthly reports go out with the first sweep after their time
+      const reportsSent = await deliverScheduledReports(deps, reports, calendar);
       // Each run also anchors the audit trail: a checkpoint when any stream moved since the last.
       await writeCheckpoint(deps);
-      return report;
+      return { ...report, reportsSent };
     },
     /** 审计检查点 on its own, for a timer or a test */
     auditCheckpoint: () => writeCheckpoint(deps),

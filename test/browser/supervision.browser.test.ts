@@ -103,6 +103,25 @@ describe('the supervisor (专项工作组)', () => {
     await w.close();
   });
 
+  it("finds this week's 周调度 and the last 月通报 in the notices, sent by themselves, and opens them", async () => {
+    const w = await openPage(browser);
+    await signInAs(w.page, server.server.url, 'js-supervisor-1');
+    await go(w.page, '/notifications');
+    const weekly = w.page.locator('.notice').filter({ hasText: '周调度清单' }).first();
+    await expect.poll(() => weekly.textContent()).toMatch(/红灯（逾期）\d+ 项/);
+    const monthly = w.page.locator('.notice').filter({ hasText: '月通报（' }).first();
+    await expect.poll(() => monthly.textContent()).toContain('按时办结率');
+    await checkPage(w.page, 'supervisor-scheduled-reports');
+    await monthly.locator('[data-report-link]').click();
+    await w.page.waitForURL(/#\/reports\/monthly-bulletin\?month=\d{4}-\d{2}/);
+    await go(w.page, '/notifications');
+    await weekly.locator('[data-report-link]').click();
+    await w.page.waitForURL(/#\/reports\/weekly-dispatch/);
+    await expect.poll(() => w.page.locator('.report-table tbody tr').count()).toBeGreaterThan(0);
+    expectNoConsoleErrors(w);
+    await w.close();
+  });
+
   it('lists every case with its lamp, and sees the overdue item with its escalation records in 周调度', async () => {
     const w = await openPage(browser);
     await signInAs(w.page, server.server.url, 'js-supervisor-1');

@@ -12330,6 +12330,10 @@ export interface components {
             }[];
             /** @description 本次写入的通知数 */
             notifications: number;
+            /** @description 本次视为受理的办件数（行政许可法第三十二条） */
+            deemed?: number;
+            /** @description 本次发给专项工作组的定期报告（周调度、月通报），如 weeklyDispatch:2026-11-23 */
+            reportsSent?: string[];
         };
         /** @description 电子批文（供申请单位打印、出示） */
         ResultDocument: {
