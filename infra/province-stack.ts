@@ -78,7 +78,11 @@ export class ProvinceStack extends Stack {
     this.api.fn.addEnvironment('CONSOLE_BUCKET', this.console.bucket.bucketName);
     this.console.grantServe(this.api.handler);
     this.sweeper = new Sweeper(this, 'Sweeper', { province, environment: wired });
-    this.relay = new OutboxRelay(this, 'OutboxRelay', { province, environment: wired });
+    this.relay = new OutboxRelay(this, 'OutboxRelay', {
+      province,
+      environment: wired,
+      table: this.data.table,
+    });
     this.receiver =
       deployment.partners.length > 0
         ? new PartnerReceiver(this, 'PartnerReceiver', {
@@ -125,6 +129,7 @@ export class ProvinceStack extends Stack {
       const deadLetterQueues: Record<string, IQueue> = {};
       if (this.events.forwardDeadLetters) deadLetterQueues.Forward = this.events.forwardDeadLetters;
       if (this.receiver) deadLetterQueues.PartnerEvents = this.receiver.deadLetters;
+      deadLetterQueues.OutboxStream = this.relay.streamFailures;
       new Alarms(this, 'Alarms', {
         email: deployment.alarmEmail,
         functions: {

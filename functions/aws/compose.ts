@@ -169,6 +169,9 @@ export function createAwsDeps(env: Env = process.env): Deps {
     ids: timeSortableIds,
     signer,
     ...parseIdempotencyTtlHours(env.GC_IDEMPOTENCY_TTL_HOURS),
+    // Nothing after the response: Lambda freezes the environment once a handler returns, so commits
+    // start no background relay; the table's stream invokes the relay function (and a schedule).
+    relay: 'none',
     blobs: lazyBlobs(vars.BLOB_BUCKET),
     // only the functions that write or read checkpoints are given the bucket
     ...(env.CHECKPOINT_BUCKET ? { checkpoints: lazyCheckpoints(env.CHECKPOINT_BUCKET) } : {}),

@@ -176,6 +176,8 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     checkpoints: new FileCheckpointLog(join(options.dataDir, 'audit-checkpoints')),
     peers,
     ...parseIdempotencyTtlHours(process.env.GC_IDEMPOTENCY_TTL_HOURS),
+    // the process lives on: each commit starts the relay at once (and a timer catches the rest)
+    relay: 'background',
   };
   services = createServices(deps);
   const tokens = await createLocalSigner({

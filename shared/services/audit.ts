@@ -26,7 +26,7 @@ import type { AuditEvent, OutboxMessage } from '../ports/store.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
 import { type PartnerCheckpointView, partnerCheckpoints } from './partner-checkpoints.js';
-import { kickRelay, load, nowIso } from './unit-of-work.js';
+import { afterOutboxCommit, load, nowIso } from './unit-of-work.js';
 
 /** An event of the trail as served: either the event, or where a damaged one sits and why. */
 export type AuditTrailEntry = AuditEvent | { stream: string; seq: number; unreadable: string };
@@ -271,6 +271,6 @@ export async function writeCheckpoint(deps: Deps): Promise<CheckpointPayload | u
     outbox,
   );
   await log.append({ envelope, heads: sortHeads(heads) });
-  if (outbox.length > 0) kickRelay(deps);
+  if (outbox.length > 0) afterOutboxCommit(deps);
   return payload;
 }

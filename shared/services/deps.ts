@@ -24,4 +24,11 @@ export interface Deps {
   checkpoints?: CheckpointLog;
   /** how long an Idempotency-Key's answer is replayed (default 24 h); after that it is a new request */
   idempotencyTtlHours?: number;
+  /**
+   * What a commit that wrote outbox messages does next. `background` (the default, for the local
+   * runtime, whose process lives on): it starts the relay at once without waiting for it.
+   * `none` (Lambda, frozen once the response is sent): nothing; the table's stream triggers the
+   * relay function instead, so a handler that has returned leaves no work behind.
+   */
+  relay?: 'background' | 'none';
 }

@@ -30,8 +30,9 @@ export async function load<T>(
 
 /**
  * Commits the changes with the request's idempotency record (when it carried a key) and the outbox
- * of domain events, so the stored answer, the change and what it announces land together. Then it
- * tries to publish at once; whatever fails stays in the outbox for the relay.
+ * of domain events, so the stored answer, the change and what it announces land together. Then,
+ * when the composition asks for it (`deps.relay`), it starts publishing in the background; whatever
+ * is not published stays in the outbox for the relay.
  */
 export async function commit(
   deps: Deps,
@@ -57,7 +58,7 @@ export async function commit(
     }),
   );
   const result = await deps.store.commit(changes, idem, outbox.length > 0 ? outbox : undefined);
-  if (outbox.length > 0) kickRelay(deps);
+  if (outbox.length > 0) afterOutboxCommit(deps);
   return result;
 }
 
@@ -81,9 +82,17 @@ const RELAY_CONCURRENCY = 8;
 const running = new WeakMap<object, { again: boolean; done: Promise<void> }>();
 
 /**
+ * After a commit that wrote outbox messages: the background relay where the process lives on
+ * (locally), nothing where it is frozen after the response (Lambda: the stream-triggered relay).
+ */
+export function afterOutboxCommit(deps: Deps): void {
+  if ((deps.relay ?? 'background') === 'background') kickRelay(deps);
+}
+
+/**
  * Starts publishing in the background, one relay per store at a time: the request that committed
- * does not wait for the bus or a partner. What a relay misses, the next kick or the scheduled relay
- * (a timer locally, a one-minute schedule on AWS) publishes.
+ * does not wait for the bus or a partner. What a relay misses, the next kick or the timer publishes.
+ * Local runtime only: on AWS (`deps.relay: 'none'`) nothing calls it.
  */
 export function kickRelay(deps: Deps): void {
   const current = running.get(deps.store);

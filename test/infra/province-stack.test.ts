@@ -12,6 +12,7 @@ import {
 import { defaultDeployments } from '../../infra/deployments.js';
 import { ProvinceStack } from '../../infra/province-stack.js';
 import { forwardPattern, inboundPattern } from '../../shared/domain/cross-province-rules.js';
+import { type EventPattern, matchesPattern } from '../../shared/domain/event-pattern.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON is untyped; the assertions check its shape
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
@@ -532,6 +533,53 @@ describe('ProvinceStack', () => {
     }
   });
 
+  it('drains the outbox from the table stream: only inserted outbox items invoke the relay, failures go to a queue', () => {
+    for (const t of [...templates, solo]) {
+      // keys are enough: the relay reads the due outbox itself
+      t.hasResourceProperties('AWS::DynamoDB::Table', {
+        StreamSpecification: { StreamViewType: 'KEYS_ONLY' },
+      });
+      const relay = logicalIdOfFunction(t, /outbox relay/);
+      const mappings = Object.values(
+        t.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>,
+      );
+      expect(mappings).toHaveLength(1);
+      const m = mappings[0]!.Properties;
+      const table = Object.keys(t.findResources('AWS::DynamoDB::Table'))[0]!;
+      expect(m.FunctionName).toEqual({ Ref: relay });
+      expect(m.EventSourceArn).toEqual({ 'Fn::GetAtt': [table, 'StreamArn'] });
+      expect(m).toMatchObject({
+        StartingPosition: 'LATEST',
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 0,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 2,
+      });
+      const dlq = m.DestinationConfig.OnFailure.Destination['Fn::GetAtt'];
+      expect(t.findResources('AWS::SQS::Queue')[dlq[0]]).toBeDefined();
+      expect(actionsOf(t, relay)).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'sqs:SendMessage']));
+
+      const filters = m.FilterCriteria.Filters as { Pattern: string }[];
+      expect(filters).toHaveLength(1);
+      const pattern = JSON.parse(filters[0]!.Pattern) as EventPattern;
+      const record = (eventName: string, pk: string) => ({
+        eventName,
+        eventSource: 'aws:dynamodb',
+        dynamodb: { Keys: { pk: { S: pk }, sk: { S: pk.split('#')[0] } }, StreamViewType: 'KEYS_ONLY' },
+      });
+      expect(matchesPattern(pattern, record('INSERT', 'OUTBOX#JS:E01'))).toBe(true);
+      // its rescheduling and deletion, and every other item of the table, do not invoke it
+      expect(matchesPattern(pattern, record('MODIFY', 'OUTBOX#JS:E01'))).toBe(false);
+      expect(matchesPattern(pattern, record('REMOVE', 'OUTBOX#JS:E01'))).toBe(false);
+      expect(matchesPattern(pattern, record('INSERT', 'STAGECASE#C1'))).toBe(false);
+      expect(matchesPattern(pattern, record('INSERT', 'IDEM#OUTBOX#x'))).toBe(false);
+    }
+    // the schedule stays as the safety net (previous test); a failed stream batch is alarmed
+    alarmed.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: 'OutboxStream: events in the dead-letter queue',
+    });
+  });
+
   it('tags everything with the province', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       Tags: Match.arrayWith([{ Key: 'province', Value: 'JS' }]),
@@ -547,11 +595,12 @@ describe('ProvinceStack', () => {
       Endpoint: 'ops@example.com',
     });
     const alarms = Object.values(alarmed.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>);
-    // five functions, two dead-letter queues, failed and timed-out executions
-    expect(alarms.length).toBe(9);
+    // five functions, three dead-letter queues (forward, partner events, outbox stream), failed and
+    // timed-out executions
+    expect(alarms.length).toBe(10);
     expect(
       alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'),
-    ).toHaveLength(2);
+    ).toHaveLength(3);
     for (const t of templates) t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
 
