@@ -45,6 +45,7 @@ describe('工作台', () => {
       departments: { department: string; red: number; open: number }[];
       dispatch: { total: number; rows: { caseId: string }[] };
       bulletin: { rows: { department: string; decidedItems: number }[] };
+      projects: { red: number };
     };
 
     // lamps by department: the table's numbers are the API's, and the stacked chart is drawn
@@ -91,6 +92,14 @@ describe('工作台', () => {
     await page.waitForURL(/#\/map$/);
     await page.locator('main .page-title').filter({ hasText: '一张图' }).first().waitFor();
     await checkPage(page, 'dashboard-map');
+
+    // the red projects' count opens the map filtered to them: as many rows as the dashboard counted
+    await page.goBack();
+    await page.waitForURL(/#\/dashboard$/);
+    await page.locator('[data-link="map-red"]').click();
+    await page.waitForURL(/#\/map\?lamp=red$/);
+    await expect.poll(() => page.locator('[data-row]').count()).toBe(api.projects.red);
+    expect(await page.locator('[data-filter="lamp"]').inputValue()).toBe('red');
 
     // back, and into 风险预警
     await page.goBack();
