@@ -1,12 +1,20 @@
-import { join } from 'node:path';
 /**
- * 1. Full 15-item cases per minute through the local runtime: real SQLite file, local ASL runner,
- * real HTTP server on port 0, signed tokens. Each case: applicant submits, window accepts, each
- * item's department approves, the applicant polls until `stageClosedAt` is set, then gives feedback.
- * Cases run with bounded concurrency; decisions within one case are sequential.
+ * 1. Full 15-item cases through the local runtime, over HTTP and engine-only, measured in the same
+ * run on the same runtime (one SQLite file, the one ASL definition run by the local workflow runner).
+ * Each case: applicant submits, window accepts, each item's department approves, the stage closes,
+ * the applicant gives feedback.
+ * - HTTP: real server on port 0, signed tokens, Idempotency-Key on submit/decisions/feedback; the
+ *   applicant polls GET /cases/{id} every BENCH_POLL_MS until `stageClosedAt` is set.
+ * - engine-only: the same steps as in-process service calls carrying the same idempotency intents
+ *   (no HTTP, no token verification); the close is awaited on the workflow (no polling).
+ * The two alternate round by round (BENCH_FULL_ROUNDS, the first mode swapping each round) so both
+ * see the same machine load and store size; cases run with bounded concurrency, decisions
+ * sequential within a case.
  */
+import { join } from 'node:path';
 import { startProvince } from '../functions/local/province-runtime.js';
 import {
+  actors,
   admittedProjects,
   BENCH_STAGE,
   benchItems,
@@ -14,25 +22,35 @@ import {
   benchProvince,
   block,
   Client,
+  ctxOf,
   envInt,
+  idemCtx,
   ms,
   num,
   pool,
   signTokens,
   sleep,
   stats,
+  table,
   tempDir,
 } from './lib.js';
+
+export interface FullCasesMode {
+  cases: number;
+  wallMs: number;
+  casesPerSecond: number;
+  caseMs: ReturnType<typeof stats>;
+}
 
 export interface FullCasesResult {
   cases: number;
   items: number;
   concurrency: number;
-  wallMs: number;
-  casesPerMinute: number;
-  requests: number;
-  polls: number;
-  caseMs: ReturnType<typeof stats>;
+  rounds: number;
+  http: FullCasesMode & { requests: number; polls: number };
+  engine: FullCasesMode;
+  /** HTTP cases/s ÷ engine-only cases/s */
+  ratio: number;
 }
 
 interface CaseBody {
@@ -44,6 +62,7 @@ interface CaseBody {
 
 export async function fullCases(): Promise<FullCasesResult> {
   const count = envInt('BENCH_CASES', 40);
+  const rounds = Math.max(1, envInt('BENCH_FULL_ROUNDS', 4));
   const concurrency = Math.max(1, envInt('BENCH_CASE_CONCURRENCY', 8));
   const pollMs = envInt('BENCH_POLL_MS', 5);
   const province = benchProvince();
@@ -59,12 +78,18 @@ export async function fullCases(): Promise<FullCasesResult> {
   });
   try {
     const tokens = await signTokens(runtime.tokens, province);
-    const projects = await admittedProjects(runtime.services, count);
+    const perRound = Math.max(1, Math.ceil(count / rounds));
+    const total = perRound * rounds;
+    const projects = await admittedProjects(runtime.services, total * 2);
+    const { services, workflow } = runtime;
     const client = new Client(runtime.url);
     let polls = 0;
-    const perCase: number[] = [];
+    const httpCaseMs: number[] = [];
+    const engineCaseMs: number[] = [];
+    let httpWall = 0;
+    let engineWall = 0;
 
-    const runCase = async (i: number) => {
+    const httpCase = async (i: number) => {
       const started = performance.now();
       const submitted = await client.call<CaseBody>('POST', '/cases', tokens.applicant, {
         body: { projectId: projects[i], stage: BENCH_STAGE, materials },
@@ -100,42 +125,126 @@ export async function fullCases(): Promise<FullCasesResult> {
         body: { satisfaction: 5 },
         headers: { 'idempotency-key': `bench-feedback-${i}` },
       });
-      perCase.push(performance.now() - started);
+      httpCaseMs.push(performance.now() - started);
     };
 
-    const t0 = performance.now();
-    await pool(count, concurrency, runCase);
-    const wallMs = performance.now() - t0;
-    await runtime.workflow.whenIdle();
+    const engineCase = async (i: number) => {
+      const started = performance.now();
+      const submitBody = { projectId: projects[i]!, stage: BENCH_STAGE, materials };
+      const submitted = await services.cases.submit(
+        idemCtx(actors.applicant, 'POST', '/cases', `bench-submit-${i}`, submitBody),
+        submitBody,
+      );
+      const caseId = submitted.value.id;
+      await services.cases.actOnAcceptance(ctxOf(actors.window), caseId, submitted.version, {
+        outcome: 'accept',
+      });
+      for (const item of items) {
+        const body = { outcome: 'approve' as const };
+        const path = `/cases/${caseId}/items/${item.code}/decision`;
+        await services.cases.decideItem(
+          idemCtx(actors.reviewer(item.department), 'POST', path, `bench-decide-${i}-${item.code}`, body),
+          caseId,
+          item.code,
+          undefined,
+          body,
+        );
+      }
+      await workflow.whenIdle(caseId);
+      const closed = await services.cases.get(ctxOf(actors.applicant), caseId);
+      if (closed.value.stageClosedAt === undefined || closed.value.status !== 'approved') {
+        throw new Error(`case ${caseId} not closed as approved (${closed.value.status})`);
+      }
+      const feedbackBody = { satisfaction: 5 as const };
+      await services.cases.feedback(
+        idemCtx(actors.applicant, 'POST', `/cases/${caseId}/feedback`, `bench-feedback-${i}`, feedbackBody),
+        caseId,
+        feedbackBody,
+      );
+      engineCaseMs.push(performance.now() - started);
+    };
 
+    const runRound = async (mode: 'http' | 'engine', round: number) => {
+      // projects [0, total) go to HTTP, [total, 2·total) to the engine
+      const base = (mode === 'http' ? 0 : total) + round * perRound;
+      const t0 = performance.now();
+      await pool(perRound, concurrency, (j) => (mode === 'http' ? httpCase(base + j) : engineCase(base + j)));
+      await workflow.whenIdle();
+      const wall = performance.now() - t0;
+      if (mode === 'http') httpWall += wall;
+      else engineWall += wall;
+    };
+
+    // One untimed warm-up case each way (JIT, prepared statements, connection).
+    const warmProjects = await admittedProjects(runtime.services, 2);
+    projects.push(...warmProjects);
+    await httpCase(total * 2);
+    await engineCase(total * 2 + 1);
+    httpCaseMs.length = 0;
+    engineCaseMs.length = 0;
+    polls = 0;
+    const requestsBefore = client.requests;
+
+    for (let r = 0; r < rounds; r++) {
+      const order: ('http' | 'engine')[] = r % 2 === 0 ? ['http', 'engine'] : ['engine', 'http'];
+      for (const mode of order) await runRound(mode, r);
+    }
+
+    const requests = client.requests - requestsBefore;
+    const http = {
+      cases: total,
+      wallMs: httpWall,
+      casesPerSecond: total / (httpWall / 1000),
+      caseMs: stats(httpCaseMs),
+      requests,
+      polls,
+    };
+    const engine = {
+      cases: total,
+      wallMs: engineWall,
+      casesPerSecond: total / (engineWall / 1000),
+      caseMs: stats(engineCaseMs),
+    };
     const result: FullCasesResult = {
-      cases: count,
+      cases: total,
       items: items.length,
       concurrency,
-      wallMs,
-      casesPerMinute: count / (wallMs / 60_000),
-      requests: client.requests,
-      polls,
-      caseMs: stats(perCase),
+      rounds,
+      http,
+      engine,
+      ratio: http.casesPerSecond / engine.casesPerSecond,
     };
-    block(`1. Full ${items.length}-item cases through the local runtime (HTTP, SQLite file, local ASL)`, [
-      ['cases', `${count} (${concurrency} in flight, decisions sequential within a case)`],
-      ['wall time', ms(wallMs)],
-      ['cases / minute', num(result.casesPerMinute, 0)],
+    block(`1. Full ${items.length}-item cases: HTTP and engine-only, same runtime, interleaved`, [
       [
-        'HTTP requests',
-        `${result.requests} total, ${num(result.requests / count)} per case (of which ${polls} polls of GET /cases/{id}, every ${pollMs} ms)`,
+        'cases',
+        `${total} each way in ${rounds} alternating rounds of ${perRound} (${concurrency} in flight, decisions sequential within a case)`,
       ],
-      ['requests / second', num(result.requests / (wallMs / 1000), 0)],
+      ['store / workflow', 'one SQLite file; the one ASL definition on the local workflow runner'],
       [
-        'per-case time',
-        `p50 ${ms(result.caseMs.p50)}, p99 ${ms(result.caseMs.p99)}, max ${ms(result.caseMs.max)}`,
+        'HTTP',
+        `local server, signed tokens; ${requests} requests, ${num(requests / total)} per case (${polls} polls of GET /cases/{id} every ${pollMs} ms)`,
       ],
-      [
-        'for comparison',
-        'DESIGN.md ceiling: ~200 cases in 1.1 s without HTTP ≈ 10,900 cases/min (engine + SQLite only)',
-      ],
+      ['engine-only', 'the same steps as in-process service calls, same idempotency intents; close awaited'],
     ]);
+    table(
+      ['path', 'cases/s', 'cases/min', 'wall', 'per-case p50', 'p99', 'max'],
+      [
+        ['HTTP', http],
+        ['engine-only', engine],
+      ].map(([name, m]) => {
+        const mode = m as FullCasesMode;
+        return [
+          name as string,
+          num(mode.casesPerSecond, 1),
+          num(mode.casesPerSecond * 60, 0),
+          ms(mode.wallMs),
+          ms(mode.caseMs.p50),
+          ms(mode.caseMs.p99),
+          ms(mode.caseMs.max),
+        ];
+      }),
+    );
+    console.log(`\n  ratio HTTP / engine-only  ${num(result.ratio * 100, 0)}% of the engine-only cases/s`);
     return result;
   } finally {
     await runtime.stop();

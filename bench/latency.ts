@@ -1,12 +1,15 @@
 /**
  * 2. Latency at concurrency 16 of GET /cases/{id}/progress and of POST item decisions (each on a
- * fresh, open item), beside a baseline: a bare Hono app served by @hono/node-server the same way,
- * with one route doing one `store.get('stageCase', id)` on the same SQLite store.
+ * fresh, open item), beside a baseline: a second `createApp` over the same services (so the same
+ * middleware: request id, secure headers, bearer-token verification with the revocation check,
+ * body limit, and the same router) with one extra route doing one `store.get('stageCase', id)` on
+ * the same SQLite store, served by @hono/node-server the same way. The three series alternate in
+ * BENCH_LATENCY_ROUNDS rounds (the order rotating each round), so they share the machine's load.
  */
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { createApp } from '../functions/http/app.js';
 import { startProvince } from '../functions/local/province-runtime.js';
 import {
   actors,
@@ -38,6 +41,7 @@ export interface LatencySeries {
 
 export interface LatencyResult {
   concurrency: number;
+  rounds: number;
   mode: string;
   progress: LatencySeries;
   decision: LatencySeries;
@@ -74,8 +78,9 @@ export async function latency(): Promise<LatencyResult> {
     port: 0,
     sweepEveryMs: 0,
   });
-  const baselineApp = new Hono();
-  baselineApp.get('/cases/:id', async (c) => {
+  const rounds = Math.max(1, envInt('BENCH_LATENCY_ROUNDS', 3));
+  const baselineApp = createApp(runtime.services, { verifier: runtime.tokens.verifier() });
+  baselineApp.get('/bench/baseline/:id', async (c) => {
     const found = await runtime.store.get('stageCase', c.req.param('id'));
     return found ? c.json(found.value as object) : c.notFound();
   });
@@ -119,7 +124,7 @@ export async function latency(): Promise<LatencyResult> {
         headers: { authorization: `Bearer ${token}` },
       }) satisfies LoadRequest;
     const progressReq = read(runtime.url, (id) => `/cases/${id}/progress`, tokens.applicant);
-    const baselineReq = read(baselineUrl, (id) => `/cases/${id}`, tokens.applicant);
+    const baselineReq = read(baselineUrl, (id) => `/bench/baseline/${id}`, tokens.applicant);
     // Item-major order: consecutive decisions fall on different cases, as independent departments'
     // decisions would; each (case, item) is decided exactly once.
     const decisionReqs: LoadRequest[] = [];
@@ -139,34 +144,61 @@ export async function latency(): Promise<LatencyResult> {
     }
     const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => i + from);
 
-    const baseline = series(
-      'baseline GET (bare Hono, 1 store.get)',
-      await generateLoad(
-        { concurrency, warmup: range(warmupReads).map(baselineReq), requests: range(reads).map(baselineReq) },
-        mode,
-      ),
-    );
-    const progress = series(
-      'GET /cases/{id}/progress',
-      await generateLoad(
-        { concurrency, warmup: range(warmupReads).map(progressReq), requests: range(reads).map(progressReq) },
-        mode,
-      ),
-    );
-    const decision = series(
-      'POST /cases/{id}/items/{code}/decision',
-      await generateLoad(
-        {
-          concurrency,
-          warmup: decisionReqs.slice(0, warmupDecisions),
-          requests: decisionReqs.slice(warmupDecisions, warmupDecisions + decisions),
-        },
-        mode,
-      ),
-    );
+    // Warm-up once per series, then `rounds` interleaved rounds of each series' share.
+    const share = (n: number, r: number) => [
+      Math.floor((n * r) / rounds),
+      Math.floor((n * (r + 1)) / rounds),
+    ];
+    const specs = {
+      baseline: (r: number) => {
+        const [a, b] = share(reads, r);
+        return range(b! - a!, a).map(baselineReq);
+      },
+      progress: (r: number) => {
+        const [a, b] = share(reads, r);
+        return range(b! - a!, a).map(progressReq);
+      },
+      decision: (r: number) => {
+        const [a, b] = share(decisions, r);
+        return decisionReqs.slice(warmupDecisions + a!, warmupDecisions + b!);
+      },
+    };
+    const warm = {
+      baseline: range(warmupReads).map(baselineReq),
+      progress: range(warmupReads).map(progressReq),
+      decision: decisionReqs.slice(0, warmupDecisions),
+    };
+    const runs: Record<keyof typeof specs, LoadResult[]> = { baseline: [], progress: [], decision: [] };
+    const names = ['baseline', 'progress', 'decision'] as const;
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(k + r) % names.length]!;
+        runs[name].push(
+          await generateLoad(
+            { concurrency, warmup: r === 0 ? warm[name] : [], requests: specs[name](r) },
+            mode,
+          ),
+        );
+      }
+    }
+    const merged = (list: LoadResult[]): LoadResult => {
+      const statuses: Record<string, number> = {};
+      for (const l of list)
+        for (const [k, v] of Object.entries(l.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+      const firstError = list.find((l) => l.firstError)?.firstError;
+      return {
+        latencies: list.flatMap((l) => l.latencies),
+        statuses,
+        wallMs: list.reduce((a, l) => a + l.wallMs, 0),
+        ...(firstError ? { firstError } : {}),
+      };
+    };
+    const baseline = series('baseline GET (same middleware, 1 store.get)', merged(runs.baseline));
+    const progress = series('GET /cases/{id}/progress', merged(runs.progress));
+    const decision = series('POST /cases/{id}/items/{code}/decision', merged(runs.decision));
     await runtime.workflow.whenIdle();
 
-    const result: LatencyResult = { concurrency, mode, progress, decision, baseline };
+    const result: LatencyResult = { concurrency, rounds, mode, progress, decision, baseline };
     block(`2. Latency at concurrency ${concurrency}`, [
       [
         'load generator',
@@ -179,6 +211,11 @@ export async function latency(): Promise<LatencyResult> {
         `${caseCount} accepted cases × ${items.length} items, ${waiting} item steps waiting; warm-up ${warmupReads} reads / ${warmupDecisions} decisions`,
       ],
       ['decisions', 'approve, Idempotency-Key sent, no If-Match; item-major order (fresh item each)'],
+      [
+        'baseline',
+        'createApp over the same services + one route: request id, secure headers, token verification, body limit',
+      ],
+      ['rounds', `${rounds}, baseline / progress / decision interleaved, order rotating`],
     ]);
     table(
       ['series', 'n', 'mean', 'p50', 'p99', 'max', 'req/s', 'statuses'],

@@ -7,6 +7,7 @@ import '../shared/adapters/local-workflow/promise-with-resolvers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { idempotencyScope, requestHash } from '../functions/http/idempotency.js';
 import { creditCode } from '../functions/local/demo-actors.js';
 import { type ProvinceConfig, parseProvinceConfig } from '../shared/config/province-config.js';
 import { jiangsu } from '../shared/config/provinces/jiangsu.js';
@@ -263,4 +264,15 @@ export function table(header: string[], rows: string[][]): void {
   console.log(`  ${line(header)}`);
   console.log(`  ${widths.map((w) => '─'.repeat(w)).join('  ')}`);
   for (const r of rows) console.log(`  ${line(r)}`);
+}
+
+/**
+ * A service context carrying the same idempotency intent the HTTP route would derive from an
+ * Idempotency-Key header, so an in-process call writes what the HTTP request writes.
+ */
+export function idemCtx(actor: Actor, method: string, path: string, key: string, body: unknown): Ctx {
+  return {
+    actor,
+    idempotency: { scope: idempotencyScope(actor.id, method, path), key, requestHash: requestHash(body) },
+  };
 }

@@ -62,6 +62,7 @@ const USAGE = `usage: npm run bench [-- full|latency|store|cross|sweep|bulletin|
 env: BENCH_CASES=40 BENCH_CASE_CONCURRENCY=8 BENCH_POLL_MS=5 BENCH_ITEMS=15
      BENCH_CONCURRENCY=16 BENCH_READS=2000 BENCH_DECISIONS=600 BENCH_WARMUP_READS=200
      BENCH_WARMUP_DECISIONS=30 BENCH_LOADGEN=worker|inline BENCH_STORE_CASES=3
+     BENCH_FULL_ROUNDS=4 BENCH_LATENCY_ROUNDS=3 BENCH_STORE_DYNAMODB=0|1 BENCH_WRU_YUAN_PER_MILLION=11.1538
      BENCH_CROSS=100 BENCH_CROSS_CONCURRENCY=8 BENCH_CROSS_WARMUP=5
      BENCH_SWEEP_OPEN=100000 BENCH_SWEEP_SMALL=10000 BENCH_SWEEP_DUE_SHARE=0.01 BENCH_SWEEP_BATCH=500
      BENCH_BULLETIN_CASES=10000 BENCH_CONSOLE_RUNS=15 BENCH_MAP_PROJECTS=500 BENCH_MAP_CASES=10000
@@ -132,8 +133,13 @@ async function main() {
   if (full) {
     rows.push([
       `full ${full.items}-item cases, HTTP, ${full.concurrency} in flight`,
-      `${num(full.casesPerMinute, 0)} cases/min`,
-      `${full.cases} cases in ${ms(full.wallMs)}, ${full.requests} requests`,
+      `${num(full.http.casesPerSecond, 1)} cases/s`,
+      `${full.cases} cases in ${ms(full.http.wallMs)}, ${full.http.requests} requests`,
+    ]);
+    rows.push([
+      `full ${full.items}-item cases, engine-only, same run`,
+      `${num(full.engine.casesPerSecond, 1)} cases/s`,
+      `HTTP ${num(full.ratio * 100, 0)}% of engine-only; ${full.rounds} interleaved rounds`,
     ]);
   }
   if (lat) {
@@ -154,6 +160,16 @@ async function main() {
       `${num(store.commits, 0)} commits, ${num(store.auditEvents, 0)} audit events, ${num(store.indexEntries, 0)} index entries`,
     ]);
     rows.push([`workflow per ${store.items}-item case`, `${num(store.statesEntered, 0)} states entered`, '']);
+    const d = store.dynamo?.dynamo;
+    rows.push(
+      d
+        ? [
+            `DynamoDB per ${store.items}-item case`,
+            `${num(d.calls, 0)} write calls, ${num(d.units, 0)} WCU`,
+            `${num(d.unitsPerDecision, 1)} WCU per decision; ¥${d.yuanPerCase.toFixed(4)} of writes per case`,
+          ]
+        : ['DynamoDB per case', 'skipped', store.dynamoSkipped ?? ''],
+    );
   }
   if (cross) {
     for (const p of [cross.sequential, cross.concurrent]) {
