@@ -60,6 +60,8 @@ export class WriteMeter {
   indexUnits = 0;
   /** what DynamoDB Local reported (ReturnConsumedCapacity TOTAL), when it reports it */
   reportedUnits = 0;
+  /** estimated and reported units by command */
+  unitsByCommand: Record<string, { estimated: number; reported: number }> = {};
   /** bytes of every item written (after), for the size distribution */
   sizes: number[] = [];
   counting = false;
@@ -76,6 +78,7 @@ export class WriteMeter {
     this.tableUnits = 0;
     this.indexUnits = 0;
     this.reportedUnits = 0;
+    this.unitsByCommand = {};
     this.sizes = [];
   }
 
@@ -129,6 +132,8 @@ export class WriteMeter {
         const result = await next(args);
         if (!isWrite) return result;
         if (this.counting) this.calls[name] = (this.calls[name] ?? 0) + 1;
+        const before = this.estimatedUnits;
+        const reportedBefore = this.reportedUnits;
         const output = result.output as {
           ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
         };
@@ -159,6 +164,13 @@ export class WriteMeter {
               this.tableUnits += 2 * units(this.known.get(keyOf(t.ConditionCheck.Key))?.size ?? 0);
             }
           }
+        }
+        if (this.counting) {
+          const key = name.replace(/Command$/, '');
+          const u = this.unitsByCommand[key] ?? { estimated: 0, reported: 0 };
+          this.unitsByCommand[key] = u;
+          u.estimated += this.estimatedUnits - before;
+          u.reported += this.reportedUnits - reportedBefore;
         }
         return result;
       },

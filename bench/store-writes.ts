@@ -137,6 +137,7 @@ interface MeterSnapshot {
   tableUnits: number;
   indexUnits: number;
   reportedUnits: number;
+  unitsByCommand: Record<string, { estimated: number; reported: number }>;
   maxItemBytes: number;
 }
 
@@ -206,6 +207,7 @@ const snapshot = (m: WriteMeter): MeterSnapshot => ({
   tableUnits: m.tableUnits,
   indexUnits: m.indexUnits,
   reportedUnits: m.reportedUnits,
+  unitsByCommand: structuredClone(m.unitsByCommand),
   maxItemBytes: Math.max(0, ...m.sizes),
 });
 
@@ -481,6 +483,7 @@ export async function storeWrites(): Promise<StoreWritesResult> {
         `${num(Math.max(...perCase.flatMap((x) => PHASES.map((p) => x.meter![p].maxItemBytes))) / 1024, 1)} KB`,
       ],
       ['DynamoDB Local reported', `${num(d.reportedUnits, 0)} capacity units (ReturnConsumedCapacity TOTAL)`],
+      ['  estimate / reported', fmtUnitsByCommand(perCase)],
       [
         '¥ per case (writes only)',
         `¥${d.yuanPerCase.toFixed(4)} at ¥${WRU_YUAN_PER_MILLION} per million write request units (${PRICE_SOURCE})`,
@@ -509,5 +512,20 @@ function fmtOps(perCase: CaseRun[]): string {
       for (const [k, v] of Object.entries(x.meter![p].itemsByOp)) ops[k] = (ops[k] ?? 0) + v / perCase.length;
   return Object.entries(ops)
     .map(([k, v]) => `${k} ${num(v, 1)}`)
+    .join(', ');
+}
+
+function fmtUnitsByCommand(perCase: CaseRun[]): string {
+  const by: Record<string, { estimated: number; reported: number }> = {};
+  for (const x of perCase)
+    for (const p of PHASES)
+      for (const [k, v] of Object.entries(x.meter![p].unitsByCommand)) {
+        const t = by[k] ?? { estimated: 0, reported: 0 };
+        by[k] = t;
+        t.estimated += v.estimated / perCase.length;
+        t.reported += v.reported / perCase.length;
+      }
+  return Object.entries(by)
+    .map(([k, v]) => `${k} ${num(v.estimated, 0)} / ${num(v.reported, 0)}`)
     .join(', ');
 }
