@@ -46,7 +46,7 @@ export function idempotencyScope(actorId: string, method: string, path: string):
  */
 export async function withIdempotency<B extends object, S extends 200 | 201>(
   c: Context<AppEnv>,
-  deps: { store: Pick<Store, 'getIdempotency'>; clock: Clock },
+  deps: { store: Pick<Store, 'getIdempotency' | 'get'>; clock: Clock },
   body: unknown,
   status: S,
   run: (intent?: IdempotencyIntent) => Promise<B>,
@@ -72,7 +72,9 @@ export async function withIdempotency<B extends object, S extends 200 | 201>(
   // an expired record answers nothing: the same key is then a new request (the store replaces it)
   const now = deps.clock.now().toISOString();
   const earlier = await deps.store.getIdempotency(intent.scope, key);
-  if (earlier && !idempotencyExpired(earlier, now)) return replay<B, S>(c, earlier, intent, status);
+  if (earlier && !idempotencyExpired(earlier, now)) {
+    return replay<B, S>(c, await answerOf(deps.store, earlier), intent, status);
+  }
 
   try {
     const answer: B = await run(intent);
@@ -81,9 +83,19 @@ export async function withIdempotency<B extends object, S extends 200 | 201>(
     if (!(err instanceof DomainError && err.code === 'IDEMPOTENCY_KEY_USED')) throw err;
     // A concurrent duplicate committed first; nothing of ours was written. Answer as it did.
     const winner = await deps.store.getIdempotency(intent.scope, key);
-    if (winner) return replay<B, S>(c, winner, intent, status);
+    if (winner) return replay<B, S>(c, await answerOf(deps.store, winner), intent, status);
     throw new DomainError('conflict', 'IDEMPOTENCY_KEY_IN_PROGRESS', '相同幂等键的请求正在处理，请稍后重试');
   }
+}
+
+/**
+ * The stored answer: the body kept, or the aggregate the record points at, as it is now (the same
+ * answer unless the aggregate changed since; a replay then shows its current state and version).
+ */
+async function answerOf(store: Pick<Store, 'get'>, record: IdempotencyRecord): Promise<IdempotencyRecord> {
+  if (!record.ref) return record;
+  const found = await store.get<Record<string, unknown>>(record.ref.kind, record.ref.id);
+  return { ...record, body: found ? { ...found.value, version: found.version } : null };
 }
 
 function replay<B extends object, S extends 200 | 201>(

@@ -101,7 +101,14 @@ export interface IdempotencyRecord {
   /** sha256 of the canonical request body */
   requestHash: string;
   status: number;
-  body: unknown;
+  /** the answer as sent; absent when `ref` stands for it */
+  body?: unknown;
+  /**
+   * The answer was the aggregate itself at this version (`{ ...value, version }`): the record keeps
+   * only where to find it, not a copy (a case is ~10 KB). A replay answers the aggregate as it is
+   * then, which is the same answer unless it changed since.
+   */
+  ref?: IdempotencyRef;
   at: Instant;
   /**
    * After this instant the record no longer answers: a request with the same key is a new request,
@@ -109,6 +116,12 @@ export interface IdempotencyRecord {
    * before records expired: those never do.
    */
   expiresAt?: Instant;
+}
+
+export interface IdempotencyRef {
+  kind: AggregateKind;
+  id: string;
+  version: number;
 }
 
 /** Whether the record no longer answers at `now` (ISO instants compare as strings). */

@@ -8,6 +8,7 @@ import type {
   Change,
   CommitResult,
   IdempotencyRecord,
+  IdempotencyRef,
   OutboxMessage,
 } from '../ports/store.js';
 import type { Ctx } from './context.js';
@@ -46,7 +47,7 @@ export async function commit(
       ? {
           ...ctx.idempotency,
           status: response.status,
-          body: response.body,
+          ...compactAnswer(changes, response.body),
           at: now,
           expiresAt: new Date(Date.parse(now) + idempotencyTtlMs(deps)).toISOString(),
         }
@@ -172,4 +173,21 @@ export function parseIdempotencyTtlHours(raw: string | undefined): { idempotency
     throw new Error(`GC_IDEMPOTENCY_TTL_HOURS 应为 0 到 720 之间的小时数，收到 ${raw}`);
   }
   return { idempotencyTtlHours: hours };
+}
+
+/**
+ * What an idempotency record keeps of the answer: when the answer is one of the committed
+ * aggregates with its new version (`{ ...value, version }`, as every case action answers), a
+ * reference to it instead of a copy; anything else as it is.
+ */
+export function compactAnswer(changes: Change[], body: unknown): { body?: unknown; ref?: IdempotencyRef } {
+  if (body && typeof body === 'object' && typeof (body as { version?: unknown }).version === 'number') {
+    const { version, ...rest } = body as Record<string, unknown> & { version: number };
+    const restJson = JSON.stringify(rest);
+    const same = changes.find(
+      (c) => c.expectedVersion + 1 === version && JSON.stringify(c.value) === restJson,
+    );
+    if (same) return { ref: { kind: same.kind, id: same.id, version } };
+  }
+  return { body };
 }

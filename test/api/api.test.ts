@@ -605,6 +605,40 @@ describe('bad input: problem+json, no echo, nothing stored', () => {
     expect(listed.body.items.map((x: StageCase) => x.id)).toEqual([caseId]);
   });
 
+  it('Idempotency-Key: a case action keeps a reference, not a copy of the case, and replays the same answer', async () => {
+    const c = await api();
+    const projectId = await admittedViaApi(c);
+    const submitted = await c.post(
+      actors.applicantA,
+      '/cases',
+      { projectId, stage: STAGE, materials: c.materialsFor(STAGE) },
+      { 'idempotency-key': 'submit-compact' },
+    );
+    expect(submitted.status, submitted.text).toBe(201);
+    const headers = { 'idempotency-key': 'accept-compact', 'if-match': `"${submitted.body.version}"` };
+    const first = await c.post(
+      actors.windowOfficer,
+      `/cases/${submitted.body.id}/acceptance`,
+      { outcome: 'accept' },
+      headers,
+    );
+    expect(first.status, first.text).toBe(200);
+    const scope = `${actors.windowOfficer.id} POST /cases/${submitted.body.id}/acceptance`;
+    const record = await c.h.store.getIdempotency(scope, 'accept-compact');
+    expect(record?.ref).toEqual({ kind: 'stageCase', id: submitted.body.id, version: first.body.version });
+    expect(record).not.toHaveProperty('body');
+    expect(JSON.stringify(record).length).toBeLessThan(600);
+    const replay = await c.post(
+      actors.windowOfficer,
+      `/cases/${submitted.body.id}/acceptance`,
+      { outcome: 'accept' },
+      headers,
+    );
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    expect(replay.headers.get('etag')).toBe(first.headers.get('etag'));
+  });
+
   it('Idempotency-Key: the answer is replayed for 24 hours; after that the same key is a new request', async () => {
     const c = await api();
     const headers = { 'idempotency-key': 'register-expiring' };

@@ -52,6 +52,10 @@ class FakeIdempotencyStore {
   async getIdempotency(scope: string, key: string) {
     return this.records.get(`${scope}\n${key}`);
   }
+  /** these records keep their bodies: nothing to look up */
+  async get(): Promise<undefined> {
+    return undefined;
+  }
   insert(record: IdempotencyRecord) {
     const id = `${record.scope}\n${record.key}`;
     if (this.records.has(id)) throw conflict('IDEMPOTENCY_KEY_USED', '幂等键已使用');

@@ -67,7 +67,7 @@ describe('SQLite schema migrations', () => {
     const columns = db.prepare("SELECT name FROM pragma_table_info('idempotency')").all() as {
       name: string;
     }[];
-    expect(columns.map((c) => c.name)).toContain('expires_at');
+    expect(columns.map((c) => c.name)).toEqual(expect.arrayContaining(['expires_at', 'ref']));
     // a second open applies nothing
     expect(migrate(db)).toEqual([]);
     db.close();

@@ -526,6 +526,23 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
         expect((await store.get('stageCase', 'c1'))?.version).toBe(2);
       });
 
+      it('keeps a record that points at the aggregate it answered instead of a copy', async () => {
+        const scope = 'u1 POST /cases/c1/items/x/decision';
+        const record: IdempotencyRecord = {
+          scope,
+          key: 'k-ref',
+          requestHash: 'c'.repeat(64),
+          status: 200,
+          ref: { kind: 'stageCase', id: 'c1', version: 1 },
+          at: AT,
+          expiresAt: '2099-01-01T00:00:00.000Z',
+        };
+        await store.commit([change('stageCase', 'c1', 0, { v: 1 })], record);
+        const stored = await store.getIdempotency(scope, 'k-ref');
+        expect(stored).toEqual(record);
+        expect(stored).not.toHaveProperty('body');
+      });
+
       it('an expired record no longer blocks its key: a new request replaces it; the purge frees expired ones', async () => {
         const scope = 'u1 POST /cases/c1/decision';
         const first = { ...idem(scope, 'k-exp', { n: 1 }), expiresAt: '2026-03-03T00:00:00.000Z' };

@@ -23,6 +23,7 @@ import type {
   Change,
   CommitResult,
   IdempotencyRecord,
+  IdempotencyRef,
   IndexEntry,
   IndexHit,
   IndexName,
@@ -460,6 +461,7 @@ export class DynamoDbStore implements Store {
         at: S(idempotency.at),
       };
       if (idempotency.body !== undefined) item.body = S(JSON.stringify(idempotency.body));
+      if (idempotency.ref !== undefined) item.ref = S(JSON.stringify(idempotency.ref));
       if (idempotency.expiresAt !== undefined) {
         item.expiresAt = S(idempotency.expiresAt);
         // the table's TTL attribute (epoch seconds): DynamoDB deletes the record some time after
@@ -703,7 +705,8 @@ export class DynamoDbStore implements Store {
       key: str(item, 'key'),
       requestHash: str(item, 'requestHash'),
       status: num(item, 'status'),
-      body: body === undefined ? undefined : JSON.parse(body),
+      ...(body === undefined ? {} : { body: JSON.parse(body) }),
+      ...(optStr(item, 'ref') ? { ref: JSON.parse(optStr(item, 'ref')!) as IdempotencyRef } : {}),
       at: str(item, 'at'),
       ...(optStr(item, 'expiresAt') ? { expiresAt: optStr(item, 'expiresAt')! } : {}),
     };

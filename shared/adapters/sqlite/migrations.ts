@@ -88,6 +88,11 @@ export const MIGRATIONS: readonly Migration[] = [
 CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at) WHERE expires_at IS NOT NULL;`);
     },
   },
+  {
+    version: 3,
+    description: 'idempotency records may point at the aggregate they answered instead of copying it',
+    up: (db) => db.exec('ALTER TABLE idempotency ADD COLUMN ref TEXT;'),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;

@@ -7,6 +7,7 @@ import type {
   Change,
   CommitResult,
   IdempotencyRecord,
+  IdempotencyRef,
   IndexHit,
   IndexName,
   OutboxMessage,
@@ -65,6 +66,7 @@ interface IdempotencyRow {
   body: string | null;
   at: string;
   expires_at: string | null;
+  ref: string | null;
 }
 interface OutboxRow {
   id: string;
@@ -116,9 +118,11 @@ function prepare(db: Database.Database) {
       'SELECT * FROM idempotency WHERE scope = ? AND key = ?',
     ),
     // an expired record with the same key is replaced (the conflict check ran first)
-    insertIdempotency: db.prepare<[string, string, string, number, string | null, string, string | null]>(
-      `INSERT OR REPLACE INTO idempotency (scope, key, request_hash, status, body, at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    insertIdempotency: db.prepare<
+      [string, string, string, number, string | null, string, string | null, string | null]
+    >(
+      `INSERT OR REPLACE INTO idempotency (scope, key, request_hash, status, body, at, expires_at, ref)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     purgeIdempotency: db.prepare<[string]>(
       'DELETE FROM idempotency WHERE expires_at IS NOT NULL AND expires_at <= ?',
@@ -238,6 +242,7 @@ export class SqliteStore implements Store {
             toJson(idempotency.body),
             idempotency.at,
             idempotency.expiresAt ?? null,
+            idempotency.ref ? JSON.stringify(idempotency.ref) : null,
           );
         }
         for (const message of outbox) {
@@ -435,7 +440,8 @@ export class SqliteStore implements Store {
       key: row.key,
       requestHash: row.request_hash,
       status: row.status,
-      body: fromJson(row.body),
+      ...(row.body !== null ? { body: fromJson(row.body) } : {}),
+      ...(row.ref ? { ref: JSON.parse(row.ref) as IdempotencyRef } : {}),
       at: row.at,
       ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
     };
