@@ -220,12 +220,9 @@ export const sweepReportSchema = z
       .int()
       .optional()
       .openapi({ description: '本次视为受理的办件数（行政许可法第三十二条）' }),
-    reportsSent: z
-      .array(z.string())
-      .optional()
-      .openapi({
-        description: '本次发给专项工作组的定期报告（周调度、月通报），如 weeklyDispatch:2026-11-23',
-      }),
+    reportsSent: z.array(z.string()).optional().openapi({
+      description: '本次发给专项工作组的定期报告（周调度、月通报），如 weeklyDispatch:2026-11-23',
+    }),
   })
   .openapi('SweepReport', { description: '时限巡检结果' });
 
