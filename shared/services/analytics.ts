@@ -11,14 +11,12 @@ import {
   historyOf,
 } from '../domain/forecast.js';
 import type { Instant, IsoDate, Project, StageCase } from '../domain/model.js';
-import type { AggregateKind } from '../ports/store.js';
 import type { CalendarService } from './calendar.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
+import { allIds, loadValues } from './store-reads.js';
 import { nowIso, today } from './unit-of-work.js';
 
-const PAGE = 200;
-const BATCH = 100;
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
@@ -113,8 +111,9 @@ export class AnalyticsService {
 
   private async projects() {
     const ids: string[] = [];
-    for (const key of ['project:admitted', 'project:exited']) ids.push(...(await idsOf(this.deps, key)));
-    const projects = await load<Project>(this.deps, 'project', ids);
+    for (const key of ['project:admitted', 'project:exited'])
+      ids.push(...(await allIds(this.deps.store, 'status', key)));
+    const projects = await loadValues<Project>(this.deps.store, 'project', ids);
     // an exited project was in the channel from its admission on
     return projects.map((p) => ({
       id: p.id,
@@ -175,28 +174,8 @@ function periodOf(period: { year?: number; from?: string; to?: string }, day: Is
   return { from, to };
 }
 
-async function idsOf(deps: Deps, key: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.query('status', key, { limit: PAGE, ...(cursor ? { cursor } : {}) });
-    ids.push(...page.items.map((h) => h.id));
-    cursor = page.cursor;
-  } while (cursor);
-  return ids;
-}
-
-async function load<T>(deps: Deps, kind: AggregateKind, ids: readonly string[]): Promise<T[]> {
-  const unique = [...new Set(ids)];
-  const out: T[] = [];
-  for (let i = 0; i < unique.length; i += BATCH) {
-    for (const v of await deps.store.getMany<T>(kind, unique.slice(i, i + BATCH))) out.push(v.value);
-  }
-  return out;
-}
-
 async function loadCases(deps: Deps): Promise<StageCase[]> {
   const ids: string[] = [];
-  for (const key of CASE_KEYS) ids.push(...(await idsOf(deps, key)));
-  return load<StageCase>(deps, 'stageCase', ids);
+  for (const key of CASE_KEYS) ids.push(...(await allIds(deps.store, 'status', key)));
+  return loadValues<StageCase>(deps.store, 'stageCase', ids);
 }

@@ -19,15 +19,12 @@ import { shanghaiDate, type WorkingCalendar } from '../domain/calendar.js';
 import { invalid, notFound } from '../domain/errors.js';
 import type { CaseStatus, IsoDate, Project, Stage, StageCase } from '../domain/model.js';
 import { projectBudget } from '../domain/project-budget.js';
-import type { IndexName } from '../ports/store.js';
 import type { CalendarService } from './calendar.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
 import { partnerViewsOf } from './partners.js';
+import { allIds, loadValues } from './store-reads.js';
 import { nowIso, today } from './unit-of-work.js';
-
-const PAGE = 200;
-const BATCH = 100;
 
 /**
  * Every status a case can be in, so reading these lists reads every case once: cheaper than one
@@ -126,17 +123,17 @@ export class ApprovalMapService {
       throw invalid('DEPARTMENT_UNKNOWN', '本省没有该部门', { department: filter.department });
     }
     const day = today(this.deps);
-    const projectIds = await this.ids('status', 'project:admitted');
-    const projects = (await this.load<Project>('project', projectIds)).filter(
+    const projectIds = await allIds(this.deps.store, 'status', 'project:admitted');
+    const projects = (await loadValues<Project>(this.deps.store, 'project', projectIds)).filter(
       (p) => p.admission.status === 'admitted',
     );
     const wanted = new Set(projects.map((p) => p.id));
     const caseIds: string[] = [];
     for (const status of Object.keys(CASE_STATUSES)) {
-      caseIds.push(...(await this.ids('status', `stageCase:${status}`)));
+      caseIds.push(...(await allIds(this.deps.store, 'status', `stageCase:${status}`)));
     }
     const byProject = new Map<string, StageCase[]>();
-    for (const c of await this.load<StageCase>('stageCase', caseIds)) {
+    for (const c of await loadValues<StageCase>(this.deps.store, 'stageCase', caseIds)) {
       if (!wanted.has(c.projectId)) continue;
       byProject.set(c.projectId, [...(byProject.get(c.projectId) ?? []), c]);
     }
@@ -170,7 +167,11 @@ export class ApprovalMapService {
     if (!found) throw notFound('PROJECT_NOT_FOUND', '项目不存在');
     const project = found.value;
     const day = today(this.deps);
-    const cases = await this.load<StageCase>('stageCase', await this.ids('projectCases', project.id));
+    const cases = await loadValues<StageCase>(
+      this.deps.store,
+      'stageCase',
+      await allIds(this.deps.store, 'projectCases', project.id),
+    );
     const cal = await this.calendar.current();
     const views =
       project.partnerProvinces.length > 0 ? await partnerViewsOf(this.deps, project.projectCode) : [];
@@ -242,25 +243,5 @@ export class ApprovalMapService {
   private names(): Map<string, string> {
     this.nameCache ??= new Map(this.divisions().map((d) => [d.code, d.name]));
     return this.nameCache;
-  }
-
-  private async ids(index: IndexName, key: string): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.store.query(index, key, { limit: PAGE, ...(cursor ? { cursor } : {}) });
-      ids.push(...page.items.map((h) => h.id));
-      cursor = page.cursor;
-    } while (cursor);
-    return ids;
-  }
-
-  private async load<T>(kind: 'project' | 'stageCase', ids: string[]): Promise<T[]> {
-    const unique = [...new Set(ids)];
-    const out: T[] = [];
-    for (let i = 0; i < unique.length; i += BATCH) {
-      out.push(...(await this.deps.store.getMany<T>(kind, unique.slice(i, i + BATCH))).map((v) => v.value));
-    }
-    return out;
   }
 }

@@ -2,14 +2,11 @@ import { authorize } from '../domain/authz.js';
 import { shanghaiDate } from '../domain/calendar.js';
 import { type Dashboard, dashboard } from '../domain/dashboard.js';
 import type { CaseStatus, Instant, Project, Stage, StageCase } from '../domain/model.js';
-import type { AggregateKind } from '../ports/store.js';
 import type { CalendarService } from './calendar.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
+import { allIds, loadValues } from './store-reads.js';
 import { nowIso, today } from './unit-of-work.js';
-
-const PAGE = 200;
-const BATCH = 100;
 
 /**
  * Every case status: the dashboard needs open cases (lamps, acceptance, dispatch), the closed ones
@@ -46,11 +43,13 @@ export class DashboardService {
     const day = today(this.deps);
     const caseIds: string[] = [];
     for (const status of Object.keys(CASE_STATUSES)) {
-      caseIds.push(...(await this.ids(`stageCase:${status}`)));
+      caseIds.push(...(await allIds(this.deps.store, 'status', `stageCase:${status}`)));
     }
     const [cases, projects] = await Promise.all([
-      this.load<StageCase>('stageCase', caseIds),
-      this.ids('project:admitted').then((ids) => this.load<Project>('project', ids)),
+      loadValues<StageCase>(this.deps.store, 'stageCase', caseIds),
+      allIds(this.deps.store, 'status', 'project:admitted').then((ids) =>
+        loadValues<Project>(this.deps.store, 'project', ids),
+      ),
     ]);
     return {
       kind: 'dashboard',
@@ -74,25 +73,5 @@ export class DashboardService {
         decidedOnOf: shanghaiDate,
       }),
     };
-  }
-
-  private async ids(key: string): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.store.query('status', key, { limit: PAGE, ...(cursor ? { cursor } : {}) });
-      ids.push(...page.items.map((h) => h.id));
-      cursor = page.cursor;
-    } while (cursor);
-    return ids;
-  }
-
-  private async load<T>(kind: AggregateKind, ids: readonly string[]): Promise<T[]> {
-    const unique = [...new Set(ids)];
-    const out: T[] = [];
-    for (let i = 0; i < unique.length; i += BATCH) {
-      for (const v of await this.deps.store.getMany<T>(kind, unique.slice(i, i + BATCH))) out.push(v.value);
-    }
-    return out;
   }
 }

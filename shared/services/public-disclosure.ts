@@ -9,15 +9,13 @@ import {
   publicProjectView,
   publicStatistics,
 } from '../domain/public-disclosure.js';
-import type { IndexName } from '../ports/store.js';
 import type { CalendarService } from './calendar.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
 import { projectIndexes } from './projects.js';
+import { allIds, loadValues } from './store-reads.js';
 import { commit, load, nowIso, today } from './unit-of-work.js';
 
-const PAGE = 200;
-const BATCH = 100;
 /** the statuses whose cases hold decided items or feedback */
 const STATISTIC_STATUSES = ['approved', 'rejected', 'underReview', 'terminated'] as const;
 
@@ -92,8 +90,8 @@ export class PublicDisclosureService {
     ) {
       throw publicNotFound();
     }
-    const ids = await this.ids('projectCases', found.value.id);
-    const cases = await this.cases(ids);
+    const ids = await allIds(this.deps.store, 'projectCases', found.value.id);
+    const cases = await loadValues<StageCase>(this.deps.store, 'stageCase', ids);
     const view = publicProjectView(found.value, cases, await this.calendar.current(), today(this.deps));
     if (!view) throw publicNotFound();
     return view;
@@ -101,11 +99,11 @@ export class PublicDisclosureService {
 
   /** The province's green-channel statistics to date. */
   async statistics(): Promise<PublicStatistics & { province: string; provinceName: string }> {
-    const admitted = (await this.ids('status', 'project:admitted')).length;
+    const admitted = (await allIds(this.deps.store, 'status', 'project:admitted')).length;
     const ids = new Set<string>();
     for (const s of STATISTIC_STATUSES)
-      for (const id of await this.ids('status', `stageCase:${s}`)) ids.add(id);
-    const cases = await this.cases([...ids]);
+      for (const id of await allIds(this.deps.store, 'status', `stageCase:${s}`)) ids.add(id);
+    const cases = await loadValues<StageCase>(this.deps.store, 'stageCase', [...ids]);
     const { province } = this.deps;
     return {
       province: province.code,
@@ -117,28 +115,5 @@ export class PublicDisclosureService {
   /** 《工程绿色通道操作指南》 of the province's configuration. */
   guide(): OperationGuide {
     return operationGuide(this.deps.province);
-  }
-
-  private async ids(index: IndexName, key: string): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.store.query(index, key, { limit: PAGE, ...(cursor ? { cursor } : {}) });
-      ids.push(...page.items.map((h) => h.id));
-      cursor = page.cursor;
-    } while (cursor);
-    return ids;
-  }
-
-  private async cases(ids: string[]): Promise<StageCase[]> {
-    const out: StageCase[] = [];
-    for (let i = 0; i < ids.length; i += BATCH) {
-      out.push(
-        ...(await this.deps.store.getMany<StageCase>('stageCase', ids.slice(i, i + BATCH))).map(
-          (v) => v.value,
-        ),
-      );
-    }
-    return out;
   }
 }

@@ -14,17 +14,16 @@ import {
   type WeeklyDispatchReport,
 } from '../domain/report-render.js';
 import { activeInYear, annualEvaluation, monthlyBulletin, weeklyDispatch } from '../domain/reports.js';
-import type { AggregateKind, IndexName, QueryOptions } from '../ports/store.js';
+import type { IndexName, QueryOptions } from '../ports/store.js';
 import { forecastLateGreen } from './analytics.js';
 import { checkpointAnchors, verifyStream } from './audit.js';
 import type { CalendarService } from './calendar.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
 import { computeProjectBudget } from './project-budget.js';
+import { allIds, loadValues } from './store-reads.js';
 import { nowIso, today } from './unit-of-work.js';
 
-const PAGE = 200;
-const BATCH = 100;
 /** audit streams verified at once */
 const VERIFY_PARALLEL = 10;
 /** months after the reported one whose closed cases may hold items decided in it */
@@ -161,17 +160,19 @@ export class ReportService {
     const cases = [...active, ...revoked.filter((c) => !seen.has(c.id))];
 
     // every complaint (none when nobody has filed one); the evaluation keeps those filed in the year
-    const complaints = (
-      await this.load<Complaint>('complaint', await this.ids('status', 'complaint:all'))
-    ).map((v) => v.value);
+    const complaints = await loadValues<Complaint>(
+      this.deps.store,
+      'complaint',
+      await this.ids('status', 'complaint:all'),
+    );
 
     const orgIds = new Set([
       ...(await this.ids('status', 'organisation:marked')),
       ...cases.map((c) => c.applicant.creditCode),
     ]);
-    const orgs = await this.load<Organisation>('organisation', [...orgIds]);
+    const orgs = await loadValues<Organisation>(this.deps.store, 'organisation', [...orgIds]);
     const creditMarksByOrg = Object.fromEntries(
-      orgs.map((o) => [o.value.creditCode, { name: o.value.name, marks: o.value.creditMarks }]),
+      orgs.map((o) => [o.creditCode, { name: o.name, marks: o.creditMarks }]),
     );
 
     const auditVerifications: {
@@ -222,19 +223,8 @@ export class ReportService {
   }
 
   /** Every id under an index key, following the cursors. */
-  private async ids(index: IndexName, key: string, options: QueryOptions = {}): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.store.query(index, key, {
-        ...options,
-        limit: PAGE,
-        ...(cursor ? { cursor } : {}),
-      });
-      ids.push(...page.items.map((h) => h.id));
-      cursor = page.cursor;
-    } while (cursor);
-    return ids;
+  private ids(index: IndexName, key: string, options: QueryOptions = {}): Promise<string[]> {
+    return allIds(this.deps.store, index, key, options);
   }
 
   private async idsOfKeys(keys: string[]): Promise<string[]> {
@@ -243,16 +233,7 @@ export class ReportService {
     return [...ids];
   }
 
-  private async load<T>(kind: AggregateKind, ids: string[]) {
-    const unique = [...new Set(ids)];
-    const out = [];
-    for (let i = 0; i < unique.length; i += BATCH) {
-      out.push(...(await this.deps.store.getMany<T>(kind, unique.slice(i, i + BATCH))));
-    }
-    return out;
-  }
-
   private async cases(ids: string[]): Promise<StageCase[]> {
-    return (await this.load<StageCase>('stageCase', ids)).map((v) => v.value);
+    return loadValues<StageCase>(this.deps.store, 'stageCase', ids);
   }
 }
