@@ -88,6 +88,18 @@ const consoleSchema = z
   })
   .prefault({});
 
+/**
+ * An outbound webhook (e.g. the working group's messaging gateway): which events it gets (default
+ * NotificationCreated, which mirrors every notice, the scheduled reports included). Its signing
+ * secret is generated into Secrets Manager; `url` may be left out and put in that secret instead
+ * (`urls.<name>`) when the URL itself carries a token (infra/constructs/webhook-secret.ts).
+ */
+const webhookSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'webhook name: lowercase letters, digits and -'),
+  url: z.url({ protocol: /^https$/ }).optional(),
+  events: z.array(z.string().min(1)).min(1).optional(),
+});
+
 export const provinceDeploymentSchema = z
   .strictObject({
     province: provinceCode,
@@ -98,6 +110,7 @@ export const provinceDeploymentSchema = z
     partners: z.array(partnerSchema).default([]),
     alarmEmail: z.email().optional(),
     console: consoleSchema,
+    webhooks: z.array(webhookSchema).default([]),
   })
   .superRefine((d, ctx) => {
     const problem = (path: (string | number)[], message: string) =>
@@ -119,6 +132,10 @@ export const provinceDeploymentSchema = z
         `region ${d.region} is in partition ${partitionOf(d.region)}, not ${d.partition}`,
       );
     }
+    d.webhooks.forEach((w, i) => {
+      if (d.webhooks.findIndex((o) => o.name === w.name) !== i)
+        problem(['webhooks', i, 'name'], `duplicate webhook ${w.name}`);
+    });
     const seen = new Set<string>();
     d.partners.forEach((p, i) => {
       if (p.code === d.province)

@@ -14,6 +14,7 @@ import { OutboxRelay } from './constructs/outbox-relay.js';
 import { PartnerReceiver } from './constructs/partner-receiver.js';
 import { SigningKey } from './constructs/signing-key.js';
 import { Sweeper } from './constructs/sweeper.js';
+import { WebhookSecret } from './constructs/webhook-secret.js';
 import { Workflow } from './constructs/workflow.js';
 
 export interface ProvinceStackProps extends StackProps {
@@ -37,6 +38,8 @@ export class ProvinceStack extends Stack {
   readonly checkpoints: CheckpointBucket;
   readonly relay: OutboxRelay;
   readonly console: ConsoleSite;
+  /** only when webhooks are configured */
+  readonly webhooks: WebhookSecret | undefined;
   /** only when partners are configured */
   readonly receiver: PartnerReceiver | undefined;
 
@@ -78,11 +81,18 @@ export class ProvinceStack extends Stack {
     this.api.fn.addEnvironment('CONSOLE_BUCKET', this.console.bucket.bucketName);
     this.console.grantServe(this.api.handler);
     this.sweeper = new Sweeper(this, 'Sweeper', { province, environment: wired });
+    // Webhooks go out where events are published, i.e. from the outbox relay only (nothing else on
+    // AWS publishes), so only the relay gets their list and may read their secret.
+    this.webhooks =
+      deployment.webhooks.length > 0
+        ? new WebhookSecret(this, 'Webhooks', { province, webhooks: deployment.webhooks })
+        : undefined;
     this.relay = new OutboxRelay(this, 'OutboxRelay', {
       province,
-      environment: wired,
+      environment: { ...wired, ...this.webhooks?.environment },
       table: this.data.table,
     });
+    this.webhooks?.grantRead(this.relay.handler);
     this.receiver =
       deployment.partners.length > 0
         ? new PartnerReceiver(this, 'PartnerReceiver', {
@@ -132,6 +142,8 @@ export class ProvinceStack extends Stack {
       deadLetterQueues.OutboxStream = this.relay.streamFailures;
       new Alarms(this, 'Alarms', {
         email: deployment.alarmEmail,
+        province,
+        httpApi: this.api.httpApi,
         functions: {
           Api: this.api.handler,
           Task: this.workflow.taskFunction,

@@ -31,6 +31,7 @@ import type { Deps } from '../../shared/services/deps.js';
 import { createServices, type Services } from '../../shared/services/index.js';
 import { parseIdempotencyTtlHours } from '../../shared/services/unit-of-work.js';
 import { lazyPort } from './lazy.js';
+import { withWebhooks } from './webhooks.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -164,7 +165,8 @@ export function createAwsDeps(env: Env = process.env): Deps {
     province,
     store: new DynamoDbStore({ client: new DynamoDBClient({}), tableName: vars.TABLE_NAME }),
     workflow: lazyWorkflow(vars.STATE_MACHINE_ARN),
-    events: lazyEvents(vars.EVENT_BUS_NAME),
+    // the relay's publisher also sends the configured webhooks (secret from Secrets Manager)
+    events: withWebhooks(lazyEvents(vars.EVENT_BUS_NAME), env, vars.PROVINCE),
     clock: systemClock,
     ids: timeSortableIds,
     signer,

@@ -40,6 +40,7 @@ export function webhookTarget(options: WebhookTargetOptions): BusTarget {
   if (!options.secret) throw new Error('webhook secret must not be empty');
   const doFetch = options.fetchImpl ?? fetch;
   const now = options.now ?? (() => new Date());
+  const shown = redactedUrl(options.url);
   return async (event: BusEvent) => {
     const body = JSON.stringify(event);
     const timestamp = String(Math.floor(now().getTime() / 1000));
@@ -58,16 +59,27 @@ export function webhookTarget(options: WebhookTargetOptions): BusTarget {
         signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       });
     } catch (err) {
-      throw new Error(
-        `webhook ${options.url} unreachable: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      throw new Error(`webhook ${shown} unreachable: ${err instanceof Error ? err.message : String(err)}`);
     }
     // drain the body so the connection can be reused
     await response.arrayBuffer().catch(() => undefined);
     if (response.status < 200 || response.status > 299) {
-      throw new Error(`webhook ${options.url} answered ${response.status}`);
+      throw new Error(`webhook ${shown} answered ${response.status}`);
     }
   };
+}
+
+/**
+ * The URL as errors name it (they end up in logs and in the outbox's last error): without its query
+ * or credentials, since a gateway's URL token (`?key=...`) is as good as the secret.
+ */
+export function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;
+  } catch {
+    return '(invalid url)';
+  }
 }
 
 /**
