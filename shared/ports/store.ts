@@ -175,7 +175,12 @@ export interface Page<T> {
   cursor?: string;
 }
 
-/** A callback of a human step in the workflow, keyed by business key (e.g. `${caseId}/r1/accept`). */
+/**
+ * A callback of a human step in the workflow, keyed by business key (e.g. `${caseId}/r1/accept`):
+ * written once per wait, when the workflow starts waiting. It is never settled: the stage case
+ * holds the outcome, and whoever completes the step sends the token (the engine ignores a token
+ * that no longer waits). `completed`/`failed` are only found on records written before that.
+ */
 export interface TaskTokenRecord {
   key: string;
   caseId: string;
@@ -217,21 +222,21 @@ export interface Store {
    */
   purgeIdempotency(now: Instant): Promise<number>;
 
-  /** insert or re-adopt (overwrite a pending record's token); a completed record is returned unchanged */
+  /**
+   * insert or re-adopt (overwrite a pending record's token, e.g. after a restart); a record settled
+   * before settling was given up is returned unchanged
+   */
   putTaskToken(record: Omit<TaskTokenRecord, 'status' | 'output'>): Promise<TaskTokenRecord>;
   getTaskToken(key: string): Promise<TaskTokenRecord | undefined>;
-  /** compare-and-set pending → completed/failed; returns false when it was not pending */
-  settleTaskToken(
-    key: string,
-    status: 'completed' | 'failed',
-    output: unknown,
-    at: Instant,
-  ): Promise<boolean>;
+  /** the pending tokens registered for the case (those a terminated case must fail), by key */
   pendingTaskTokens(caseId: string): Promise<TaskTokenRecord[]>;
 
   /** outbox messages due at `now` (nextAttemptAt <= now), oldest first */
   dueOutbox(now: Instant, limit: number): Promise<OutboxMessage[]>;
-  /** the bus accepted these messages: remove them, in one go (removing an absent message is a no-op) */
+  /**
+   * the bus accepted these messages: remove them, in one batched write (removing an absent message
+   * is a no-op); the embedded store folds it into the next group transaction
+   */
   deleteOutbox(ids: string[]): Promise<void>;
   /** publication failed: keep it for a later attempt */
   rescheduleOutbox(id: string, attempts: number, nextAttemptAt: Instant, lastError: string): Promise<void>;

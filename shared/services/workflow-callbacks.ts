@@ -1,5 +1,4 @@
 import type { Deps } from './deps.js';
-import { nowIso } from './unit-of-work.js';
 
 /** Business keys of the human steps the workflow waits for. */
 export const taskKeys = {
@@ -9,9 +8,13 @@ export const taskKeys = {
 };
 
 /**
- * Completes waiting workflow steps once the store holds the decision. The store is written first;
- * the token is settled by compare-and-set so that exactly one caller sends it, whether the decision
- * endpoint or the task handler that registers the token after the decision arrived.
+ * Completes waiting workflow steps once the store holds the decision. The decision's own commit is
+ * the only write: the token record is not settled, because the stage case already holds the
+ * outcome (stepOutcome). Whoever completes a step sends its token, the decision endpoint after its
+ * commit or the task handler that registers the token after the decision arrived; both may send,
+ * and the engine ignores a token that no longer waits (WorkflowEngine's contract). With consistent
+ * reads no step is missed: a registration the endpoint does not see is later than its commit, so
+ * the task handler reads the decision.
  */
 export class WorkflowCallbacks {
   constructor(private readonly deps: Deps) {}
@@ -19,23 +22,12 @@ export class WorkflowCallbacks {
   async complete(key: string, output: unknown): Promise<void> {
     const record = await this.deps.store.getTaskToken(key);
     if (record?.status !== 'pending') return;
-    await this.settleAndSend(key, record.token, output);
-  }
-
-  async settleAndSend(key: string, token: string, output: unknown): Promise<void> {
-    const won = await this.deps.store.settleTaskToken(key, 'completed', output, nowIso(this.deps));
-    if (won) await this.deps.workflow.sendTaskSuccess(token, output);
+    await this.deps.workflow.sendTaskSuccess(record.token, output);
   }
 
   async failAll(caseId: string, error: string, cause: string): Promise<void> {
     for (const record of await this.deps.store.pendingTaskTokens(caseId)) {
-      const won = await this.deps.store.settleTaskToken(
-        record.key,
-        'failed',
-        { error, cause },
-        nowIso(this.deps),
-      );
-      if (won) await this.deps.workflow.sendTaskFailure(record.token, error, cause);
+      await this.deps.workflow.sendTaskFailure(record.token, error, cause);
     }
   }
 }

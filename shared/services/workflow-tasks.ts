@@ -35,7 +35,7 @@ export function createWorkflowTasks(deps: Deps, cases: CaseService): WorkflowTas
     }
     const outcome = stepOutcome(found.value, step);
     if (outcome !== undefined) {
-      await callbacks.settleAndSend(key, token, outcome);
+      await deps.workflow.sendTaskSuccess(token, outcome);
       return { waiting: false };
     }
     return { waiting: true };

@@ -152,6 +152,7 @@ describe('撤销 (revocation)', () => {
       h.services.cases.revokeDecision(supervisor, c.value.id, first!.code, undefined, { reasonZh: '  ' }),
     ).rejects.toMatchObject({ code: 'REASONS_REQUIRED' });
     const closed = await h.services.cases.get(supervisor, c.value.id);
+    const tokensBefore = await h.store.pendingTaskTokens(c.value.id);
     const revokedCase = await h.services.cases.revokeDecision(
       supervisor,
       c.value.id,
@@ -165,7 +166,9 @@ describe('撤销 (revocation)', () => {
     expect(revokedCase.value.status).toBe(closed.value.status);
     expect(revokedCase.value.closedAt).toBe(closed.value.closedAt);
     expect(revokedCase.value.stageClosedAt).toBe(closed.value.stageClosedAt);
-    expect(await h.store.pendingTaskTokens(c.value.id)).toEqual([]);
+    // and nothing waits again: no workflow step registered since the close
+    expect(await h.store.pendingTaskTokens(c.value.id)).toEqual(tokensBefore);
+    expect(h.workflow.waitingCount()).toBe(0);
     await expect(
       h.services.cases.revokeDecision(supervisor, c.value.id, first!.code, undefined, {
         reasonZh: '再次撤销',

@@ -733,7 +733,7 @@ export class DynamoDbStore implements Store {
             gsi1pk: S(`TASKS#${record.caseId}`),
             gsi1sk: S(record.key),
           },
-          // Insert, or re-adopt a pending one; a settled record is never re-opened.
+          // Insert, or re-adopt a pending one; a record settled by an older release stays settled.
           ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':pending': S('pending') },
@@ -762,41 +762,6 @@ export class DynamoDbStore implements Store {
     return out.Item ? toTaskToken(out.Item) : undefined;
   }
 
-  async settleTaskToken(
-    key: string,
-    status: 'completed' | 'failed',
-    output: unknown,
-    at: Instant,
-  ): Promise<boolean> {
-    const values: Item = { ':status': S(status), ':at': S(at), ':pending': S('pending') };
-    let update = 'SET #status = :status, updatedAt = :at';
-    if (output !== undefined) {
-      update += ', #output = :output';
-      values[':output'] = S(JSON.stringify(output));
-    }
-    // Leaving the GSI keeps gsi1 sparse: pendingTaskTokens reads only what is still pending.
-    update += ' REMOVE gsi1pk, gsi1sk';
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: S(`TASK#${key}`), sk: S(TOKEN) },
-          UpdateExpression: update,
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            ...(output !== undefined ? { '#output': 'output' } : {}),
-          },
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (errorName(error) === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
-  }
-
   async pendingTaskTokens(caseId: string): Promise<TaskTokenRecord[]> {
     const records: TaskTokenRecord[] = [];
     let start: Item | undefined;
@@ -812,7 +777,7 @@ export class DynamoDbStore implements Store {
       );
       for (const item of out.Items ?? []) {
         const record = toTaskToken(item);
-        // The GSI may lag a settle by a moment in AWS; never report a settled record as pending.
+        // records settled before settling was given up have left the GSI, but never report one
         if (record.status === 'pending') records.push(record);
       }
       start = out.LastEvaluatedKey;

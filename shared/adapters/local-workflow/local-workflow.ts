@@ -236,7 +236,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     this.running.set(caseId, execution);
     let run: ReturnType<StateMachine['run']>;
     try {
-      run = this.machine.run({ caseId, round }, this.runOptions);
+      // the same input Step Functions is started with (sfn-workflow.ts)
+      const { correlationId } = input;
+      run = this.machine.run({ caseId, round, ...(correlationId ? { correlationId } : {}) }, this.runOptions);
     } catch (err) {
       this.running.delete(caseId);
       throw err;
@@ -333,6 +335,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       this.waiters.set(token, { resolve, reject, execution });
       execution.tokens.add(token);
     });
+    // stop() may reject it while the handler is still registering the token: handled below
+    waiting.catch(() => {});
     try {
       await this.tasks.handle(request);
     } catch (err) {

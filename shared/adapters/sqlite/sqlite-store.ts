@@ -133,9 +133,6 @@ function prepare(db: Database.Database) {
        ON CONFLICT (key) DO UPDATE SET case_id = excluded.case_id, token = excluded.token,
          updated_at = excluded.updated_at WHERE task_tokens.status = 'pending'`,
     ),
-    settleTaskToken: db.prepare<[string, string | null, string, string]>(
-      `UPDATE task_tokens SET status = ?, output = ?, updated_at = ? WHERE key = ? AND status = 'pending'`,
-    ),
     pendingTaskTokens: db.prepare<[string], TaskTokenRow>(
       `SELECT * FROM task_tokens WHERE case_id = ? AND status = 'pending' ORDER BY key`,
     ),
@@ -154,24 +151,27 @@ function prepare(db: Database.Database) {
   };
 }
 
-interface PendingCommit {
-  changes: Change[];
-  idempotency: IdempotencyRecord | undefined;
-  outbox: OutboxMessage[];
-  resolve: (result: CommitResult) => void;
+/** A write waiting for the next group transaction: a commit, a token registration, outbox deletes. */
+interface PendingWrite {
+  run: () => unknown;
+  resolve: (result: unknown) => void;
   reject: (err: unknown) => void;
 }
 
 export class SqliteStore implements Store {
   private readonly statements: ReturnType<typeof prepare>;
-  private readonly commitTx: Database.Transaction<
-    (changes: Change[], idempotency: IdempotencyRecord | undefined, outbox: OutboxMessage[]) => CommitResult
-  >;
-  /** one transaction (one fsync) for every commit queued in the same turn of the event loop */
+  /** one commit's writes; run inside the group transaction as a savepoint of its own */
+  private readonly commitRows: (
+    changes: Change[],
+    idempotency: IdempotencyRecord | undefined,
+    outbox: OutboxMessage[],
+  ) => CommitResult;
+  /** one transaction (one fsync) for every write queued in the same turn of the event loop */
   private readonly groupTx: Database.Transaction<
-    (batch: PendingCommit[]) => ({ ok: CommitResult } | { err: unknown })[]
+    (batch: PendingWrite[]) => ({ ok: unknown } | { err: unknown })[]
   >;
-  private pending: PendingCommit[] = [];
+  private pending: PendingWrite[] = [];
+  private transactions = 0;
   private flushing: Promise<void> | undefined;
   /** the statements built from a query's options: a handful of shapes, each prepared once */
   private readonly shaped = new Map<string, Database.Statement<(string | number)[], unknown>>();
@@ -180,93 +180,91 @@ export class SqliteStore implements Store {
     const s = prepare(db);
     this.statements = s;
 
-    this.commitTx = db.transaction(
-      (
-        changes: Change[],
-        idempotency: IdempotencyRecord | undefined,
-        outbox: OutboxMessage[],
-      ): CommitResult => {
-        // Idempotency first: a duplicate request racing the original should learn that its key was
-        // used (and replay the stored answer) rather than see a version conflict.
-        if (idempotency) {
-          const used = s.getIdempotency.get(idempotency.scope, idempotency.key);
-          if (used && !idempotencyExpired({ expiresAt: used.expires_at ?? undefined }, idempotency.at)) {
-            throw idempotencyKeyUsed(idempotency.scope, idempotency.key);
-          }
+    this.commitRows = (
+      changes: Change[],
+      idempotency: IdempotencyRecord | undefined,
+      outbox: OutboxMessage[],
+    ): CommitResult => {
+      // Idempotency first: a duplicate request racing the original should learn that its key was
+      // used (and replay the stored answer) rather than see a version conflict.
+      if (idempotency) {
+        const used = s.getIdempotency.get(idempotency.scope, idempotency.key);
+        if (used && !idempotencyExpired({ expiresAt: used.expires_at ?? undefined }, idempotency.at)) {
+          throw idempotencyKeyUsed(idempotency.scope, idempotency.key);
         }
-        const current = changes.map((change) => {
-          const row = s.getAggregate.get(change.kind, change.id);
-          const actual = row?.version ?? 0;
-          if (actual !== change.expectedVersion) {
-            throw versionConflict(change.kind, change.id, change.expectedVersion, row?.version);
-          }
-          return row;
-        });
-        const versions: number[] = [];
-        const events: AuditEvent[] = [];
-        changes.forEach((change, i) => {
-          const row = current[i];
-          const stream = `${change.kind}/${change.id}`;
-          let seq = row?.audit_seq ?? 0;
-          let head = row?.audit_head ?? GENESIS_HASH;
-          for (const draft of change.events) {
-            seq += 1;
-            const event = chainEvent(stream, seq, head, draft);
-            s.insertAudit.run(
-              stream,
-              seq,
-              event.prevHash,
-              event.hash,
-              event.type,
-              event.actor,
-              event.at,
-              JSON.stringify(event.data),
-            );
-            head = event.hash;
-            events.push(event);
-          }
-          const version = change.expectedVersion + 1;
-          s.upsertAggregate.run(change.kind, change.id, version, JSON.stringify(change.value), seq, head);
-          s.deleteIndexes.run(change.kind, change.id);
-          for (const entry of change.indexes) {
-            s.insertIndex.run(change.kind, change.id, entry.index, entry.key, entry.sort);
-          }
-          versions.push(version);
-        });
-        if (idempotency) {
-          s.insertIdempotency.run(
-            idempotency.scope,
-            idempotency.key,
-            idempotency.requestHash,
-            idempotency.status,
-            toJson(idempotency.body),
-            idempotency.at,
-            idempotency.expiresAt ?? null,
-            idempotency.ref ? JSON.stringify(idempotency.ref) : null,
+      }
+      const current = changes.map((change) => {
+        const row = s.getAggregate.get(change.kind, change.id);
+        const actual = row?.version ?? 0;
+        if (actual !== change.expectedVersion) {
+          throw versionConflict(change.kind, change.id, change.expectedVersion, row?.version);
+        }
+        return row;
+      });
+      const versions: number[] = [];
+      const events: AuditEvent[] = [];
+      changes.forEach((change, i) => {
+        const row = current[i];
+        const stream = `${change.kind}/${change.id}`;
+        let seq = row?.audit_seq ?? 0;
+        let head = row?.audit_head ?? GENESIS_HASH;
+        for (const draft of change.events) {
+          seq += 1;
+          const event = chainEvent(stream, seq, head, draft);
+          s.insertAudit.run(
+            stream,
+            seq,
+            event.prevHash,
+            event.hash,
+            event.type,
+            event.actor,
+            event.at,
+            JSON.stringify(event.data),
           );
+          head = event.hash;
+          events.push(event);
         }
-        for (const message of outbox) {
-          const inserted = s.insertOutbox.run(
-            message.id,
-            toJson(message.event),
-            message.createdAt,
-            message.attempts,
-            message.nextAttemptAt,
-            message.lastError ?? null,
-          );
-          // Throwing inside the transaction rolls back everything written above.
-          if (inserted.changes === 0) throw outboxDuplicate(message.id);
+        const version = change.expectedVersion + 1;
+        s.upsertAggregate.run(change.kind, change.id, version, JSON.stringify(change.value), seq, head);
+        s.deleteIndexes.run(change.kind, change.id);
+        for (const entry of change.indexes) {
+          s.insertIndex.run(change.kind, change.id, entry.index, entry.key, entry.sort);
         }
-        return { versions, events };
-      },
-    );
+        versions.push(version);
+      });
+      if (idempotency) {
+        s.insertIdempotency.run(
+          idempotency.scope,
+          idempotency.key,
+          idempotency.requestHash,
+          idempotency.status,
+          toJson(idempotency.body),
+          idempotency.at,
+          idempotency.expiresAt ?? null,
+          idempotency.ref ? JSON.stringify(idempotency.ref) : null,
+        );
+      }
+      for (const message of outbox) {
+        const inserted = s.insertOutbox.run(
+          message.id,
+          toJson(message.event),
+          message.createdAt,
+          message.attempts,
+          message.nextAttemptAt,
+          message.lastError ?? null,
+        );
+        // Throwing inside the transaction rolls back everything written above.
+        if (inserted.changes === 0) throw outboxDuplicate(message.id);
+      }
+      return { versions, events };
+    };
 
-    // Each commit of the group runs as a nested transaction (a savepoint): one that fails (a
+    // Each write of the group runs as a nested transaction (a savepoint): one that fails (a
     // version conflict, a used key) is rolled back alone and rejected; the others commit together.
-    this.groupTx = db.transaction((batch: PendingCommit[]) =>
+    this.groupTx = db.transaction((batch: PendingWrite[]) =>
       batch.map((p) => {
         try {
-          return { ok: this.commitTx(p.changes, p.idempotency, p.outbox) };
+          return { ok: db.transaction(p.run)() };
         } catch (err) {
           return { err };
         }
@@ -283,8 +281,9 @@ export class SqliteStore implements Store {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    let outcomes: ({ ok: CommitResult } | { err: unknown })[];
+    let outcomes: ({ ok: unknown } | { err: unknown })[];
     try {
+      this.transactions += 1;
       outcomes = this.groupTx.immediate(batch);
     } catch (err) {
       for (const p of batch) p.reject(err);
@@ -304,6 +303,11 @@ export class SqliteStore implements Store {
       this.shaped.set(sql, statement);
     }
     return statement as Database.Statement<(string | number)[], R>;
+  }
+
+  /** write transactions (each one fsync) run so far: what group commit saves is counted here */
+  get writeTransactions(): number {
+    return this.transactions;
   }
 
   /** Opens (creating if needed) the store file; ':memory:' gives a throwaway store for tests. */
@@ -341,11 +345,18 @@ export class SqliteStore implements Store {
   ): Promise<CommitResult> {
     assertDistinctChanges(changes);
     assertOutbox(outbox);
-    // Group commit: commits arriving in the same turn of the event loop share one transaction and
-    // one fsync. IMMEDIATE takes the write lock up front, so two processes cannot both read a
-    // version and then deadlock upgrading to write.
-    return new Promise<CommitResult>((resolve, reject) => {
-      this.pending.push({ changes, idempotency, outbox, resolve, reject });
+    return this.grouped(() => this.commitRows(changes, idempotency, outbox));
+  }
+
+  /**
+   * Group commit: writes arriving in the same turn of the event loop (commits, token
+   * registrations, the relay's outbox deletes) share one transaction and one fsync, and each is
+   * acknowledged only after it. IMMEDIATE takes the write lock up front, so two processes cannot
+   * both read a version and then deadlock upgrading to write.
+   */
+  private grouped<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (result: unknown) => void, reject });
       if (this.pending.length === 1) {
         this.flushing = new Promise<void>((done) =>
           setImmediate(() => {
@@ -448,29 +459,22 @@ export class SqliteStore implements Store {
   }
 
   async purgeIdempotency(now: Instant): Promise<number> {
-    return this.statements.purgeIdempotency.run(now).changes;
+    return this.grouped(() => this.statements.purgeIdempotency.run(now).changes);
   }
 
   async putTaskToken(record: Omit<TaskTokenRecord, 'status' | 'output'>): Promise<TaskTokenRecord> {
-    // The upsert only touches a pending row, so a settled record is never re-opened.
-    this.statements.upsertPendingTaskToken.run(record.key, record.caseId, record.token, record.updatedAt);
-    const stored = this.statements.getTaskToken.get(record.key);
-    if (!stored) throw new Error(`task token ${record.key} vanished after upsert`);
-    return toTaskToken(stored);
+    return this.grouped(() => {
+      // The upsert only touches a pending row, so a record settled before upgrade stays settled.
+      this.statements.upsertPendingTaskToken.run(record.key, record.caseId, record.token, record.updatedAt);
+      const stored = this.statements.getTaskToken.get(record.key);
+      if (!stored) throw new Error(`task token ${record.key} vanished after upsert`);
+      return toTaskToken(stored);
+    });
   }
 
   async getTaskToken(key: string): Promise<TaskTokenRecord | undefined> {
     const row = this.statements.getTaskToken.get(key);
     return row ? toTaskToken(row) : undefined;
-  }
-
-  async settleTaskToken(
-    key: string,
-    status: 'completed' | 'failed',
-    output: unknown,
-    at: Instant,
-  ): Promise<boolean> {
-    return this.statements.settleTaskToken.run(status, toJson(output), at, key).changes === 1;
   }
 
   async pendingTaskTokens(caseId: string): Promise<TaskTokenRecord[]> {
@@ -483,10 +487,11 @@ export class SqliteStore implements Store {
   }
 
   async deleteOutbox(ids: string[]): Promise<void> {
-    // one transaction, so one sync for the whole batch
-    this.db.transaction((batch: string[]) => {
-      for (const id of batch) this.statements.deleteOutbox.run(id);
-    })(ids);
+    if (ids.length === 0) return;
+    // rides in the next group transaction with the commits of that moment: no fsync of its own
+    await this.grouped(() => {
+      for (const id of ids) this.statements.deleteOutbox.run(id);
+    });
   }
 
   async rescheduleOutbox(
@@ -496,7 +501,7 @@ export class SqliteStore implements Store {
     lastError: string,
   ): Promise<void> {
     // An absent (already published and deleted) message stays absent.
-    this.statements.rescheduleOutbox.run(attempts, nextAttemptAt, lastError, id);
+    await this.grouped(() => this.statements.rescheduleOutbox.run(attempts, nextAttemptAt, lastError, id));
   }
 
   async close(): Promise<void> {
