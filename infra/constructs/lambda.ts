@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -61,7 +61,7 @@ export function lambdaCode(entry: string, province: string): Code {
  * A Lambda built the same way for every entry point: Node 24 on arm64, bundled locally by esbuild
  * (no Docker on build machines; infra/lambda-bundle.ts), one explicit log group with retention
  * (avoids the LogRetention custom resource, which would add a CDK-managed Lambda on a runtime we
- * do not control). Source maps sit beside the bundle but are not loaded: set
+ * do not control), X-Ray tracing active. Source maps sit beside the bundle but are not loaded: set
  * `NODE_OPTIONS=--enable-source-maps` on the function to get source positions in stack traces.
  */
 export class AppFunction extends Construct {
@@ -85,6 +85,9 @@ export class AppFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
       logGroup,
+      // X-Ray: the function's segment, and a subsegment per SDK call (functions/aws/observability.ts
+      // loads the Tracer only when this is on)
+      tracing: Tracing.ACTIVE,
       ...(props.async ?? {}),
       environment: props.environment,
     });

@@ -59,6 +59,8 @@ export class Workflow extends Construct {
         renderDefinition(loadStageCaseDefinition(), { TaskFunctionArn: task.fn.functionArn }),
       ),
       logs: { destination: logs, level: LogLevel.ERROR, includeExecutionData: true },
+      // X-Ray: the execution's trace joins the task function's (which traces too)
+      tracingEnabled: true,
     });
     task.fn.grantInvoke(this.stateMachine);
 

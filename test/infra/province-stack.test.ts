@@ -596,12 +596,74 @@ describe('ProvinceStack', () => {
     });
     const alarms = Object.values(alarmed.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>);
     // five functions, three dead-letter queues (forward, partner events, outbox stream), failed and
-    // timed-out executions
-    expect(alarms.length).toBe(10);
+    // timed-out executions, relay lag and failures, the API's 5xx rate
+    expect(alarms.length).toBe(13);
     expect(
       alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'),
     ).toHaveLength(3);
     for (const t of templates) t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  it("alarms on relay lag and failures (from the functions' EMF metrics) and on the API's 5xx rate", () => {
+    const alarms = Object.values(alarmed.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>);
+    const lag = alarms.find((a) => a.Properties.MetricName === 'RelayLag');
+    // the metric as Powertools Metrics writes it from the relay function (functions/aws/observability.ts)
+    expect(lag?.Properties).toMatchObject({
+      Namespace: 'GreenChannel',
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 5 * 60_000, // milliseconds: the stream relays in seconds, the schedule within a minute
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(lag?.Properties.Dimensions).toEqual(
+      expect.arrayContaining([
+        { Name: 'service', Value: 'green-channel' },
+        { Name: 'province', Value: 'ZJ' },
+      ]),
+    );
+    const failures = alarms.find((a) => a.Properties.MetricName === 'RelayFailures');
+    expect(failures?.Properties).toMatchObject({
+      Namespace: 'GreenChannel',
+      Statistic: 'Sum',
+      Threshold: 10,
+    });
+
+    // the 5xx share of the HTTP API's requests, ignored below 20 requests in the five minutes
+    const rate = alarms.find((a) => a.Properties.Metrics?.some((m: { Expression?: string }) => m.Expression));
+    expect(rate?.Properties.Threshold).toBe(5);
+    const metrics = rate?.Properties.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: {
+        Metric: { MetricName: string; Namespace: string; Dimensions: { Name: string; Value: unknown }[] };
+      };
+    }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+      'IF(requests >= 20, 100 * errors / requests, 0)',
+    );
+    const byId = Object.fromEntries(
+      metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat!.Metric]),
+    );
+    expect(byId.errors).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5xx' });
+    expect(byId.requests).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: 'Count' });
+    // of this stack's HTTP API
+    const [apiId] = Object.keys(alarmed.findResources('AWS::ApiGatewayV2::Api'));
+    expect(byId.errors?.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
+  });
+
+  it('traces every function and the state machine with X-Ray', () => {
+    for (const t of [...templates, alarmed, solo]) {
+      const fns = Object.values(t.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter(
+        // CDK's own helper functions (bucket deployment) are not ours to trace
+        (f) => f.Properties.Handler === 'index.handler' && f.Properties.Runtime === 'nodejs24.x',
+      );
+      expect(fns.length).toBeGreaterThanOrEqual(4);
+      for (const f of fns) expect(f.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      t.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        TracingConfiguration: { Enabled: true },
+      });
+    }
   });
 
   it('deploys the built console to a private bucket the API serves, with no CloudFront by default', () => {
