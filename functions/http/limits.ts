@@ -14,8 +14,18 @@ export interface Limits {
   defaultBodyBytes: number;
   /** `/partner/*`: unauthenticated, signed events are a few KB */
   partnerBodyBytes: number;
-  /** `POST /materials`: the material upload limit */
+  /** `POST /materials`: the limit of a material uploaded through the API itself (small files) */
   uploadBytes: number;
+  /**
+   * the largest material `POST /materials/uploads` presigns an upload for (the signed length
+   * enforces it at the storage); `GC_MATERIAL_MAX_BYTES`, 200 MB by default
+   */
+  materialMaxBytes: number;
+  /**
+   * material downloads up to this size are answered by the API; larger ones are a 303 redirect to a
+   * presigned URL, because API Gateway → Lambda carries at most 6 MB (about 4.5 MB of binary)
+   */
+  inlineDownloadBytes: number;
   /** per sending province on `/partner/*` */
   partnerRate: BucketPolicy;
   /** per client address on `/public/*` (信息公开, no token) */
@@ -28,10 +38,28 @@ export const DEFAULT_LIMITS: Limits = {
   defaultBodyBytes: 1024 * 1024,
   partnerBodyBytes: 256 * 1024,
   uploadBytes: 20 * 1024 * 1024,
+  materialMaxBytes: bytesFromEnv(process.env.GC_MATERIAL_MAX_BYTES, 200 * 1024 * 1024),
+  inlineDownloadBytes: 4 * 1024 * 1024,
   partnerRate: { capacity: 120, perSecond: 20 },
   publicRate: { capacity: 60, perSecond: 10 },
   publicCacheSeconds: 60,
 };
+
+/** A positive whole number of bytes from the environment; anything else is a configuration error. */
+export function bytesFromEnv(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) <= 0) {
+    throw new Error(`GC_MATERIAL_MAX_BYTES must be a positive whole number of bytes, not "${value}"`);
+  }
+  return Number(value);
+}
+
+/**
+ * `PUT /blobs/uploads/{token}` (the local file store's presigned uploads) is not buffered here: the
+ * store streams it to disk and cuts it off at the size the token was issued for.
+ */
+export const isPresignedUpload = (method: string, path: string): boolean =>
+  method === 'PUT' && path.startsWith('/blobs/uploads/');
 
 export function bodyLimitOf(method: string, path: string, limits: Limits): number {
   if (method === 'POST' && path === '/materials') return limits.uploadBytes;
@@ -45,13 +73,15 @@ function sizeZh(bytes: number): string {
   return `${bytes} 字节`;
 }
 
+export const sizeOfLimitZh = sizeZh;
+
 const tooLarge = (limit: number) =>
   new HttpProblem(413, 'PAYLOAD_TOO_LARGE', `请求体超过 ${sizeZh(limit)} 的上限`);
 
 export function bodyLimit(limits: Limits): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const body = c.req.raw.body;
-    if (!body) return next();
+    if (!body || isPresignedUpload(c.req.method, c.req.path)) return next();
     const limit = bodyLimitOf(c.req.method, c.req.path, limits);
     const declared = c.req.header('content-length');
     if (declared !== undefined && !c.req.header('transfer-encoding')) {

@@ -6,7 +6,7 @@ import type { Services } from '../../shared/services/index.js';
 import { type AppEnv, actorOf } from './auth.js';
 import { setVersionHeader } from './etag.js';
 import { type JsonResponse, withIdempotency } from './idempotency.js';
-import type { SenderRateLimiter } from './limits.js';
+import type { Limits, SenderRateLimiter } from './limits.js';
 
 /** What every route module gets: the app to mount on, the services, and the idempotency wrapper. */
 export interface RouteKit {
@@ -15,6 +15,8 @@ export interface RouteKit {
   idem: ReturnType<typeof idempotent>;
   /** per-sender rate limit of the province-to-province routes (limits.ts) */
   partnerRate: SenderRateLimiter;
+  /** body ceilings, the material size limit and the inline download size (limits.ts) */
+  limits: Limits;
 }
 
 /** A versioned document as the answer, with its version as ETag for the next If-Match. */

@@ -12,6 +12,7 @@ import type { CalendarService } from './calendar.js';
 import { scopeOf } from './cases.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
+import { materialContent } from './material-transfer.js';
 import { pageOpts } from './projects.js';
 import { load, today } from './unit-of-work.js';
 
@@ -77,14 +78,26 @@ export class CoordinationService {
   }
 
   /** The stored content of one material of the case, for those who may read the case's materials. */
-  async caseMaterial(ctx: Ctx, caseId: string, sha256: string) {
+  /**
+   * The content of a case's material for its readers: the bytes, or a presigned URL when larger than
+   * `inlineMaxBytes` (the API cannot carry large content on AWS).
+   */
+  async caseMaterial(
+    ctx: Ctx,
+    caseId: string,
+    sha256: string,
+    options: { inlineMaxBytes: number } = { inlineMaxBytes: Number.POSITIVE_INFINITY },
+  ) {
     const { value: c } = await load<StageCase>(this.deps, 'stageCase', caseId, '办件');
     authorize(ctx.actor, 'caseMaterial.read', scopeOf(c));
     const material = caseMaterialOf(c, sha256);
     if (!material) throw notFound('MATERIAL_NOT_IN_CASE', '本办件没有该材料');
-    const blob = await this.deps.blobs.get(sha256);
-    if (!blob) throw notFound('MATERIAL_CONTENT_NOT_FOUND', '该材料的文件内容未上传或已不可用');
     const name = this.deps.province.materials.find((m) => m.code === material.code)?.name ?? material.code;
-    return { ...blob, material, materialName: name };
+    const content = await materialContent(this.deps, sha256, {
+      inlineMaxBytes: options.inlineMaxBytes,
+      filename: material.fileName ?? name,
+    });
+    if (!content) throw notFound('MATERIAL_CONTENT_NOT_FOUND', '该材料的文件内容未上传或已不可用');
+    return { content, material, materialName: name };
   }
 }

@@ -19,6 +19,13 @@ import type { Page } from '../ports/store.js';
 import type { Ctx } from './context.js';
 import { SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
+import {
+  confirmUploaded,
+  type MaterialContent,
+  materialContent,
+  presignMaterialUpload,
+  type UploadDeclaration,
+} from './material-transfer.js';
 import { receivePartnerCheckpoint } from './partner-checkpoints.js';
 import { pageOpts, projectIndexes } from './projects.js';
 import { signedEventDraft } from './signed-events.js';
@@ -274,14 +281,39 @@ export class PartnerService {
    * organisation gets its own ownership record, because only an owner may share the content later.
    */
   async uploadMaterial(ctx: Ctx, bytes: Uint8Array, contentType: string) {
-    // 专窗代办: the desk uploads what the enterprise handed it (the signed 授权委托书 first of all)
-    const desk = can(ctx.actor, 'agency.file', { windowUnit: this.deps.province.windowUnit });
-    if (ctx.actor.role !== 'applicant' && !desk) throw forbidden('FORBIDDEN', '仅申请单位可上传申请材料');
+    this.mayUpload(ctx);
     if (bytes.length === 0) throw invalid('EMPTY_CONTENT', '材料内容为空');
     const stored = await this.deps.blobs.put(bytes, contentType);
     if (ctx.actor.creditCode)
       await recordMaterialOwnership(this.deps, ctx, stored.sha256, ctx.actor.creditCode);
     return stored;
+  }
+
+  /**
+   * 上传材料 of any size, step 1: a presigned URL for exactly the declared bytes (hash and size are
+   * signed; the caller has refused a size over the limit). Nothing is recorded yet.
+   */
+  async issueUpload(ctx: Ctx, input: UploadDeclaration) {
+    this.mayUpload(ctx);
+    return presignMaterialUpload(this.deps, input);
+  }
+
+  /**
+   * Step 2, after the client sent the bytes: the storage's own SHA-256 of what arrived must be the
+   * declared one; only then is the upload recorded, as `uploadMaterial` records it.
+   */
+  async completeUpload(ctx: Ctx, sha256: string) {
+    this.mayUpload(ctx);
+    const stored = await confirmUploaded(this.deps, sha256);
+    if (ctx.actor.creditCode)
+      await recordMaterialOwnership(this.deps, ctx, stored.sha256, ctx.actor.creditCode);
+    return stored;
+  }
+
+  private mayUpload(ctx: Ctx): void {
+    // 专窗代办: the desk uploads what the enterprise handed it (the signed 授权委托书 first of all)
+    const desk = can(ctx.actor, 'agency.file', { windowUnit: this.deps.province.windowUnit });
+    if (ctx.actor.role !== 'applicant' && !desk) throw forbidden('FORBIDDEN', '仅申请单位可上传申请材料');
   }
 
   /**
@@ -348,17 +380,24 @@ export class PartnerService {
     return { value: next, version: version + 1 };
   }
 
-  /** The origin answers a partner's signed request for the content of a material it shared. */
-  async serveToPartner(request: {
-    requester: string;
-    projectCode: string;
-    sha256: string;
-    method: string;
-    path: string;
-    timestamp: string;
-    signature: string;
-    keyId: string;
-  }) {
+  /**
+   * The origin answers a partner's signed request for the content of a material it shared: the
+   * bytes, or (larger than `inlineMaxBytes`) a presigned URL, issued only once the signature, the
+   * partnership and the sharing have all been checked.
+   */
+  async serveToPartner(
+    request: {
+      requester: string;
+      projectCode: string;
+      sha256: string;
+      method: string;
+      path: string;
+      timestamp: string;
+      signature: string;
+      keyId: string;
+    },
+    options: { inlineMaxBytes: number } = { inlineMaxBytes: Number.POSITIVE_INFINITY },
+  ): Promise<MaterialContent> {
     const refuse = () => forbidden('PARTNER_REQUEST_REFUSED', '合作省份的请求未通过验证');
     if (!this.deps.province.partners.some((p) => p.code === request.requester)) throw refuse();
     // The request names its key; only that pinned key, within its rotation window, may verify it.
@@ -372,9 +411,9 @@ export class PartnerService {
     const project = await this.deps.store.get<Project>('project', request.projectCode);
     const shared = project?.value.sharedMaterials?.some((m) => m.sha256 === request.sha256);
     if (!project?.value.partnerProvinces.includes(request.requester) || !shared) throw refuse();
-    const blob = await this.deps.blobs.get(request.sha256);
-    if (!blob) throw notFound('CONTENT_NOT_FOUND', '材料内容不存在');
-    return blob;
+    const content = await materialContent(this.deps, request.sha256, options);
+    if (!content) throw notFound('CONTENT_NOT_FOUND', '材料内容不存在');
+    return content;
   }
 
   /**

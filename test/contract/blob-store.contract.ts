@@ -92,6 +92,51 @@ export function blobStoreContract(name: string, makeStore: () => Promise<BlobSto
       expect(sha256(got?.bytes ?? new Uint8Array())).toBe(result.sha256);
     });
 
+    it("stat and verify tell the size, type and the stored bytes' own hash, without the bytes", async () => {
+      const bytes = utf8('施工图设计文件');
+      const { sha256: hash } = await store.put(bytes, 'application/pdf');
+      expect(await store.stat(hash)).toEqual({ size: bytes.byteLength, contentType: 'application/pdf' });
+      expect(await store.verify(hash)).toEqual({
+        size: bytes.byteLength,
+        contentType: 'application/pdf',
+        verifiedSha256: hash,
+      });
+      const absent = sha256(utf8('never stored'));
+      expect(await store.stat(absent)).toBeUndefined();
+      expect(await store.verify(absent)).toBeUndefined();
+      expect(await store.verify('../../etc/passwd')).toBeUndefined();
+    });
+
+    it('presigns an upload bound to the hash and size, and a download, both expiring', async () => {
+      const bytes = utf8('大型工程图纸');
+      const hash = sha256(bytes);
+      const before = Date.now();
+      const upload = await store.presignUpload({
+        sha256: hash,
+        size: bytes.byteLength,
+        contentType: 'application/pdf',
+        expiresInSeconds: 600,
+      });
+      expect(upload.method).toBe('PUT');
+      expect(upload.headers['content-type']).toBe('application/pdf');
+      const expires = Date.parse(upload.expiresAt);
+      expect(expires).toBeGreaterThanOrEqual(before + 599_000);
+      expect(expires).toBeLessThanOrEqual(Date.now() + 601_000);
+      const other = await store.presignUpload({
+        sha256: sha256(utf8('another')),
+        size: bytes.byteLength,
+        contentType: 'application/pdf',
+        expiresInSeconds: 600,
+      });
+      expect(other.url).not.toBe(upload.url);
+
+      await store.put(bytes, 'application/pdf');
+      const download = await store.presignDownload(hash, { filename: '图纸.pdf', expiresInSeconds: 60 });
+      expect(Date.parse(download.expiresAt)).toBeLessThanOrEqual(Date.now() + 61_000);
+      expect(Date.parse(download.expiresAt)).toBeGreaterThan(Date.now());
+      expect(download.url).not.toBe(upload.url);
+    });
+
     it('finds a blob by its upper-case hash too', async () => {
       const { sha256: hash } = await store.put(utf8('x'), 'text/plain');
       expect(await store.has(hash.toUpperCase())).toBe(true);

@@ -82,6 +82,23 @@ export class MemoryBlobStore implements BlobStore {
   async has(sha256: string) {
     return this.blobs.has(sha256);
   }
+  async stat(sha256: string) {
+    const blob = this.blobs.get(sha256);
+    return blob && { size: blob.bytes.length, contentType: blob.contentType };
+  }
+  async verify(sha256: string) {
+    const blob = this.blobs.get(sha256);
+    if (!blob) return undefined;
+    const verifiedSha256 = createHash('sha256').update(blob.bytes).digest('hex');
+    return { size: blob.bytes.length, contentType: blob.contentType, verifiedSha256 };
+  }
+  /** Presigned transfers need a store that can receive them: pass a FileBlobStore to the harness. */
+  async presignUpload(): Promise<never> {
+    throw new Error('MemoryBlobStore cannot presign; give the harness a FileBlobStore');
+  }
+  async presignDownload(): Promise<never> {
+    throw new Error('MemoryBlobStore cannot presign; give the harness a FileBlobStore');
+  }
 }
 
 export function newSigner(): Signer {
@@ -100,6 +117,8 @@ export interface HarnessOptions {
   partnerKeys?: TrustedKey[];
   /** where audit checkpoints go; none by default */
   checkpoints?: CheckpointLog;
+  /** material content; in memory by default (presigned transfers need a FileBlobStore) */
+  blobs?: BlobStore;
 }
 
 export function makeHarness(options: HarnessOptions = {}): Harness {
@@ -133,7 +152,7 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
     clock,
     ids: timeSortableIds,
     signer,
-    blobs: new MemoryBlobStore(),
+    blobs: options.blobs ?? new MemoryBlobStore(),
     peers,
     ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
   });

@@ -14,7 +14,7 @@ import type { RouteKit } from '../route-kit.js';
 
 const binary = z.string().openapi({ type: 'string', format: 'binary', description: '文件内容（原始字节）' });
 
-export function mountCoordinationRoutes({ app, services }: RouteKit): void {
+export function mountCoordinationRoutes({ app, services, limits }: RouteKit): void {
   const { coordination } = services;
   app.openapi(
     op(
@@ -60,15 +60,22 @@ export function mountCoordinationRoutes({ app, services }: RouteKit): void {
           content: { 'application/octet-stream': { schema: binary }, '*/*': { schema: binary } },
           description: '材料内容（Content-Type 为上传时保存的类型）',
         },
+        303: { description: '内容大于 4 MB：重定向到预签名下载地址（5 分钟内有效）' },
         ...problemResponses,
       },
     }),
     async (c) => {
       const { caseId, sha256 } = c.req.valid('param');
-      const found = await coordination.caseMaterial({ actor: actorOf(c) }, caseId, sha256);
+      const found = await coordination.caseMaterial({ actor: actorOf(c) }, caseId, sha256, {
+        inlineMaxBytes: limits.inlineDownloadBytes,
+      });
+      // too large for the API to carry (6 MB through API Gateway): a short-lived presigned URL
+      if (found.content.kind === 'redirect') {
+        return c.redirect(new URL(found.content.url, c.req.url).toString(), 303);
+      }
       const fileName = found.material.fileName ?? `${found.materialName}`;
-      return c.body(new Uint8Array(found.bytes), 200, {
-        'content-type': found.contentType,
+      return c.body(new Uint8Array(found.content.bytes), 200, {
+        'content-type': found.content.contentType,
         // inline, so a PDF or image opens in the browser; the name survives a download
         'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(fileName)}`,
         'cache-control': 'private, no-store',

@@ -81,7 +81,7 @@ function rejectedEvent(v: Record<string, unknown>) {
 }
 
 /** Routes of 区域协同 (cross-province): inbound partner events, shared material content, partner projects. */
-export function mountPartnerRoutes({ app, services, idem, partnerRate }: RouteKit): void {
+export function mountPartnerRoutes({ app, services, idem, partnerRate, limits }: RouteKit): void {
   app.openapi(publicKeyRoute, async (c) => {
     return c.json(await services.results.partnerKeys(), 200);
   });
@@ -138,6 +138,7 @@ export function mountPartnerRoutes({ app, services, idem, partnerRate }: RouteKi
       },
       responses: {
         200: binaryContent('材料内容（Content-Type 为上传时的类型）'),
+        303: { description: '内容大于 4 MB：验证通过后重定向到预签名下载地址（5 分钟内有效）' },
         403: problem('签名无效、过期，请求方不是该项目的合作省份，或材料未共享（PARTNER_REQUEST_REFUSED）'),
         404: problem('材料内容不存在（CONTENT_NOT_FOUND）'),
         429: problem('该请求省份的请求过于频繁（TOO_MANY_REQUESTS，见 Retry-After）'),
@@ -146,17 +147,22 @@ export function mountPartnerRoutes({ app, services, idem, partnerRate }: RouteKi
     }),
     async (c) => {
       partnerRate.take(senderOf(c.req.header('x-gc-province')));
-      const blob = await services.partners.serveToPartner({
-        requester: c.req.header('x-gc-province') ?? '',
-        timestamp: c.req.header('x-gc-timestamp') ?? '',
-        signature: c.req.header('x-gc-signature') ?? '',
-        keyId: c.req.header('x-gc-key-id') ?? '',
-        method: 'GET',
-        path: c.req.path,
-        projectCode: c.req.param('projectCode'),
-        sha256: c.req.param('sha256'),
-      });
-      return c.body(new Uint8Array(blob.bytes), 200, { 'content-type': blob.contentType });
+      const content = await services.partners.serveToPartner(
+        {
+          requester: c.req.header('x-gc-province') ?? '',
+          timestamp: c.req.header('x-gc-timestamp') ?? '',
+          signature: c.req.header('x-gc-signature') ?? '',
+          keyId: c.req.header('x-gc-key-id') ?? '',
+          method: 'GET',
+          path: c.req.path,
+          projectCode: c.req.param('projectCode'),
+          sha256: c.req.param('sha256'),
+        },
+        { inlineMaxBytes: limits.inlineDownloadBytes },
+      );
+      // issued only after the signature, the partnership and the sharing were verified
+      if (content.kind === 'redirect') return c.redirect(new URL(content.url, c.req.url).toString(), 303);
+      return c.body(new Uint8Array(content.bytes), 200, { 'content-type': content.contentType });
     },
   );
   app.openapi(
