@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -142,11 +143,12 @@ describe('DynamoDbStore limits', () => {
 
   it('refuses a value over the 400 KB item limit with a clear error', async () => {
     const { store } = await freshTable();
-    const value = { text: 'x'.repeat(410 * 1024) };
+    // random text: values are stored compressed, so only content that does not compress is too large
+    const value = { text: randomBytes(560 * 1024).toString('base64') };
     await expect(
       store.commit([{ kind: 'stageCase', id: 'huge', expectedVersion: 0, value, indexes: [], events: [] }]),
     ).rejects.toMatchObject({ kind: 'invalid', code: 'VALUE_TOO_LARGE' });
-    const fits = { text: '审'.repeat(120 * 1024) }; // 360 KB of UTF-8
+    const fits = { text: randomBytes(280 * 1024).toString('base64') }; // 373 KB of text, as random
     await store.commit([
       { kind: 'stageCase', id: 'huge', expectedVersion: 0, value: fits, indexes: [], events: [] },
     ]);
