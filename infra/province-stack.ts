@@ -9,7 +9,7 @@ import { CheckpointBucket } from './constructs/checkpoint-bucket.js';
 import { ConsoleSite } from './constructs/console-site.js';
 import { DataTable } from './constructs/data-table.js';
 import { Events } from './constructs/events.js';
-import { MaterialBucket } from './constructs/material-bucket.js';
+import { MATERIAL_MAX_BYTES, MaterialBucket } from './constructs/material-bucket.js';
 import { OutboxRelay } from './constructs/outbox-relay.js';
 import { PartnerReceiver } from './constructs/partner-receiver.js';
 import { SigningKey } from './constructs/signing-key.js';
@@ -125,7 +125,8 @@ export class ProvinceStack extends Stack {
     // serves the public key to partners. The relay publishes what is already signed.
     this.signing.grantSign(this.api.handler);
     this.signing.grantSign(this.workflow.taskFunction);
-    // Material content is uploaded and served (to partners too) through the API only.
+    // Material content is uploaded and served (to partners too) through URLs the API presigns, so
+    // its role needs the same rights; the console's browser sends and fetches them cross-origin.
     this.materials.grantReadPut(this.api.handler);
     // 审计检查点: the sweeper signs and appends one each run (on its EventBridge schedule) and can
     // do nothing else to the bucket; the API serves them to auditors and partners.
@@ -136,6 +137,13 @@ export class ProvinceStack extends Stack {
     this.checkpoints.grantRead(this.api.handler);
 
     if (deployment.alarmEmail) {
+    this.materials.allowConsole([
+      this.api.httpApi.apiEndpoint,
+      ...(this.console.distribution
+        ? [`https://${deployment.console.domainName ?? this.console.distribution.distributionDomainName}`]
+        : []),
+    ]);
+    this.api.fn.addEnvironment('GC_MATERIAL_MAX_BYTES', String(MATERIAL_MAX_BYTES));
       const deadLetterQueues: Record<string, IQueue> = {};
       if (this.events.forwardDeadLetters) deadLetterQueues.Forward = this.events.forwardDeadLetters;
       if (this.receiver) deadLetterQueues.PartnerEvents = this.receiver.deadLetters;

@@ -363,6 +363,54 @@ describe('ProvinceStack', () => {
     }
   });
 
+  it('lets the console PUT and GET materials at presigned URLs (CORS from its origin), limit in the API', () => {
+    const corsOf = (t: Template) => {
+      const buckets = Object.values(t.findResources('AWS::S3::Bucket') as Record<string, Resource>);
+      const withCors = buckets.filter((b) => b.Properties.CorsConfiguration);
+      expect(withCors, 'only the material bucket answers browsers').toHaveLength(1);
+      expect(withCors[0]!.DeletionPolicy).toBe('Retain');
+      return withCors[0]!.Properties.CorsConfiguration.CorsRules;
+    };
+    for (const t of templates) {
+      const [rule, ...more] = corsOf(t);
+      expect(more).toEqual([]);
+      expect(rule.AllowedMethods.sort()).toEqual(['GET', 'HEAD', 'PUT']);
+      // the headers the presigned PUT signs, and nothing that would let another request through
+      expect(rule.AllowedHeaders.sort()).toEqual(['content-type', 'x-amz-checksum-sha256']);
+      // served by the API: the console's origin is the API's own endpoint, never '*'
+      expect(rule.AllowedOrigins).toHaveLength(1);
+      expect(rule.AllowedOrigins[0]).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^ApiHttpApi/), 'ApiEndpoint'],
+      });
+      const api = t.findResources('AWS::Lambda::Function')[logicalIdOfFunction(t, /HTTP API/)] as Resource;
+      expect(api.Properties.Environment.Variables.GC_MATERIAL_MAX_BYTES).toBe(String(200 * 1024 * 1024));
+    }
+    const cdn = parseDeployment({
+      province: 'AH',
+      account: '333333333333',
+      region: 'cn-northwest-1',
+      identity: {
+        jwksUrl: 'https://idp.ah.example/jwks.json',
+        issuer: 'https://idp.ah.example/',
+        audience: 'gc',
+      },
+      console: {
+        hosting: 'cloudfront',
+        domainName: 'gc.ah.example.cn',
+        certificate: 'ASCAEXAMPLE',
+        icpFiling: '皖ICP备12345678号',
+      },
+    });
+    const t = Template.fromStack(
+      new ProvinceStack(noBundling(), 'green-channel-AH-cors', {
+        deployment: cdn,
+        env: { account: cdn.account, region: cdn.region },
+      }),
+    );
+    // through CloudFront the console's origin is its filed domain
+    expect(corsOf(t)[0].AllowedOrigins).toContain('https://gc.ah.example.cn');
+  });
+
   it('keeps audit checkpoints in a bucket with Object Lock in compliance mode, appended by the sweeper only', () => {
     for (const t of templates) {
       const locked = Object.entries(t.findResources('AWS::S3::Bucket') as Record<string, Resource>).filter(
