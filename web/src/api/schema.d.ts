@@ -5237,6 +5237,13 @@ export interface paths {
                         "*/*": string;
                     };
                 };
+                /** @description 内容大于 4 MB：重定向到预签名下载地址（5 分钟内有效） */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
                 400: {
                     headers: {
@@ -6420,6 +6427,13 @@ export interface paths {
                         "application/octet-stream": string;
                         "*/*": string;
                     };
+                };
+                /** @description 内容大于 4 MB：验证通过后重定向到预签名下载地址（5 分钟内有效） */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description 签名无效、过期，请求方不是该项目的合作省份，或材料未共享（PARTNER_REQUEST_REFUSED） */
                 403: {
@@ -9011,6 +9025,238 @@ export interface paths {
                     };
                 };
                 /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/materials/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请上传材料文件（任意大小，默认上限 200 MB）：返回预签名上传地址，内容直接发往存储 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MaterialUploadRequest"];
+                };
+            };
+            responses: {
+                /** @description 上传地址 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MaterialUpload"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 版本冲突或状态不允许 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 声明的文件大小超过本省上限（MATERIAL_TOO_LARGE） */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 不符合业务规则，或幂等键已用于不同的请求 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 需要提供 If-Match 版本号 */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/materials/uploads/{sha256}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认材料已上传：存储核对 SHA-256 一致后才登记（与 POST /materials 的答复相同） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 申请上传时声明的 SHA-256 */
+                    sha256: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 已登记 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadedMaterial"];
+                    };
+                };
+                /** @description 请求格式或参数错误（MALFORMED_JSON、VALIDATION_FAILED、IDEMPOTENCY_KEY_INVALID） */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 未登录或登录凭证无效、已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 资源不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description 尚未上传（CONTENT_NOT_UPLOADED），或存储中的内容与声明的 SHA-256 不一致（CONTENT_HASH_MISMATCH） */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -12551,6 +12797,39 @@ export interface components {
              * @example 2026-03-02T01:30:00.000Z
              */
             readAt?: string;
+        };
+        /** @description 预签名上传：按 upload 发送文件内容后调用 complete 登记 */
+        MaterialUpload: {
+            /** @description 声明的 SHA-256（小写十六进制） */
+            sha256: string;
+            size: number;
+            /** @description 本省允许的单个材料最大字节数 */
+            maxBytes: number;
+            upload: {
+                /** @description 上传地址（预签名，过期即失效） */
+                url: string;
+                /** @enum {string} */
+                method: "PUT";
+                /** @description 上传时必须原样携带的请求头（长度与 SHA-256 均已签名，内容不符时存储拒收） */
+                headers: {
+                    [key: string]: string;
+                };
+                /**
+                 * @description 时间点（ISO 8601，UTC）
+                 * @example 2026-03-02T01:30:00.000Z
+                 */
+                expiresAt: string;
+            };
+        };
+        MaterialUploadRequest: {
+            /** @description 文件内容的 SHA-256（十六进制），由浏览器在上传前计算 */
+            sha256: string;
+            /** @description 文件字节数；上传时必须恰好发送这么多字节 */
+            size: number;
+            /** @default application/octet-stream */
+            contentType: string;
+            /** @description 原文件名（仅供显示） */
+            filename?: string;
         };
         /** @description 周调度督办清单（红灯在前，按逾期工作日降序） */
         WeeklyDispatchReport: {
