@@ -1,6 +1,8 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { secureHeaders } from 'hono/secure-headers';
+import type { Logger } from '../../shared/ports/telemetry.js';
 import type { Services } from '../../shared/services/index.js';
+import { accessLog } from './access-log.js';
 import { type AppEnv, authMiddleware, requestIdMiddleware, type TokenVerifier } from './auth.js';
 import { CONSOLE_PUBLIC_PATHS, type ConsoleOptions, mountConsole } from './console.js';
 import { mountDocs } from './docs.js';
@@ -46,6 +48,8 @@ export interface AppOptions {
   checkResponses?: boolean;
   /** body ceilings and the partner rate limit (limits.ts); defaults in DEFAULT_LIMITS */
   limits?: Partial<Limits>;
+  /** writes one structured line per request (access-log.ts); none when not given */
+  logger?: Logger;
 }
 
 const healthRoute = createRoute({
@@ -96,6 +100,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   app.onError(errorHandler);
   app.notFound(notFoundHandler);
   app.use('*', requestIdMiddleware());
+  if (options.logger) app.use('*', accessLog(options.logger));
   // HSTS, nosniff, frame and referrer policies on every answer; the console adds its own CSP
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-site' }));
   app.use(

@@ -24,7 +24,7 @@ import { HttpProblem } from './problem.js';
 
 /** What every handler can read from the context. */
 export interface AppEnv {
-  Variables: { actor: Actor; requestId: string };
+  Variables: { actor: Actor; requestId: string; correlationId: string };
 }
 
 /** Turns a bearer token into the acting person, or throws DomainError kind 'unauthenticated'. */
@@ -267,15 +267,40 @@ export function authMiddleware(
   };
 }
 
-/** Tags each request with an id (the caller's `X-Request-Id` when sane) for logs and problem bodies. */
+// API Gateway's request ids are base64-like and may end in `=`
+const SANE_ID = /^[A-Za-z0-9_.:=-]{1,64}$/;
+
+/**
+ * Tags each request with an id for logs and problem bodies: the caller's `X-Request-Id` when sane,
+ * else API Gateway's request id (so a log line is found from the API's access log), else a new one.
+ * The correlation id follows the work the request starts (outbox events, the workflow execution,
+ * partner events): the caller's `X-Correlation-Id` when sane, else the request id. Both are answered.
+ */
 export function requestIdMiddleware(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const given = c.req.header('x-request-id');
-    const id = given && /^[A-Za-z0-9_.:-]{1,64}$/.test(given) ? given : randomUUID();
+    const gateway = (c.env as { event?: { requestContext?: { requestId?: unknown } } } | undefined)?.event
+      ?.requestContext?.requestId;
+    const id =
+      given && SANE_ID.test(given)
+        ? given
+        : typeof gateway === 'string' && SANE_ID.test(gateway)
+          ? gateway
+          : randomUUID();
+    const correlation = c.req.header('x-correlation-id');
+    const correlationId = correlation && SANE_ID.test(correlation) ? correlation : id;
     c.set('requestId', id);
+    c.set('correlationId', correlationId);
     c.header('X-Request-Id', id);
+    c.header('X-Correlation-Id', correlationId);
     return next();
   };
+}
+
+/** The service context of a request: who acts, and the correlation id their work carries on. */
+export function ctxOf(c: Context<AppEnv>): { actor: Actor; correlationId?: string } {
+  const correlationId = c.get('correlationId');
+  return { actor: actorOf(c), ...(correlationId ? { correlationId } : {}) };
 }
 
 /** The authenticated actor; a route that forgot authentication fails closed. */

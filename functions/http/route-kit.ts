@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { Actor } from '../../shared/domain/model.js';
 import type { Deps } from '../../shared/services/deps.js';
 import type { Services } from '../../shared/services/index.js';
-import { type AppEnv, actorOf } from './auth.js';
+import { type AppEnv, ctxOf } from './auth.js';
 import { setVersionHeader } from './etag.js';
 import { type JsonResponse, withIdempotency } from './idempotency.js';
 import type { Limits, SenderRateLimiter } from './limits.js';
@@ -40,11 +40,12 @@ export function idempotent(deps: Deps) {
     status: S,
     run: (ctx: {
       actor: Actor;
+      correlationId?: string;
       idempotency?: { scope: string; key: string; requestHash: string };
     }) => Promise<{ value: T; version: number }>,
   ): Promise<JsonResponse<T & { version: number }, S>> =>
     withIdempotency(c, deps, body, status, async (intent) => {
-      const saved = await run({ actor: actorOf(c), ...(intent ? { idempotency: intent } : {}) });
+      const saved = await run({ ...ctxOf(c), ...(intent ? { idempotency: intent } : {}) });
       setVersionHeader(c, saved.version);
       return { ...saved.value, version: saved.version };
     });

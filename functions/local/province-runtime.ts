@@ -17,6 +17,7 @@ import {
 } from '../../shared/adapters/peers/http-peer-directory.js';
 import { loadOrCreateLocalSigner } from '../../shared/adapters/signing/local-signer.js';
 import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
+import { jsonTelemetry } from '../../shared/adapters/system/json-logger.js';
 import { systemClock, timeSortableIds } from '../../shared/adapters/system/system-clock.js';
 import { WEBHOOK_EVENT_TYPES, webhookTarget } from '../../shared/adapters/webhook/webhook-target.js';
 import { configuredPartnerKeys, type ProvinceConfig } from '../../shared/config/province-config.js';
@@ -24,8 +25,10 @@ import { eventSource, forwardPattern } from '../../shared/domain/cross-province-
 import type { TrustedKey } from '../../shared/domain/signature.js';
 import type { Clock } from '../../shared/ports/runtime.js';
 import type { Signer } from '../../shared/ports/signer.js';
+import type { Telemetry } from '../../shared/ports/telemetry.js';
 import type { Deps } from '../../shared/services/deps.js';
 import { createServices, type Services } from '../../shared/services/index.js';
+import { recordSweep, watchPublishing } from '../../shared/services/operation-metrics.js';
 import { kickRelay, parseIdempotencyTtlHours, relayIdle } from '../../shared/services/unit-of-work.js';
 import { createApp } from '../http/app.js';
 import { createLocalSigner } from '../http/auth.js';
@@ -59,6 +62,8 @@ export interface ProvinceRuntimeOptions {
    * the public key its signer published in its data folder, read once here at start.
    */
   partnerKeys?: TrustedKey[];
+  /** structured logs and metrics (default: JSON lines on stdout, as on Lambda) */
+  telemetry?: Telemetry;
 }
 
 export interface ProvinceRuntime {
@@ -158,6 +163,9 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
       webhookTarget({ url: hookUrl, secret: hookSecret }),
     );
   }
+  const telemetry = options.telemetry ?? jsonTelemetry({ service: 'green-channel', province: province.code });
+  // what the relay publishes gives the relay lag and the decisions, as on Lambda
+  const watch = watchPublishing(bus, options.clock ?? systemClock);
   let services: Services | undefined;
   const workflow = new LocalWorkflowEngine({
     tasks: { handle: (request) => services!.workflowTasks.handle(request) },
@@ -167,7 +175,7 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     province,
     store,
     workflow,
-    events: bus,
+    events: watch.publisher,
     clock: options.clock ?? systemClock,
     ids: timeSortableIds,
     signer: resultSigner,
@@ -210,6 +218,7 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     return signed;
   };
   const app = createApp(services, {
+    logger: telemetry.logger,
     verifier: tokens.verifier(),
     console: {
       assets: new FileConsoleAssets(options.consoleDir ?? CONSOLE_DIST),
@@ -241,8 +250,18 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     timer.unref();
     timers.push(timer);
   };
-  every(options.sweepEveryMs ?? 60_000, 'sweep', () => services!.sweep());
-  every(options.relayEveryMs ?? 1_000, 'outbox relay', async () => kickRelay(deps));
+  every(options.sweepEveryMs ?? 60_000, 'sweep', async () => {
+    const started = performance.now();
+    const report = await services!.sweep();
+    telemetry.logger.info('sweep', recordSweep(report, performance.now() - started, telemetry.metrics));
+    telemetry.metrics.flush();
+  });
+  every(options.relayEveryMs ?? 1_000, 'outbox relay', async () => {
+    kickRelay(deps);
+    // what the relay published since the last tick (the relay runs after every commit as well)
+    watch.emit(telemetry.metrics);
+    telemetry.metrics.flush();
+  });
   // expired idempotency records already answer nothing; this frees their space
   every(3_600_000, 'idempotency purge', () => store.purgeIdempotency(deps.clock.now().toISOString()));
 

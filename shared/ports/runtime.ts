@@ -18,6 +18,8 @@ export interface DomainEvent {
   time: string;
   subject: string;
   data: Record<string, unknown>;
+  /** the correlation id of the request that committed it, for following it across logs */
+  correlationId?: string;
 }
 
 export interface EventPublisher {

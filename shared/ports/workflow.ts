@@ -2,6 +2,8 @@
 export interface StageCaseWorkflowInput {
   caseId: string;
   round: number;
+  /** of the request that started it; visible in the execution's input, used by no state */
+  correlationId?: string;
 }
 
 /**

@@ -128,7 +128,11 @@ export class AgencyService {
       [await this.cases.change(c, 0, [event]), notificationChange(notice, ctx.actor.id)],
       { status: 201, body: { ...c, version: 1 } },
     );
-    await this.deps.workflow.start({ caseId: c.id, round: 1 });
+    await this.deps.workflow.start({
+      caseId: c.id,
+      round: 1,
+      ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
+    });
     return { value: c, version: 1 };
   }
 

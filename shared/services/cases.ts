@@ -148,7 +148,11 @@ export class CaseService {
       status: 201,
       body: { ...c, version: 1 },
     });
-    await this.deps.workflow.start({ caseId: c.id, round: 1 });
+    await this.deps.workflow.start({
+      caseId: c.id,
+      round: 1,
+      ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
+    });
     return { value: c, version: 1 };
   }
 

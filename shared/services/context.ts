@@ -11,6 +11,12 @@ export interface IdempotencyIntent {
 export interface Ctx {
   actor: Actor;
   idempotency?: IdempotencyIntent;
+  /**
+   * Follows the work a request starts into its outbox events (and so partner provinces' events)
+   * and the workflow execution it starts; the HTTP API takes it from `X-Correlation-Id` or uses
+   * its request id.
+   */
+  correlationId?: string;
 }
 
 /** The actor used by the workflow and the sweeper. */

@@ -54,7 +54,7 @@ export async function commit(
       : undefined;
   const outbox: OutboxMessage[] = changes.flatMap((change) =>
     change.events.map((draft) => {
-      const event = domainEvent(deps, `${change.kind}/${change.id}`, draft);
+      const event = domainEvent(deps, `${change.kind}/${change.id}`, draft, ctx?.correlationId);
       return { id: event.id, event, createdAt: now, attempts: 0, nextAttemptAt: now };
     }),
   );
@@ -66,7 +66,12 @@ export async function commit(
 /** A new domain event id (or the one the service chose first, when a signed payload names it). */
 export const newEventId = (deps: Deps) => `${deps.province.code}:${deps.ids.next('E')}`;
 
-function domainEvent(deps: Deps, stream: string, draft: AuditEventDraft): DomainEvent {
+function domainEvent(
+  deps: Deps,
+  stream: string,
+  draft: AuditEventDraft,
+  correlationId?: string,
+): DomainEvent {
   return {
     id: draft.eventId ?? newEventId(deps),
     type: draft.type,
@@ -75,6 +80,8 @@ function domainEvent(deps: Deps, stream: string, draft: AuditEventDraft): Domain
     time: draft.at,
     subject: stream,
     data: draft.data,
+    // outside the signed data: a receiver may log it but never relies on it
+    ...(correlationId ? { correlationId } : {}),
   };
 }
 

@@ -59,7 +59,11 @@ export class StepFunctionsWorkflowEngine implements WorkflowEngine {
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
           name: executionName(input.caseId, input.round),
-          input: JSON.stringify({ caseId: input.caseId, round: input.round }),
+          input: JSON.stringify({
+            caseId: input.caseId,
+            round: input.round,
+            ...(input.correlationId ? { correlationId: input.correlationId } : {}),
+          }),
         }),
       );
     } catch (err) {
