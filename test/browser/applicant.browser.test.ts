@@ -117,10 +117,24 @@ describe('the applicant in the console', () => {
       .locator('input[data-upload]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-upload')!));
     const later = ['authorisationLetter', 'topographicMap'];
-    for (const c of codes.filter((x) => !later.includes(x))) {
+    // each file goes through a presigned URL: declared, sent to the storage, then confirmed
+    const transfers: string[] = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (/^\/(materials|blobs)\b/.test(path))
+        transfers.push(`${r.method()} ${path.replace(/[\w-]+\.[\w-]+$/, '{token}')}`);
+    });
+    const uploaded = codes.filter((x) => !later.includes(x));
+    for (const c of uploaded) {
       await upload(page, c);
       await expect.poll(() => text(page, `[data-material="${c}"]`)).toContain('已上传');
     }
+    expect(transfers.filter((t) => t === 'POST /materials/uploads')).toHaveLength(uploaded.length);
+    expect(transfers.filter((t) => t === 'PUT /blobs/uploads/{token}')).toHaveLength(uploaded.length);
+    expect(
+      transfers.filter((t) => /^POST \/materials\/uploads\/[0-9a-f]{64}\/complete$/.test(t)),
+    ).toHaveLength(uploaded.length);
+    expect(transfers).not.toContain('POST /materials');
     await expect
       .poll(() => text(page, '[data-testid="missing"]'))
       .toBe('尚缺 2 项材料：授权委托书、1:500地形图');
