@@ -73,6 +73,64 @@ export function areaDataPlugin(regionPrefix: string): Plugin {
   };
 }
 
+/**
+ * chinese-days/dist/chinese-days.json maps each holiday, working weekend and in-lieu day to its
+ * names; the working calendar (shared/domain/calendar.ts) reads only which dates are holidays and
+ * which are workdays. Kept: those two key sets, every year, each date's value emptied.
+ */
+export const chineseDaysPlugin: Plugin = {
+  name: 'chinese-days',
+  setup(b) {
+    b.onLoad({ filter: /chinese-days[\\/]dist[\\/]chinese-days\.json$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const all = JSON.parse(await readFile(args.path, 'utf8')) as Record<string, Record<string, unknown>>;
+      const datesOf = (key: string) => Object.fromEntries(Object.keys(all[key] ?? {}).map((d) => [d, '']));
+      return {
+        contents: JSON.stringify({ holidays: datesOf('holidays'), workdays: datesOf('workdays') }),
+        loader: 'json',
+      };
+    });
+  },
+};
+
+/**
+ * shared/config/provinces/index.ts lists every province's default catalogue; a function deployed
+ * for one province reads only its own (loadProvince(PROVINCE)). Kept: that province's entry and
+ * import. The build fails if the module no longer has the shape this rewrites.
+ */
+export function provincesPlugin(province: string): Plugin {
+  const code = province.toUpperCase();
+  return {
+    name: 'provinces',
+    setup(b) {
+      b.onLoad({ filter: /shared[\\/]config[\\/]provinces[\\/]index\.ts$/ }, async (args) => {
+        const { readFile } = await import('node:fs/promises');
+        const source = await readFile(args.path, 'utf8');
+        const entries = [...source.matchAll(/^ {2}([A-Z]{2}): (\w+),$/gm)].map((m) => ({
+          code: m[1]!,
+          name: m[2]!,
+        }));
+        const own = entries.find((e) => e.code === code);
+        const imports = [...source.matchAll(/^import \{ (\w+) \} from '\.\/[\w-]+\.js';$/gm)];
+        if (!own || imports.length !== entries.length)
+          throw new Error(
+            `provinces plugin: cannot cut ${args.path} to ${code}; update infra/lambda-bundle.ts`,
+          );
+        const dropped = new Set(entries.filter((e) => e !== own).map((e) => e.name));
+        const contents = source
+          .split('\n')
+          .filter((line) => {
+            const entry =
+              /^ {2}[A-Z]{2}: (\w+),$/.exec(line) ?? /^import \{ (\w+) \} from '\.\/[\w-]+\.js';$/.exec(line);
+            return !(entry && dropped.has(entry[1]!));
+          })
+          .join('\n');
+        return { contents, loader: 'ts' };
+      });
+    },
+  };
+}
+
 export interface BundleOptions {
   /** entry relative to the repository root, e.g. `functions/lambda/api.ts` */
   entry: string;
@@ -90,8 +148,9 @@ async function regionPrefixOf(province: string): Promise<string> {
 }
 
 export async function bundleLambda(options: BundleOptions): Promise<BuildResult & { metafile: Metafile }> {
-  const plugins = [zodLocalesPlugin];
-  if (options.province) plugins.push(areaDataPlugin(await regionPrefixOf(options.province)));
+  const plugins = [zodLocalesPlugin, chineseDaysPlugin];
+  if (options.province)
+    plugins.push(areaDataPlugin(await regionPrefixOf(options.province)), provincesPlugin(options.province));
   if (options.write !== false) mkdirSync(options.outDir, { recursive: true });
   return build({
     entryPoints: { index: join(REPO_ROOT, options.entry) },

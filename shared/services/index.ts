@@ -29,12 +29,46 @@ import { TokenRevocationService } from './token-revocations.js';
 import { relayOutbox } from './unit-of-work.js';
 import { createWorkflowTasks } from './workflow-tasks.js';
 
+/*
+ * The pieces below are what createServices is made of; a Lambda function that calls only some of
+ * them (workflow tasks, partner events, the relay, the sweeper) composes just those, so its bundle
+ * leaves out the services it never calls (functions/aws/compose.ts).
+ */
+
+/** The working calendar and the case service every other service builds on. */
+export function createCaseServices(deps: Deps) {
+  const calendar = new CalendarService(deps);
+  return { calendar, cases: new CaseService(deps, calendar) };
+}
+
+/** The partner service: a recognised partner project applies its recognitions to open cases. */
+export function createPartnerService(deps: Deps, cases: CaseService) {
+  return new PartnerService(deps, (projectCode) => cases.applyRecognitionsForProject(projectCode));
+}
+
+/** The deadline sweeper: on a schedule as the system, or on demand by a supervisor. */
+export function createSweep(
+  deps: Deps,
+  cases: CaseService,
+  calendar: CalendarService,
+  reports: ReportService,
+) {
+  return async (ctx: Ctx = { actor: SYSTEM_ACTOR }) => {
+    authorize(ctx.actor, 'sweep.run');
+    const report = await runSweep(deps, cases, calendar);
+    // the working group's weekly and monthly reports go out with the first sweep after their time
+    const reportsSent = await deliverScheduledReports(deps, reports, calendar);
+    // Each run also anchors the audit trail: a checkpoint when any stream moved since the last.
+    await writeCheckpoint(deps);
+    return { ...report, reportsSent };
+  };
+}
+
 /** The province's use cases, built once per runtime from its ports. */
 export function createServices(deps: Deps) {
-  const calendar = new CalendarService(deps);
-  const cases = new CaseService(deps, calendar);
+  const { calendar, cases } = createCaseServices(deps);
   const projects = new ProjectService(deps);
-  const partners = new PartnerService(deps, (projectCode) => cases.applyRecognitionsForProject(projectCode));
+  const partners = createPartnerService(deps, cases);
   const reports = new ReportService(deps, calendar);
   return {
     deps,
@@ -70,15 +104,7 @@ export function createServices(deps: Deps) {
     workflowTasks: createWorkflowTasks(deps, cases),
     resumeWorkflows: () => resumeOpenWorkflows(deps),
     /** the deadline sweeper: on a schedule as the system, or on demand by a supervisor */
-    sweep: async (ctx: Ctx = { actor: SYSTEM_ACTOR }) => {
-      authorize(ctx.actor, 'sweep.run');
-      const report = await runSweep(deps, cases, calendar);
-      // the working group's weekly and monthly reports go out with the first sweep after their time
-      const reportsSent = await deliverScheduledReports(deps, reports, calendar);
-      // Each run also anchors the audit trail: a checkpoint when any stream moved since the last.
-      await writeCheckpoint(deps);
-      return { ...report, reportsSent };
-    },
+    sweep: createSweep(deps, cases, calendar, reports),
     /** 审计检查点 on its own, for a timer or a test */
     auditCheckpoint: () => writeCheckpoint(deps),
   };

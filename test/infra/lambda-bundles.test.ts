@@ -5,11 +5,13 @@ import { lazyPort } from '../../functions/aws/lazy.js';
 import { REPO_ROOT } from '../../infra/constructs/lambda.js';
 import {
   bundleLambda,
+  chineseDaysPlugin,
   coldOutputs,
   inputsOf,
   ZOD_LOCALES,
   zodLocalesPlugin,
 } from '../../infra/lambda-bundle.js';
+import { WorkingCalendar } from '../../shared/domain/calendar.js';
 
 // The Lambda entry points must reach only the AWS adapters: the embedded store is a native module
 // the bundle excludes, and the local runtime's pieces have no business in the cloud.
@@ -83,6 +85,46 @@ describe('Lambda bundles', () => {
       expect(locales.sort()).toEqual(Object.values(ZOD_LOCALES).sort());
     },
   );
+
+  it.each(ENTRIES)('%s carries only the default catalogue of the province it is built for', (entry) => {
+    const catalogues = Object.keys(metas.get(entry)!.inputs)
+      .filter((p) => p.startsWith('shared/config/provinces/'))
+      .map((p) => p.replace('shared/config/provinces/', ''))
+      .sort();
+    expect(catalogues).toEqual(['index.ts', 'jiangsu.ts', 'national-catalogue.ts', 'yangtze-delta.ts']);
+  });
+
+  it('the working calendar bundled with only the dates of chinese-days answers every day as the source does', async () => {
+    const result = await build({
+      stdin: {
+        contents: `import { WorkingCalendar } from './shared/domain/calendar.ts';
+          const cal = WorkingCalendar.fromChineseDays();
+          export const years = cal.coveredYears();
+          export const working = (dates) => dates.map((d) => cal.isWorkingDay(d));`,
+        resolveDir: REPO_ROOT,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      write: false,
+      plugins: [zodLocalesPlugin, chineseDaysPlugin],
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]!.text;
+    expect(code).not.toContain('春节'); // the holidays' names are left out
+    const mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as {
+      years: number[];
+      working: (dates: string[]) => boolean[];
+    };
+    const source = WorkingCalendar.fromChineseDays();
+    expect(mod.years).toEqual(source.coveredYears());
+    const days: string[] = [];
+    for (const year of source.coveredYears())
+      for (let d = Date.UTC(year, 0, 1); d < Date.UTC(year + 1, 0, 1); d += 86_400_000)
+        days.push(new Date(d).toISOString().slice(0, 10));
+    expect(mod.working(days)).toEqual(days.map((d) => source.isWorkingDay(d as never)));
+  });
 
   it('keeps every zod locale the source names (z.locales.xx)', () => {
     const used = new Set<string>();
