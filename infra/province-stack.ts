@@ -1,8 +1,10 @@
 import { Annotations, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type ProvinceDeployment, partnersEnvironment } from './config.js';
+import { AccessLogs } from './constructs/access-logs.js';
 import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
 import { CheckpointBucket } from './constructs/checkpoint-bucket.js';
@@ -16,6 +18,7 @@ import { SigningKey } from './constructs/signing-key.js';
 import { Sweeper } from './constructs/sweeper.js';
 import { WebhookSecret } from './constructs/webhook-secret.js';
 import { Workflow } from './constructs/workflow.js';
+import { acknowledgeNagFindings } from './nag.js';
 
 export interface ProvinceStackProps extends StackProps {
   deployment: ProvinceDeployment;
@@ -38,6 +41,8 @@ export class ProvinceStack extends Stack {
   readonly checkpoints: CheckpointBucket;
   readonly relay: OutboxRelay;
   readonly console: ConsoleSite;
+  /** S3 server access logs of the material, checkpoint and console buckets */
+  readonly accessLogs: AccessLogs;
   /** only when webhooks are configured */
   readonly webhooks: WebhookSecret | undefined;
   /** only when partners are configured */
@@ -78,6 +83,10 @@ export class ProvinceStack extends Stack {
       console: deployment.console,
       api: this.api.httpApi,
     });
+    this.accessLogs = new AccessLogs(this, 'AccessLogs');
+    this.accessLogs.record(this.materials.bucket, 'materials');
+    this.accessLogs.record(this.checkpoints.bucket, 'checkpoints');
+    this.accessLogs.record(this.console.bucket, 'console');
     this.api.fn.addEnvironment('CONSOLE_BUCKET', this.console.bucket.bucketName);
     this.console.grantServe(this.api.handler);
     this.sweeper = new Sweeper(this, 'Sweeper', { province, environment: wired });
@@ -128,6 +137,13 @@ export class ProvinceStack extends Stack {
     // Material content is uploaded and served (to partners too) through URLs the API presigns, so
     // its role needs the same rights; the console's browser sends and fetches them cross-origin.
     this.materials.grantReadPut(this.api.handler);
+    this.materials.allowConsole([
+      this.api.httpApi.apiEndpoint,
+      ...(this.console.distribution
+        ? [`https://${deployment.console.domainName ?? this.console.distribution.distributionDomainName}`]
+        : []),
+    ]);
+    this.api.fn.addEnvironment('GC_MATERIAL_MAX_BYTES', String(MATERIAL_MAX_BYTES));
     // 审计检查点: the sweeper signs and appends one each run (on its EventBridge schedule) and can
     // do nothing else to the bucket; the API serves them to auditors and partners.
     this.sweeper.fn.addEnvironment('CHECKPOINT_BUCKET', this.checkpoints.bucket.bucketName);
@@ -137,13 +153,6 @@ export class ProvinceStack extends Stack {
     this.checkpoints.grantRead(this.api.handler);
 
     if (deployment.alarmEmail) {
-    this.materials.allowConsole([
-      this.api.httpApi.apiEndpoint,
-      ...(this.console.distribution
-        ? [`https://${deployment.console.domainName ?? this.console.distribution.distributionDomainName}`]
-        : []),
-    ]);
-    this.api.fn.addEnvironment('GC_MATERIAL_MAX_BYTES', String(MATERIAL_MAX_BYTES));
       const deadLetterQueues: Record<string, IQueue> = {};
       if (this.events.forwardDeadLetters) deadLetterQueues.Forward = this.events.forwardDeadLetters;
       if (this.receiver) deadLetterQueues.PartnerEvents = this.receiver.deadLetters;
@@ -173,6 +182,21 @@ export class ProvinceStack extends Stack {
       );
     }
 
+    // The alarm topic takes publishes over TLS only (cdk-nag SNS3), as every queue and bucket here.
+    const alarms = this.node.tryFindChild('Alarms');
+    if (alarms instanceof Alarms) {
+      alarms.topic.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'EnforceTls',
+          effect: Effect.DENY,
+          principals: [new AnyPrincipal()],
+          actions: ['sns:Publish'],
+          resources: [alarms.topic.topicArn],
+          conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+    acknowledgeNagFindings(this, deployment);
     Tags.of(this).add('application', 'green-channel');
     Tags.of(this).add('province', province);
   }

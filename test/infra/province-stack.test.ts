@@ -329,8 +329,8 @@ describe('ProvinceStack', () => {
 
   it('stores material content in a private, encrypted, versioned, retained bucket that demands TLS', () => {
     for (const t of templates) {
-      // the material bucket, the console's and the audit checkpoints'
-      t.resourceCountIs('AWS::S3::Bucket', 3);
+      // the material bucket, the console's, the audit checkpoints' and their access logs'
+      t.resourceCountIs('AWS::S3::Bucket', 4);
       t.hasResource('AWS::S3::Bucket', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
