@@ -56,7 +56,8 @@ class Counts {
   indexEntries = 0;
   idempotencyRecords = 0;
   taskTokenPuts = 0;
-  taskTokenSettles = 0;
+  /** SQLite only: group transactions (fsyncs) the case took, relay deletes included */
+  sqliteTransactions = 0;
   outboxWrites = 0;
   outboxDeleteCalls = 0;
   outboxDeleted = 0;
@@ -67,13 +68,7 @@ class Counts {
 
   /** write calls to the store: commits, token puts and settles, outbox deletes and reschedules */
   get writes() {
-    return (
-      this.commits +
-      this.taskTokenPuts +
-      this.taskTokenSettles +
-      this.outboxDeleteCalls +
-      this.outboxReschedules
-    );
+    return this.commits + this.taskTokenPuts + this.outboxDeleteCalls + this.outboxReschedules;
   }
   /** rows/items the commits carry: changed aggregates, audit events, idempotency records, outbox */
   get itemsInCommits() {
@@ -111,7 +106,6 @@ function countingStore(inner: Store, counts: () => Counts): Store {
           }
           if (idem) c.idempotencyRecords += 1;
         } else if (name === 'putTaskToken') c.taskTokenPuts += 1;
-        else if (name === 'settleTaskToken') c.taskTokenSettles += 1;
         else if (name === 'deleteOutbox') {
           c.outboxDeleteCalls += 1;
           c.outboxDeleted += (args[0] as string[]).length;
@@ -156,7 +150,7 @@ export interface StoreRunResult {
   commits: number;
   itemsInCommits: number;
   taskTokenPuts: number;
-  taskTokenSettles: number;
+  sqliteTransactions: number;
   outboxWrites: number;
   outboxDeleteCalls: number;
   auditEvents: number;
@@ -247,6 +241,7 @@ async function runCases(
     for (const [n, projectId] of projects.entries()) {
       await relayIdle(deps);
       counts = new Counts(); // project registration and admission are not part of the case
+      const tx0 = real instanceof SqliteStore ? real.writeTransactions : 0;
       const phases: Partial<Record<Phase, MeterSnapshot>> = {};
       const phase = async (name: Phase, run: () => Promise<void>) => {
         meter?.reset();
@@ -300,6 +295,7 @@ async function runCases(
           body,
         );
       });
+      if (real instanceof SqliteStore) counts.sqliteTransactions = real.writeTransactions - tx0;
       perCase.push({
         counts,
         states: workflow.visitedStates(caseId),
@@ -325,7 +321,7 @@ function summarise(label: StoreRunResult['store'], perCase: CaseRun[], items: nu
     commits: mean((x) => x.counts.commits),
     itemsInCommits: mean((x) => x.counts.itemsInCommits),
     taskTokenPuts: mean((x) => x.counts.taskTokenPuts),
-    taskTokenSettles: mean((x) => x.counts.taskTokenSettles),
+    sqliteTransactions: mean((x) => x.counts.sqliteTransactions),
     outboxWrites: mean((x) => x.counts.outboxWrites),
     outboxDeleteCalls: mean((x) => x.counts.outboxDeleteCalls),
     auditEvents: mean((x) => x.counts.auditEvents),
@@ -428,6 +424,10 @@ export async function storeWrites(): Promise<StoreWritesResult> {
   block(`3. Store writes and state transitions per ${items}-item case (services, counting store)`, [
     ['cases measured', `${runs} per store (submit → accept → ${items} approvals → stage closed → feedback)`],
     ['requests', 'submit, decisions and feedback carry an idempotency key (as over HTTP); outbox relayed'],
+    [
+      'human actions / case',
+      `${items + 3}: submit, accept, ${items} decisions, feedback (the workflow commits the stage close)`,
+    ],
     ['states entered / case', spread(sqliteCases, (x) => x.states.length)],
     ['  states', fmtCounts(stateCounts)],
     ['  audit event types', fmtCounts(eventCounts)],
@@ -439,8 +439,12 @@ export async function storeWrites(): Promise<StoreWritesResult> {
     [
       row('store write calls', (x) => x.counts.writes),
       row('  commits (transactions)', (x) => x.counts.commits),
+      [
+        '  SQLite group transactions',
+        spread(sqliteCases, (x) => x.counts.sqliteTransactions),
+        ...(dynamo.perCase ? ['—'] : []),
+      ],
       row('  task-token puts', (x) => x.counts.taskTokenPuts),
-      row('  task-token settles', (x) => x.counts.taskTokenSettles),
       row('  outbox delete calls', (x) => x.counts.outboxDeleteCalls),
       row('  outbox reschedules', (x) => x.counts.outboxReschedules),
       row('items in commits', (x) => x.counts.itemsInCommits),
