@@ -7,6 +7,7 @@
  * Only DynamoDB is imported statically (every function reads the store). Every other client is a
  * lazy port: its adapter and SDK client sit in their own bundle chunk, loaded by the first call, so
  * a function loads only the clients it actually calls (test/infra/lambda-bundles.test.ts).
+ * Every client is `traced` where it is built: X-Ray subsegments when the function's tracing is on.
  */
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -28,17 +29,10 @@ import type { EventPublisher } from '../../shared/ports/runtime.js';
 import type { Signer } from '../../shared/ports/signer.js';
 import type { WorkflowEngine } from '../../shared/ports/workflow.js';
 import type { Deps } from '../../shared/services/deps.js';
-import {
-  createCaseServices,
-  createPartnerService,
-  createServices,
-  createSweep,
-  type Services,
-} from '../../shared/services/index.js';
-import { ReportService } from '../../shared/services/reports.js';
+import { createServices, type Services } from '../../shared/services/index.js';
 import { parseIdempotencyTtlHours } from '../../shared/services/unit-of-work.js';
-import { createWorkflowTasks } from '../../shared/services/workflow-tasks.js';
 import { lazyPort } from './lazy.js';
+import { traced } from './observability.js';
 import { withWebhooks } from './webhooks.js';
 
 type Env = Record<string, string | undefined>;
@@ -115,7 +109,7 @@ export function lazyBlobs(bucket: string): BlobStore {
       import('@aws-sdk/client-s3'),
       import('../../shared/adapters/blobs/s3-blob-store.js'),
     ]);
-    return new S3BlobStore({ client: new S3Client({}), bucket });
+    return new S3BlobStore({ client: traced(new S3Client({})), bucket });
   });
 }
 
@@ -125,7 +119,7 @@ function lazyCheckpoints(bucket: string): CheckpointLog {
       import('@aws-sdk/client-s3'),
       import('../../shared/adapters/checkpoints/s3-checkpoint-log.js'),
     ]);
-    return new S3CheckpointLog({ client: new S3Client({}), bucket });
+    return new S3CheckpointLog({ client: traced(new S3Client({})), bucket });
   });
 }
 
@@ -137,7 +131,7 @@ function lazySigner(keyId: string): Signer {
         import('@aws-sdk/client-kms'),
         import('../../shared/adapters/signing/kms-signer.js'),
       ]);
-      return new KmsSigner({ client: new KMSClient({}), keyId });
+      return new KmsSigner({ client: traced(new KMSClient({})), keyId });
     },
     { keyId },
   );
@@ -149,7 +143,7 @@ function lazyWorkflow(stateMachineArn: string): WorkflowEngine {
       import('@aws-sdk/client-sfn'),
       import('../../shared/adapters/sfn/sfn-workflow.js'),
     ]);
-    return new StepFunctionsWorkflowEngine({ client: new SFNClient({}), stateMachineArn });
+    return new StepFunctionsWorkflowEngine({ client: traced(new SFNClient({})), stateMachineArn });
   });
 }
 
@@ -159,7 +153,7 @@ function lazyEvents(busName: string): EventPublisher {
       import('@aws-sdk/client-eventbridge'),
       import('../../shared/adapters/eventbridge/eventbridge-publisher.js'),
     ]);
-    return new EventBridgePublisher({ client: new EventBridgeClient({}), busName });
+    return new EventBridgePublisher({ client: traced(new EventBridgeClient({})), busName });
   });
 }
 
@@ -171,7 +165,7 @@ export function createAwsDeps(env: Env = process.env): Deps {
   const province = loadProvince(vars.PROVINCE);
   return {
     province,
-    store: new DynamoDbStore({ client: new DynamoDBClient({}), tableName: vars.TABLE_NAME }),
+    store: new DynamoDbStore({ client: traced(new DynamoDBClient({})), tableName: vars.TABLE_NAME }),
     workflow: lazyWorkflow(vars.STATE_MACHINE_ARN),
     // the relay's publisher also sends the configured webhooks (secret from Secrets Manager)
     events: withWebhooks(lazyEvents(vars.EVENT_BUS_NAME), env, vars.PROVINCE),
@@ -195,44 +189,13 @@ export function createAwsDeps(env: Env = process.env): Deps {
   };
 }
 
-let cachedDeps: Deps | undefined;
 let cached: Services | undefined;
 
 /**
- * Ports and services built once per execution environment (module scope outlives an invocation), so
- * SDK clients keep their connections and the province config is parsed once per cold start.
+ * Services built once per execution environment (module scope outlives an invocation), so SDK
+ * clients keep their connections and the province config is parsed once per cold start.
  */
-export function awsDeps(): Deps {
-  cachedDeps ??= createAwsDeps();
-  return cachedDeps;
-}
-
 export function awsServices(): Services {
-  cached ??= createServices(awsDeps());
+  cached ??= createServices(createAwsDeps());
   return cached;
-}
-
-/*
- * The functions other than the API call a few services each; composed from the same pieces as
- * createServices, their bundles leave out every service (and domain module) they never call
- * (test/infra/lambda-bundles.test.ts). The outbox relay calls relayOutbox on awsDeps() alone.
- */
-
-/** The Step Functions task function's services. */
-export function awsWorkflowServices() {
-  const deps = awsDeps();
-  return { deps, workflowTasks: createWorkflowTasks(deps, createCaseServices(deps).cases) };
-}
-
-/** The partner-events function's services. */
-export function awsPartnerServices() {
-  const deps = awsDeps();
-  return { deps, partners: createPartnerService(deps, createCaseServices(deps).cases) };
-}
-
-/** The scheduled sweeper function's services. */
-export function awsSweeperServices() {
-  const deps = awsDeps();
-  const { calendar, cases } = createCaseServices(deps);
-  return { deps, sweep: createSweep(deps, cases, calendar, new ReportService(deps, calendar)) };
 }

@@ -3,6 +3,7 @@ import { handle } from 'hono/aws-lambda';
 import type { ConsoleAssets } from '../../shared/ports/console-assets.js';
 import { awsServices, requireEnv } from '../aws/compose.js';
 import { lazyPort } from '../aws/lazy.js';
+import { telemetry, traced } from '../aws/observability.js';
 import { createApp } from '../http/app.js';
 import { createJwksVerifier } from '../http/auth.js';
 
@@ -18,6 +19,8 @@ const identity = requireEnv(process.env, [
 // Built at cold start; the verifier caches the province's signing keys between invocations.
 export const handler = handle(
   createApp(awsServices(), {
+    // one JSON line per request (request, correlation and case ids) through Powertools Logger
+    logger: telemetry().logger,
     verifier: createJwksVerifier({
       jwksUrl: identity.JWKS_URL,
       issuer: identity.TOKEN_ISSUER,
@@ -31,7 +34,7 @@ export const handler = handle(
           import('@aws-sdk/client-s3'),
           import('../../shared/adapters/console/s3-console-assets.js'),
         ]);
-        return new S3ConsoleAssets({ client: new S3Client({}), bucket: identity.CONSOLE_BUCKET });
+        return new S3ConsoleAssets({ client: traced(new S3Client({})), bucket: identity.CONSOLE_BUCKET });
       }),
       signIn: {
         mode: 'oidc',

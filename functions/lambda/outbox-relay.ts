@@ -5,21 +5,26 @@
  * it drains whatever is due, so the records themselves are not read: a message the stream named
  * and another invocation already published is simply gone.
  */
-import { awsServices } from '../aws/compose.js';
+import { recordRelay, watchPublishing } from '../../shared/services/operation-metrics.js';
+import { relayOutbox } from '../../shared/services/unit-of-work.js';
+import { createAwsDeps } from '../aws/compose.js';
+import { observed } from '../aws/observability.js';
 
-const services = awsServices();
+const deps = createAwsDeps();
+// the bus as the relay sees it: what it publishes gives the relay lag and the decisions counted
+const watch = watchPublishing(deps.events, deps.clock);
+const relayDeps = { ...deps, events: watch.publisher };
 
 /** A DynamoDB stream batch or an EventBridge scheduled event; only its kind is logged. */
 export type RelayTrigger = { Records?: unknown[] } | { 'detail-type'?: string } | undefined;
 
-export async function handler(event?: RelayTrigger): Promise<unknown> {
+export const handler = observed('outbox-relay', async (event: RelayTrigger, log, metrics) => {
   const trigger =
     event && 'Records' in event && Array.isArray(event.Records)
       ? { source: 'stream', records: event.Records.length }
       : { source: 'schedule' };
-  const report = await services.relayOutbox();
-  console.log(
-    JSON.stringify({ msg: 'outbox-relay', province: services.deps.province.code, ...trigger, report }),
-  );
+  const report = await relayOutbox(relayDeps);
+  recordRelay(report, watch, metrics);
+  (report.failed > 0 ? log.warn : log.info).call(log, 'outbox-relay', { ...trigger, report });
   return report;
-}
+});

@@ -4,9 +4,12 @@
  */
 import type { WorkflowTaskRequest } from '../../shared/ports/workflow.js';
 import { awsServices } from '../aws/compose.js';
+import { observed } from '../aws/observability.js';
 
 const { workflowTasks } = awsServices();
 
-export async function handler(event: WorkflowTaskRequest): Promise<unknown> {
-  return workflowTasks.handle(event);
-}
+export const handler = observed('workflow-task', async (event: WorkflowTaskRequest, log) => {
+  const result = await workflowTasks.handle(event);
+  log.info('workflow task', { caseId: event.caseId, action: event.action });
+  return result;
+});
