@@ -29,8 +29,16 @@ import type { EventPublisher } from '../../shared/ports/runtime.js';
 import type { Signer } from '../../shared/ports/signer.js';
 import type { WorkflowEngine } from '../../shared/ports/workflow.js';
 import type { Deps } from '../../shared/services/deps.js';
-import { createServices, type Services } from '../../shared/services/index.js';
+import {
+  createCaseServices,
+  createPartnerService,
+  createServices,
+  createSweep,
+  type Services,
+} from '../../shared/services/index.js';
+import { ReportService } from '../../shared/services/reports.js';
 import { parseIdempotencyTtlHours } from '../../shared/services/unit-of-work.js';
+import { createWorkflowTasks } from '../../shared/services/workflow-tasks.js';
 import { lazyPort } from './lazy.js';
 import { traced } from './observability.js';
 import { withWebhooks } from './webhooks.js';
@@ -189,13 +197,44 @@ export function createAwsDeps(env: Env = process.env): Deps {
   };
 }
 
+let cachedDeps: Deps | undefined;
 let cached: Services | undefined;
 
 /**
- * Services built once per execution environment (module scope outlives an invocation), so SDK
- * clients keep their connections and the province config is parsed once per cold start.
+ * Ports and services built once per execution environment (module scope outlives an invocation), so
+ * SDK clients keep their connections and the province config is parsed once per cold start.
  */
+export function awsDeps(): Deps {
+  cachedDeps ??= createAwsDeps();
+  return cachedDeps;
+}
+
 export function awsServices(): Services {
-  cached ??= createServices(createAwsDeps());
+  cached ??= createServices(awsDeps());
   return cached;
+}
+
+/*
+ * The functions other than the API call a few services each; composed from the same pieces as
+ * createServices, their bundles leave out every service (and domain module) they never call
+ * (test/infra/lambda-bundles.test.ts). The outbox relay calls relayOutbox on awsDeps() alone.
+ */
+
+/** The Step Functions task function's services. */
+export function awsWorkflowServices() {
+  const deps = awsDeps();
+  return { deps, workflowTasks: createWorkflowTasks(deps, createCaseServices(deps).cases) };
+}
+
+/** The partner-events function's services. */
+export function awsPartnerServices() {
+  const deps = awsDeps();
+  return { deps, partners: createPartnerService(deps, createCaseServices(deps).cases) };
+}
+
+/** The scheduled sweeper function's services. */
+export function awsSweeperServices() {
+  const deps = awsDeps();
+  const { calendar, cases } = createCaseServices(deps);
+  return { deps, sweep: createSweep(deps, cases, calendar, new ReportService(deps, calendar)) };
 }

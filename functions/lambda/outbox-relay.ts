@@ -7,10 +7,10 @@
  */
 import { recordRelay, watchPublishing } from '../../shared/services/operation-metrics.js';
 import { relayOutbox } from '../../shared/services/unit-of-work.js';
-import { createAwsDeps } from '../aws/compose.js';
+import { awsDeps } from '../aws/compose.js';
 import { observed } from '../aws/observability.js';
 
-const deps = createAwsDeps();
+const deps = awsDeps();
 // the bus as the relay sees it: what it publishes gives the relay lag and the decisions counted
 const watch = watchPublishing(deps.events, deps.clock);
 const relayDeps = { ...deps, events: watch.publisher };

@@ -6,10 +6,10 @@
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { METRICS } from '../../shared/ports/telemetry.js';
-import { awsServices } from '../aws/compose.js';
+import { awsPartnerServices } from '../aws/compose.js';
 import { observed } from '../aws/observability.js';
 
-const { partners } = awsServices();
+const { partners } = awsPartnerServices();
 
 /** What a partner's event says about itself, for the log line (it is not trusted for anything). */
 function described(event: EventBridgeEvent<string, unknown>) {

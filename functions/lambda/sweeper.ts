@@ -1,10 +1,10 @@
 /** Lambda entry of the scheduled sweeper: recomputes what is due (deadlines, lamps, escalation). */
 import { recordSweep } from '../../shared/services/operation-metrics.js';
 import type { SweepReport } from '../../shared/services/sweeper.js';
-import { awsServices } from '../aws/compose.js';
+import { awsSweeperServices } from '../aws/compose.js';
 import { observed } from '../aws/observability.js';
 
-const services = awsServices();
+const services = awsSweeperServices();
 
 export const handler = observed('sweep', async (_event: unknown, log, metrics): Promise<SweepReport> => {
   const started = performance.now();

@@ -3,10 +3,10 @@
  * the invocation Payload; what this returns becomes the Task's result.
  */
 import type { WorkflowTaskRequest } from '../../shared/ports/workflow.js';
-import { awsServices } from '../aws/compose.js';
+import { awsWorkflowServices } from '../aws/compose.js';
 import { observed } from '../aws/observability.js';
 
-const { workflowTasks } = awsServices();
+const { workflowTasks } = awsWorkflowServices();
 
 export const handler = observed('workflow-task', async (event: WorkflowTaskRequest, log) => {
   const result = await workflowTasks.handle(event);
