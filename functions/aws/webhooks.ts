@@ -8,6 +8,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { EventPublisher } from '../../shared/ports/runtime.js';
 import { lazyPort } from './lazy.js';
+import { traced } from './observability.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -37,7 +38,7 @@ export function withWebhooks(
     ]);
     const specs = webhooks.parseWebhooksEnv(list);
     const secret = new SecretsManagerSecret({
-      client: wiring.secretsClient ?? new SecretsManagerClient({}),
+      client: wiring.secretsClient ?? traced(new SecretsManagerClient({})),
       secretId: secretArn,
     });
     const resolved = webhooks.resolveWebhooks(province, specs, await secret.json());
