@@ -1,3 +1,4 @@
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { chainEvent, GENESIS_HASH, type StreamHead } from '../../domain/audit-chain.js';
 import type { Instant, Versioned } from '../../domain/model.js';
@@ -31,10 +32,19 @@ import { migrate } from './migrations.js';
 
 /**
  * The embedded store: one SQLite file, real transactions. WAL lets readers run beside the single
- * writer; synchronous=FULL fsyncs the WAL on every commit so an acknowledged write survives a
- * power loss, not only a process crash. Every method is async to match the port, although
- * better-sqlite3 is synchronous: a commit therefore runs to completion before any other starts
- * within this process, and BEGIN IMMEDIATE plus busy_timeout serialise writers across processes.
+ * writer. Every method is async to match the port, although better-sqlite3 is synchronous: a
+ * commit therefore runs to completion before any other starts within this process, and BEGIN
+ * IMMEDIATE plus busy_timeout serialise writers across processes.
+ *
+ * Durability: a write is acknowledged only once the WAL holding it is on disk, so it survives a
+ * power loss, not only a process crash. SQLite's own fsync at COMMIT (synchronous=FULL) would block
+ * the one JavaScript thread for the whole fsync; instead SQLite commits with synchronous=NORMAL
+ * (the WAL frames are written, not synced; SQLite still syncs around checkpoints) and the store
+ * fdatasyncs the WAL file on libuv's thread pool, acknowledging the group's writes when it returns.
+ * Meanwhile the thread goes on, and the next group commits while that fsync runs. An fdatasync that
+ * starts after a group's COMMIT covers every frame written before it (the WAL is appended to), so
+ * no acknowledged write depends on a sync that began earlier. Readers may see a committed write a
+ * moment before it is durable; its writer is not answered until it is.
  */
 
 interface AggregateRow {
@@ -176,7 +186,14 @@ export class SqliteStore implements Store {
   /** the statements built from a query's options: a handful of shapes, each prepared once */
   private readonly shaped = new Map<string, Database.Statement<(string | number)[], unknown>>();
 
-  private constructor(private readonly db: Database.Database) {
+  /** the WAL file's descriptor, opened at the first sync (undefined for an in-memory store) */
+  private walFd: number | undefined;
+
+  private constructor(
+    private readonly db: Database.Database,
+    /** `${file}-wal`, or undefined when nothing is on disk (':memory:') */
+    private readonly walPath: string | undefined,
+  ) {
     const s = prepare(db);
     this.statements = s;
 
@@ -273,11 +290,12 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Writes the queued commits in one IMMEDIATE transaction and settles each only after COMMIT
-   * returned: with synchronous=FULL that is after the fsync, so no commit is acknowledged before
-   * it is durable. If the COMMIT itself fails, every commit of the group is rejected.
+   * Writes the queued writes in one IMMEDIATE transaction and settles each only after the WAL was
+   * synced following its COMMIT, so no write is acknowledged before it is durable. If the COMMIT
+   * or the sync fails, every write of the group is rejected (a retry with its idempotency key
+   * finds out whether it landed).
    */
-  private flush(): void {
+  private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
@@ -285,6 +303,7 @@ export class SqliteStore implements Store {
     try {
       this.transactions += 1;
       outcomes = this.groupTx.immediate(batch);
+      await this.syncWal();
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
@@ -294,6 +313,14 @@ export class SqliteStore implements Store {
       if ('ok' in outcome) p.resolve(outcome.ok);
       else p.reject(outcome.err);
     });
+  }
+
+  /** fdatasync of the WAL on the thread pool: the JavaScript thread is not blocked meanwhile */
+  private syncWal(): Promise<void> {
+    if (!this.walPath) return Promise.resolve();
+    this.walFd ??= openSync(this.walPath, 'r+');
+    const fd = this.walFd;
+    return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
   }
 
   private prepared<R>(sql: string): Database.Statement<(string | number)[], R> {
@@ -314,11 +341,12 @@ export class SqliteStore implements Store {
   static open(path: string): SqliteStore {
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    // the store syncs the WAL itself before acknowledging (see the class comment)
+    db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     migrate(db);
-    return new SqliteStore(db);
+    return new SqliteStore(db, db.memory ? undefined : `${db.name}-wal`);
   }
 
   async get<T>(kind: AggregateKind, id: string): Promise<Versioned<T> | undefined> {
@@ -358,10 +386,11 @@ export class SqliteStore implements Store {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ run, resolve: resolve as (result: unknown) => void, reject });
       if (this.pending.length === 1) {
+        const previous = this.flushing;
         this.flushing = new Promise<void>((done) =>
           setImmediate(() => {
-            this.flush();
-            done();
+            // close() waits for every group still syncing, not only the last one queued
+            void Promise.all([previous, this.flush()]).then(() => done());
           }),
         );
       }
@@ -507,6 +536,8 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     // what was queued is written (or refused) before the file closes
     await this.flushing;
+    if (this.walFd !== undefined) closeSync(this.walFd);
+    this.walFd = undefined;
     if (this.db.open) this.db.close();
   }
 }
