@@ -3,6 +3,8 @@
  * the local bus evaluates the same patterns with shared/domain/event-pattern.ts.
  */
 
+import type { DomainEvent } from '../ports/runtime.js';
+
 /** The event source a province's events carry on the bus (EventBridge `source`). */
 export const eventSource = (province: string) => `green-channel.${province}`;
 
@@ -45,4 +47,18 @@ export interface BusEvent {
   'detail-type': string;
   time: string;
   detail: unknown;
+}
+
+/** Where a rule sends a matching event; throwing means "not delivered, try again later". */
+export type BusTarget = (event: BusEvent) => Promise<void>;
+
+/** The EventBridge entry a domain event becomes: source names the province, detail is the event. */
+export function toBusEvent(event: DomainEvent): BusEvent {
+  return {
+    id: event.id,
+    source: eventSource(event.source),
+    'detail-type': event.type,
+    time: event.time,
+    detail: event,
+  };
 }

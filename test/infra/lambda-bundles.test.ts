@@ -86,6 +86,34 @@ describe('Lambda bundles', () => {
     },
   );
 
+  // The functions behind the bus, the schedule, the stream and the state machine call a few services
+  // each: the HTTP app, its OpenAPI layer, token verification and the console's services stay out.
+  const NOT_BEHIND_THE_API = [
+    /^functions\/http\//,
+    /node_modules\/hono\//,
+    /node_modules\/@hono\//,
+    /node_modules\/@asteasolutions\//,
+    /node_modules\/jose\//,
+    /shared\/services\/(dashboard|approval-map|public-disclosure|agency|commitment-letters|coordination|complaints|token-revocations|special-procedures|joint-reviews|exit-review|extension-delivery|pledge-approval)\.ts$/,
+  ];
+  it.each(ENTRIES.filter((e) => !e.endsWith('/api.ts')))(
+    '%s bundles neither the HTTP app nor the services it never calls',
+    (entry) => {
+      // what ends up in some output file (the metafile's inputs also list modules tree-shaken away)
+      const meta = metas.get(entry)!;
+      const inputs = Object.values(meta.outputs).flatMap((o) =>
+        Object.entries(o.inputs)
+          .filter(([, i]) => i.bytesInOutput > 0)
+          .map(([path]) => path),
+      );
+      for (const pattern of NOT_BEHIND_THE_API)
+        expect(
+          inputs.filter((p) => pattern.test(p)),
+          `${entry} bundles ${pattern}`,
+        ).toEqual([]);
+    },
+  );
+
   it.each(ENTRIES)('%s carries only the default catalogue of the province it is built for', (entry) => {
     const catalogues = Object.keys(metas.get(entry)!.inputs)
       .filter((p) => p.startsWith('shared/config/provinces/'))

@@ -1,22 +1,11 @@
-import { type BusEvent, eventSource } from '../../domain/cross-province-rules.js';
+import { type BusTarget, toBusEvent } from '../../domain/cross-province-rules.js';
 import { type EventPattern, matchesPattern } from '../../domain/event-pattern.js';
 import type { DomainEvent, EventPublisher } from '../../ports/runtime.js';
 
-/** Where a rule sends a matching event; throwing means "not delivered, try again later". */
-export type BusTarget = (event: BusEvent) => Promise<void>;
+// The bus's event shape and targets are shared with the AWS side (webhooks), which must not load this file.
+export { type BusTarget, toBusEvent } from '../../domain/cross-province-rules.js';
 
 type Listener = (event: DomainEvent) => void | Promise<void>;
-
-/** The EventBridge entry a domain event becomes: source names the province, detail is the event. */
-export function toBusEvent(event: DomainEvent): BusEvent {
-  return {
-    id: event.id,
-    source: eventSource(event.source),
-    'detail-type': event.type,
-    time: event.time,
-    detail: event,
-  };
-}
 
 /**
  * The in-process bus of a local province, with EventBridge semantics where they matter: rules are

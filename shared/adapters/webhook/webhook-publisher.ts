@@ -12,10 +12,9 @@
  * out of the template and the function's environment.
  */
 import { z } from 'zod';
-import { eventSource } from '../../domain/cross-province-rules.js';
+import { type BusTarget, eventSource, toBusEvent } from '../../domain/cross-province-rules.js';
 import { type EventPattern, matchesPattern } from '../../domain/event-pattern.js';
 import type { DomainEvent, EventPublisher } from '../../ports/runtime.js';
-import { type BusTarget, toBusEvent } from '../local-bus/local-event-bus.js';
 import { WEBHOOK_EVENT_TYPES, webhookTarget } from './webhook-target.js';
 
 const webhookName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'lowercase letters, digits and -');

@@ -11,8 +11,7 @@
  * 'NotificationCreated' (one per notice, on the notice's own stream) — see WEBHOOK_EVENT_TYPES.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { BusEvent } from '../../domain/cross-province-rules.js';
-import type { BusTarget } from '../local-bus/local-event-bus.js';
+import type { BusEvent, BusTarget } from '../../domain/cross-province-rules.js';
 
 /** The event types a notification webhook carries by default. */
 export const WEBHOOK_EVENT_TYPES = ['NotificationCreated'] as const;
