@@ -13,7 +13,7 @@ import { startProvince } from '../functions/local/province-runtime.js';
 import { seedProvince } from '../functions/local/seed.js';
 import { jiangsu } from '../shared/config/provinces/jiangsu.js';
 import { launchChromium } from '../test/support/chromium.js';
-import { envInt, type Stats, stats, tempDir } from './lib.js';
+import { envInt, quietTelemetry, type Stats, stats, tempDir } from './lib.js';
 
 export interface ConsoleResult {
   firstPage: { js: number; jsGzip: number; css: number; cssGzip: number; files: number };
@@ -62,6 +62,7 @@ export async function consoleBench(): Promise<ConsoleResult> {
   const dir = tempDir('gc-bench-console-');
   const runtime = await startProvince({
     province: jiangsu,
+    telemetry: quietTelemetry(jiangsu),
     dataDir: join(dir.path, 'JS'),
     peersDir: join(dir.path, 'peers'),
     port: 0,

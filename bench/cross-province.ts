@@ -34,7 +34,20 @@ import { forwardPattern } from '../shared/domain/cross-province-rules.js';
 import type { Actor } from '../shared/domain/model.js';
 import type { DomainEvent } from '../shared/ports/runtime.js';
 import { relayIdle } from '../shared/services/unit-of-work.js';
-import { actors, block, ctxOf, envInt, ms, num, ORG, pool, sleep, stats, tempDir } from './lib.js';
+import {
+  actors,
+  block,
+  ctxOf,
+  envInt,
+  ms,
+  num,
+  ORG,
+  pool,
+  quietTelemetry,
+  sleep,
+  stats,
+  tempDir,
+} from './lib.js';
 
 const ITEM = 'landUsePlanningPermit';
 const STAGE = 'projectApproval';
@@ -103,7 +116,14 @@ export async function crossProvince(): Promise<CrossResult> {
   const dir = tempDir('gc-bench-cross-');
   const peersDir = join(dir.path, 'peers');
   const start = (province: ProvinceConfig) =>
-    startProvince({ province, dataDir: join(dir.path, province.code), peersDir, port: 0, sweepEveryMs: 0 });
+    startProvince({
+      province,
+      telemetry: quietTelemetry(province),
+      dataDir: join(dir.path, province.code),
+      peersDir,
+      port: 0,
+      sweepEveryMs: 0,
+    });
   const js = await start(jiangsu);
   const zj = await start(zhejiang);
 

@@ -28,6 +28,7 @@ import {
   ms,
   num,
   pool,
+  quietTelemetry,
   signTokens,
   sleep,
   stats,
@@ -71,6 +72,7 @@ export async function fullCases(): Promise<FullCasesResult> {
   const dir = tempDir('gc-bench-full-');
   const runtime = await startProvince({
     province,
+    telemetry: quietTelemetry(province),
     dataDir: dir.path,
     peersDir: join(dir.path, 'peers'),
     port: 0,

@@ -23,6 +23,7 @@ import {
   envInt,
   ms,
   num,
+  quietTelemetry,
   type Stats,
   signTokens,
   sleep,
@@ -73,13 +74,18 @@ export async function latency(): Promise<LatencyResult> {
   const dir = tempDir('gc-bench-latency-');
   const runtime = await startProvince({
     province,
+    telemetry: quietTelemetry(province),
     dataDir: dir.path,
     peersDir: join(dir.path, 'peers'),
     port: 0,
     sweepEveryMs: 0,
   });
   const rounds = Math.max(1, envInt('BENCH_LATENCY_ROUNDS', 3));
-  const baselineApp = createApp(runtime.services, { verifier: runtime.tokens.verifier() });
+  // the subject's middleware: request id, access log, body limit, auth
+  const baselineApp = createApp(runtime.services, {
+    verifier: runtime.tokens.verifier(),
+    logger: quietTelemetry(province).logger,
+  });
   baselineApp.get('/bench/baseline/:id', async (c) => {
     const found = await runtime.store.get('stageCase', c.req.param('id'));
     return found ? c.json(found.value as object) : c.notFound();

@@ -9,6 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idempotencyScope, requestHash } from '../functions/http/idempotency.js';
 import { creditCode } from '../functions/local/demo-actors.js';
+import { jsonTelemetry } from '../shared/adapters/system/json-logger.js';
 import { type ProvinceConfig, parseProvinceConfig } from '../shared/config/province-config.js';
 import { jiangsu } from '../shared/config/provinces/jiangsu.js';
 import type { Actor, Stage } from '../shared/domain/model.js';
@@ -37,6 +38,13 @@ export function machineFacts(): string[] {
 }
 
 // ── the bench province ────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The server's telemetry as it runs (every access-log line and metric formatted), written nowhere:
+ * the figures include its cost, the bench's output stays readable.
+ */
+export const quietTelemetry = (province: ProvinceConfig) =>
+  jsonTelemetry({ service: 'green-channel', province: province.code, write: () => {} });
 
 export const BENCH_STAGE: Stage = 'projectApproval';
 

@@ -23,6 +23,7 @@ import {
   envInt,
   ms,
   num,
+  quietTelemetry,
   type Stats,
   stats,
   tempDir,
@@ -59,6 +60,7 @@ export async function publicStatusBench(): Promise<PublicStatusResult> {
   const dir = tempDir('gc-bench-public-');
   const runtime = await startProvince({
     province,
+    telemetry: quietTelemetry(province),
     dataDir: dir.path,
     peersDir: join(dir.path, 'peers'),
     port: 0,
