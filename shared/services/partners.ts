@@ -21,6 +21,7 @@ import { SYSTEM_ACTOR } from './context.js';
 import type { Deps } from './deps.js';
 import {
   confirmUploaded,
+  DOWNLOAD_URL_SECONDS,
   type MaterialContent,
   materialContent,
   presignMaterialUpload,
@@ -420,7 +421,13 @@ export class PartnerService {
    * A partner reviewer reads shared content: fetched from the origin's storage, checked against
    * the hash the origin signed, and only for reviewers handling a local case of that project.
    */
-  async fetchPartnerMaterial(ctx: Ctx, origin: string, projectCode: string, sha256: string) {
+  async fetchPartnerMaterial(
+    ctx: Ctx,
+    origin: string,
+    projectCode: string,
+    sha256: string,
+    options: { inlineMaxBytes: number } = { inlineMaxBytes: Number.POSITIVE_INFINITY },
+  ): Promise<{ content: MaterialContent; materialName: string }> {
     const view = (await this.views(projectCode)).find((v) => v.origin === origin);
     const material = view?.materials.find((m) => m.sha256 === sha256);
     if (!view || !material) throw notFound('SHARED_MATERIAL_NOT_FOUND', '合作省份未共享该材料');
@@ -432,12 +439,32 @@ export class PartnerService {
     authorize(ctx.actor, 'partnerMaterial.read', {
       departments: local.flatMap((c) => c.value.items.map((i) => i.department)),
     });
+    const materialName = material.materialName;
+    // Content too large for this API to answer is kept in this province's storage (by its hash, so
+    // it is the signed content) and handed out by presigned URL; a later read needs no fetch.
+    const kept = await this.deps.blobs.stat(sha256);
+    if (kept && kept.size > options.inlineMaxBytes) {
+      const content = await materialContent(this.deps, sha256, { ...options, filename: materialName });
+      if (content) return { content, materialName };
+    }
     const content = await this.deps.peers.fetchSharedMaterial(origin, projectCode, sha256);
     if (!content) throw notFound('CONTENT_UNAVAILABLE', '暂时无法从合作省份取得材料内容，请稍后重试');
     if (sha256OfBytes(content.bytes) !== sha256) {
       throw new DomainError('conflict', 'CONTENT_HASH_MISMATCH', '取得的材料内容与签名的摘要不一致');
     }
-    return { ...content, materialName: material.materialName };
+    if (content.bytes.byteLength > options.inlineMaxBytes) {
+      await this.deps.blobs.put(content.bytes, content.contentType);
+      const link = await this.deps.blobs.presignDownload(sha256, {
+        filename: materialName,
+        contentType: content.contentType,
+        expiresInSeconds: DOWNLOAD_URL_SECONDS,
+      });
+      return { content: { kind: 'redirect', ...link }, materialName };
+    }
+    return {
+      content: { kind: 'inline', bytes: content.bytes, contentType: content.contentType },
+      materialName,
+    };
   }
 }
 

@@ -545,6 +545,54 @@ describe('three provinces as processes (npm start): 互认, 资源共享, crash 
     expect(unsigned.status).toBe(403);
   });
 
+  it('a 6 MB drawing goes to storage through a presigned URL and reaches 浙江’s reviewer by redirect', async () => {
+    // larger than API Gateway could carry: it never passes through either province's API as a body
+    const bytes = new Uint8Array(6 * 1024 * 1024).map((_, i) => (i * 31 + (i >> 12)) & 0xff);
+    const digest = sha256(bytes);
+    const owner = actor('JS', 'applicant-1');
+    const issued = await js.ok<{ upload: { url: string; headers: Record<string, string> } }>(
+      201,
+      owner,
+      'POST',
+      '/materials/uploads',
+      {
+        body: {
+          sha256: digest,
+          size: bytes.length,
+          contentType: 'application/pdf',
+          filename: '总平面图.pdf',
+        },
+      },
+    );
+    const put = await fetch(issued.body.upload.url, {
+      method: 'PUT',
+      headers: issued.body.upload.headers,
+      body: bytes,
+    });
+    expect(put.status).toBe(201);
+    const done = await js.ok(201, owner, 'POST', `/materials/uploads/${digest}/complete`);
+    expect(done.body).toEqual({ sha256: digest, size: bytes.length });
+    await js.ok(200, owner, 'POST', `/projects/${projectCode}/shared-materials`, {
+      body: { materialCode: 'landPreExaminationForm', sha256: digest },
+    });
+    await until('ZJ receives the drawing', async () => {
+      const [view] = await partnerViews(zj, projectCode);
+      return view?.materials.some((m) => m.sha256 === digest) ? view : undefined;
+    });
+    const read = await fetch(`${server.urls.ZJ}/partner-projects/${projectCode}/materials/JS/${digest}`, {
+      headers: { authorization: `Bearer ${zj.tokenOf(actor('ZJ', 'reviewer-nrp')).token}` },
+      redirect: 'manual',
+    });
+    expect(read.status).toBe(303);
+    // 浙江 fetched it from 江苏 (itself redirected after the signed request), checked the hash and
+    // hands out its own short-lived link
+    const location = new URL(read.headers.get('location') ?? '');
+    expect(location.origin).toBe(new URL(server.urls.ZJ ?? '').origin);
+    const content = await fetch(location);
+    expect(content.status).toBe(200);
+    expect(sha256(new Uint8Array(await content.arrayBuffer()))).toBe(digest);
+  });
+
   it('浙江 crashes: 江苏 keeps serving, and a result issued meanwhile reaches 浙江 once after its restart', async () => {
     const code = freshProjectCode();
     await registerAndAdmit(js, code, ['ZJ']);

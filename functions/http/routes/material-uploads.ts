@@ -9,6 +9,7 @@ import { materialUploadBody, materialUploadSchema } from '../response-schemas/ma
 import * as r from '../response-schemas.js';
 import type { RouteKit } from '../route-kit.js';
 
+const binary = z.string().openapi({ type: 'string', format: 'binary', description: '文件内容（原始字节）' });
 const problem = (description: string) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
   description,
@@ -84,6 +85,45 @@ export function mountMaterialUploadRoutes({ app, services, limits }: RouteKit): 
   // The file store serves its own presigned URLs through this API; the token is the credential
   // (HMAC-signed, expiring), so these paths are public. Not part of the documented API: clients
   // use the URLs they are given, never build them.
+  const token = z.string().openapi({ description: '预签名令牌（签名、限时）' });
+  app.openAPIRegistry.registerPath(
+    createRoute({
+      method: 'put',
+      path: '/blobs/uploads/{token}',
+      tags: ['区域协同'],
+      summary: '本地部署的预签名上传地址（由 POST /materials/uploads 给出；AWS 上为 S3 地址）',
+      security: [],
+      request: {
+        params: z.object({ token }),
+        body: {
+          content: { '*/*': { schema: binary } },
+          required: true,
+          description: '恰为声明字节数的文件内容',
+        },
+      },
+      responses: {
+        201: { ...json(r.uploadedMaterialSchema), description: '已保存（尚未登记，须再调用 complete）' },
+        400: problem('内容与声明的 SHA-256 或大小不符，未保存（UPLOAD_HASH_MISMATCH、UPLOAD_SIZE_MISMATCH）'),
+        403: problem('令牌无效或已过期（UPLOAD_TOKEN_INVALID）'),
+        413: problem('内容超过声明的大小，已中止（UPLOAD_SIZE_MISMATCH）'),
+      },
+    }),
+  );
+  app.openAPIRegistry.registerPath(
+    createRoute({
+      method: 'get',
+      path: '/blobs/{token}',
+      tags: ['区域协同'],
+      summary: '本地部署的预签名下载地址（由材料下载的 303 重定向给出；AWS 上为 S3 地址）',
+      security: [],
+      request: { params: z.object({ token }) },
+      responses: {
+        200: { content: { '*/*': { schema: binary } }, description: '材料内容' },
+        404: problem('链接无效、已过期或内容不存在（DOWNLOAD_LINK_INVALID）'),
+      },
+    }),
+  );
+
   // The path is fixed (`/blobs`, the file store's default): on S3 there is no endpoint and they answer 404.
   const endpointOf = () => {
     const endpoint = services.deps.blobs.endpoint;

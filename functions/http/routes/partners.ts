@@ -255,16 +255,19 @@ export function mountPartnerRoutes({ app, services, idem, partnerRate, limits }:
       },
       responses: {
         200: binaryContent('材料内容（Content-Type 为来源省份保存的类型）'),
+        303: { description: '内容大于 4 MB：核对摘要后存入本省存储，重定向到预签名下载地址（5 分钟内有效）' },
         ...problemResponses,
       },
     }),
     async (c) => {
-      const content = await services.partners.fetchPartnerMaterial(
+      const { content } = await services.partners.fetchPartnerMaterial(
         { actor: actorOf(c) },
         c.req.param('origin'),
         c.req.param('projectCode'),
         c.req.param('sha256'),
+        { inlineMaxBytes: limits.inlineDownloadBytes },
       );
+      if (content.kind === 'redirect') return c.redirect(new URL(content.url, c.req.url).toString(), 303);
       return c.body(new Uint8Array(content.bytes), 200, { 'content-type': content.contentType });
     },
   );
