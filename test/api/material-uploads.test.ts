@@ -9,7 +9,14 @@ import { FileBlobStore } from '../../shared/adapters/blobs/file-blob-store.js';
 import type { Actor } from '../../shared/domain/model.js';
 import { signedRequestBytes } from '../../shared/domain/signed-request.js';
 import { AUDIENCE, actors, ISSUER, nextProjectCode, projectBody } from '../support/api-client.js';
-import { applicant, type Harness, makeHarness, newSigner } from '../support/province-harness.js';
+import {
+  admittedProject,
+  applicant,
+  type Harness,
+  makeHarness,
+  newSigner,
+  stageMaterials,
+} from '../support/province-harness.js';
 
 /**
  * 上传材料 through presigned URLs, over the real HTTP app with the file blob store (whose presigned
@@ -201,6 +208,33 @@ describe('presigned material uploads', () => {
       json({ ...declaration, size: 0 }),
     );
     expect(((await empty.json()) as { code: string }).code).toBe('EMPTY_CONTENT');
+  });
+});
+
+describe('case material downloads', () => {
+  it('answers a large material with a 303 to a short-lived link, only for the case’s readers', async () => {
+    const { h, app, call } = await setup();
+    const large = new Uint8Array(INLINE + 1).fill(0x25);
+    const { sha256: hash } = await h.services.deps.blobs.put(large, 'application/pdf');
+    const projectId = await admittedProject(h);
+    const [first, ...rest] = stageMaterials(h.province, 'projectApproval');
+    const submitted = await h.services.cases.submit(applicant(), {
+      projectId,
+      stage: 'projectApproval',
+      materials: [{ ...first!, sha256: hash, fileName: '总平面图.pdf' }, ...rest],
+    });
+    const path = `/cases/${submitted.value.id}/materials/${hash}`;
+    const res = await call(actors.reviewer(submitted.value.items[0]!.department), 'GET', path);
+    expect(res.status).toBe(303);
+    const link = await app.request(res.headers.get('location') ?? '');
+    expect(link.status).toBe(200);
+    expect(link.headers.get('content-type')).toBe('application/pdf');
+    expect(link.headers.get('content-disposition')).toContain(encodeURIComponent('总平面图.pdf'));
+    expect(new Uint8Array(await link.arrayBuffer())).toEqual(large);
+    // checked before any link is made
+    const outsider = await call(actors.reviewer('heritage'), 'GET', path);
+    expect(outsider.status).toBe(403);
+    expect(outsider.headers.get('location')).toBeNull();
   });
 });
 
