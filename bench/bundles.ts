@@ -7,10 +7,12 @@
  *
  * BENCH_BUNDLE_RUNS (default 9) processes per bundle. BENCH_BUNDLES_BEFORE=<dir> also measures
  * `<dir>/<function>.mjs` files built otherwise (e.g. the previous single-file bundles), with
- * `--enable-source-maps` as they ran before.
+ * `--enable-source-maps` as they ran before. BENCH_BUNDLES_REF=<git ref> also builds every bundle
+ * from that commit's tree (its own infra/lambda-bundle.ts, this checkout's node_modules) and
+ * measures it beside, interleaved: before and after in one run, on the same machine load.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,7 +20,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { buildApp, loadDeployments } from '../infra/build.js';
-import { AppFunction } from '../infra/constructs/lambda.js';
+import { AppFunction, REPO_ROOT } from '../infra/constructs/lambda.js';
 import { bundleLambda, coldOutputs } from '../infra/lambda-bundle.js';
 import { envInt, ms, num, table } from './lib.js';
 
@@ -83,6 +85,57 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+/**
+ * Builds the given entries from the tree of a git ref into `<dir>/<name>/`, with that tree's own
+ * bundler; returns each bundle's sizes as the current build reports them (entries the ref lacks
+ * are left out).
+ */
+function bundlesAtRef(
+  ref: string,
+  dir: string,
+  fns: { name: string; entry: string }[],
+): Map<string, { coldKb: number; lazyKb: number; mapKb: number }> {
+  if (!/^[\w./^~-]+$/.test(ref)) throw new Error(`BENCH_BUNDLES_REF: not a git ref: ${ref}`);
+  const tree = join(dir, 'ref-tree');
+  mkdirSync(tree);
+  const archive = execFileSync('git', ['archive', '--format=tar', ref], {
+    cwd: REPO_ROOT,
+    maxBuffer: 1 << 30,
+  });
+  execFileSync('tar', ['-x', '-C', tree], { input: archive });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(tree, 'node_modules'));
+  const script = join(tree, 'bench-build-at-ref.mts');
+  writeFileSync(
+    script,
+    `import { bundleLambda, coldOutputs } from './infra/lambda-bundle.ts';
+const [outRoot, ...pairs] = process.argv.slice(2);
+const sizes = {};
+for (const pair of pairs) {
+  const [name, entry] = pair.split('=');
+  const { metafile } = await bundleLambda({ entry, outDir: outRoot + '/' + name, province: '${PROVINCE}' });
+  const cold = coldOutputs(metafile);
+  const kb = (files) => files.reduce((n, o) => n + metafile.outputs[o].bytes, 0) / 1024;
+  const all = Object.keys(metafile.outputs);
+  const js = all.filter((o) => !o.endsWith('.map'));
+  sizes[name] = { coldKb: kb(cold), lazyKb: kb(js.filter((o) => !cold.includes(o))), mapKb: kb(all.filter((o) => o.endsWith('.map'))) };
+}
+process.stdout.write(JSON.stringify(sizes));
+`,
+  );
+  const present = fns.filter((f) => existsSync(join(tree, f.entry)));
+  const out = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', script, join(dir, 'ref'), ...present.map((f) => `${f.name}=${f.entry}`)],
+    { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  if (out.status !== 0) throw new Error(`building the bundles of ${ref} failed:\n${out.stderr}`);
+  return new Map(
+    Object.entries(
+      JSON.parse(out.stdout) as Record<string, { coldKb: number; lazyKb: number; mapKb: number }>,
+    ),
+  );
+}
+
 export async function bundlesBench(): Promise<BundlesResult> {
   const runs = envInt('BENCH_BUNDLE_RUNS', 9);
   const dir = mkdtempSync(join(tmpdir(), 'gc-bundles-'));
@@ -96,6 +149,8 @@ export async function bundlesBench(): Promise<BundlesResult> {
       sizes: { coldKb: number; lazyKb: number; mapKb: number };
       before: boolean;
     }[] = [];
+    const ref = process.env.BENCH_BUNDLES_REF;
+    const atRef = ref ? bundlesAtRef(ref, dir, fns) : new Map<string, never>();
     for (const f of fns) {
       const outDir = join(dir, f.name);
       const { metafile } = await bundleLambda({ entry: f.entry, outDir, province: PROVINCE });
@@ -115,6 +170,17 @@ export async function bundlesBench(): Promise<BundlesResult> {
         sizes,
         before: false,
       });
+      const refSizes = atRef.get(f.name);
+      if (ref && refSizes) {
+        targets.push({
+          name: `${f.name} (${ref})`,
+          file: join(dir, 'ref', f.name, 'index.mjs'),
+          env: f.env,
+          args: [],
+          sizes: refSizes,
+          before: true,
+        });
+      }
       const beforeDir = process.env.BENCH_BUNDLES_BEFORE;
       const beforeFile = beforeDir ? join(beforeDir, `${f.name}.mjs`) : '';
       if (beforeFile && existsSync(beforeFile)) {
