@@ -231,6 +231,13 @@ describe('case material downloads', () => {
     expect(link.headers.get('content-type')).toBe('application/pdf');
     expect(link.headers.get('content-disposition')).toContain(encodeURIComponent('总平面图.pdf'));
     expect(new Uint8Array(await link.arrayBuffer())).toEqual(large);
+    // an uploader's declared type does not make HTML run on the API's origin: it is a download
+    const page = new TextEncoder().encode(`<script>alert(1)</script>${' '.repeat(INLINE)}`);
+    const html = await h.services.deps.blobs.put(page, 'text/html');
+    const htmlLink = await h.services.deps.blobs.presignDownload(html.sha256, { expiresInSeconds: 60 });
+    const served = await app.request(htmlLink.url);
+    expect(served.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
     // checked before any link is made
     const outsider = await call(actors.reviewer('heritage'), 'GET', path);
     expect(outsider.status).toBe(403);

@@ -10,6 +10,8 @@ import * as r from '../response-schemas.js';
 import type { RouteKit } from '../route-kit.js';
 
 const binary = z.string().openapi({ type: 'string', format: 'binary', description: '文件内容（原始字节）' });
+const INLINE_TYPES = /^(application\/pdf|image\/(png|jpeg|gif|webp))$/;
+
 const problem = (description: string) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
   description,
@@ -141,12 +143,15 @@ export function mountMaterialUploadRoutes({ app, services, limits }: RouteKit): 
   app.get('/blobs/:token', async (c) => {
     const found = await endpointOf().open(c.req.param('token'));
     if (!found) throw new HttpProblem(404, 'DOWNLOAD_LINK_INVALID', '下载链接无效、已过期或内容不存在');
+    // Served from the API's own origin: only types a browser shows without running anything are
+    // inline; anything else (an uploader may declare text/html) is a download.
+    const disposition = INLINE_TYPES.test(found.contentType) ? 'inline' : 'attachment';
+    const name =
+      found.filename !== undefined ? `; filename*=UTF-8''${encodeURIComponent(found.filename)}` : '';
     return c.body(found.body, 200, {
       'content-type': found.contentType,
       'content-length': String(found.size),
-      ...(found.filename !== undefined
-        ? { 'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(found.filename)}` }
-        : {}),
+      'content-disposition': `${disposition}${name}`,
       'cache-control': 'private, no-store',
       'x-content-type-options': 'nosniff',
     });
