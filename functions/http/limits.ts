@@ -38,15 +38,15 @@ export const DEFAULT_LIMITS: Limits = {
   defaultBodyBytes: 1024 * 1024,
   partnerBodyBytes: 256 * 1024,
   uploadBytes: 20 * 1024 * 1024,
-  materialMaxBytes: bytesFromEnv(process.env.GC_MATERIAL_MAX_BYTES, 200 * 1024 * 1024),
+  materialMaxBytes: materialMaxBytesFromEnv(process.env.GC_MATERIAL_MAX_BYTES),
   inlineDownloadBytes: 4 * 1024 * 1024,
   partnerRate: { capacity: 120, perSecond: 20 },
   publicRate: { capacity: 60, perSecond: 10 },
   publicCacheSeconds: 60,
 };
 
-/** A positive whole number of bytes from the environment; anything else is a configuration error. */
-export function bytesFromEnv(value: string | undefined, fallback: number): number {
+/** `GC_MATERIAL_MAX_BYTES`: a positive whole number of bytes; anything else is a configuration error. */
+export function materialMaxBytesFromEnv(value: string | undefined, fallback = 200 * 1024 * 1024): number {
   if (value === undefined || value === '') return fallback;
   if (!/^\d+$/.test(value) || Number(value) <= 0) {
     throw new Error(`GC_MATERIAL_MAX_BYTES must be a positive whole number of bytes, not "${value}"`);

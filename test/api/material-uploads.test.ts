@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/http/app.js';
 import { createLocalSigner } from '../../functions/http/auth.js';
+import { DEFAULT_LIMITS, materialMaxBytesFromEnv } from '../../functions/http/limits.js';
 import { FileBlobStore } from '../../shared/adapters/blobs/file-blob-store.js';
 import type { Actor } from '../../shared/domain/model.js';
 import { signedRequestBytes } from '../../shared/domain/signed-request.js';
@@ -302,5 +303,18 @@ describe('partner downloads of large materials', () => {
     const inline = await app.request(smallPath, { headers: await signed(smallPath) });
     expect(inline.status).toBe(200);
     expect(new Uint8Array(await inline.arrayBuffer())).toEqual(small);
+  });
+});
+
+describe('the material size limit', () => {
+  it('is 200 MB unless GC_MATERIAL_MAX_BYTES says otherwise, and a malformed value stops the start', () => {
+    expect(materialMaxBytesFromEnv(undefined)).toBe(200 * 1024 * 1024);
+    expect(materialMaxBytesFromEnv('')).toBe(200 * 1024 * 1024);
+    expect(materialMaxBytesFromEnv('524288000')).toBe(524_288_000);
+    for (const bad of ['0', '-1', '200MB', '1e9']) {
+      expect(() => materialMaxBytesFromEnv(bad)).toThrow(/GC_MATERIAL_MAX_BYTES/);
+    }
+    // the running default, where the variable is not set
+    if (!process.env.GC_MATERIAL_MAX_BYTES) expect(DEFAULT_LIMITS.materialMaxBytes).toBe(200 * 1024 * 1024);
   });
 });
