@@ -23,9 +23,9 @@ import { mountDashboardRoutes } from './routes/dashboard.js';
 import { mountExitAndComplaintRoutes } from './routes/exit-and-complaints.js';
 import { mountExtensionDeliveryRoutes } from './routes/extension-delivery.js';
 import { mountJointReviewRoutes } from './routes/joint-review.js';
+import { mountMaterialUploadRoutes } from './routes/material-uploads.js';
 import { mountNotificationRoutes } from './routes/notifications.js';
 import { mountOperationsRoutes } from './routes/operations.js';
-import { mountMaterialUploadRoutes } from './routes/material-uploads.js';
 import { mountPartnerRoutes } from './routes/partners.js';
 import { mountPledgeRoutes } from './routes/pledge.js';
 import { mountProjectRoutes } from './routes/projects.js';
@@ -86,12 +86,12 @@ const PUBLIC_PATHS = [
   '/partner/*',
   '/verify/*',
   '/public/*',
+  // the file store's presigned URLs (routes/material-uploads.ts): the signed token is the credential
+  '/blobs/*',
 ];
 
 /**
  * The province's HTTP API. Handlers only translate: parse, call one service, shape the answer.
-  // the file store's presigned URLs (routes/material-uploads.ts): the signed token is the credential
-  '/blobs/*',
  * The same app is served by the local Node server and by API Gateway → Lambda.
  */
 export function createApp(services: Services, options: AppOptions): OpenAPIHono<AppEnv> {
@@ -126,12 +126,12 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
     services,
     idem: idempotent(deps),
     partnerRate: new SenderRateLimiter(limits.partnerRate),
+    limits,
   };
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, province: deps.province.code }, 200));
   app.openapi(readyRoute, async (c) => {
     try {
       // a read that reaches the store (a key nobody writes): the process alone being up is not enough
-    limits,
       await deps.store.get('project', '__readiness_probe__');
     } catch {
       throw new HttpProblem(503, 'STORE_UNAVAILABLE', '数据存储不可用，服务暂未就绪', { 'retry-after': '5' });
