@@ -190,11 +190,23 @@ export function parseIdempotencyTtlHours(raw: string | undefined): { idempotency
 export function compactAnswer(changes: Change[], body: unknown): { body?: unknown; ref?: IdempotencyRef } {
   if (body && typeof body === 'object' && typeof (body as { version?: unknown }).version === 'number') {
     const { version, ...rest } = body as Record<string, unknown> & { version: number };
-    const restJson = JSON.stringify(rest);
-    const same = changes.find(
-      (c) => c.expectedVersion + 1 === version && JSON.stringify(c.value) === restJson,
-    );
+    let restJson: string | undefined;
+    const same = changes.find((c) => {
+      if (c.expectedVersion + 1 !== version) return false;
+      // the usual answer is `{ ...value, version }` of the very value committed: same fields, same
+      // objects, no need to serialise a ~10 KB case twice
+      if (sameFields(rest, c.value)) return true;
+      restJson ??= JSON.stringify(rest);
+      return JSON.stringify(c.value) === restJson;
+    });
     if (same) return { ref: { kind: same.kind, id: same.id, version } };
   }
   return { body };
+}
+
+function sameFields(a: Record<string, unknown>, b: unknown): boolean {
+  if (!b || typeof b !== 'object') return false;
+  const keys = Object.keys(a);
+  const other = b as Record<string, unknown>;
+  return keys.length === Object.keys(other).length && keys.every((k) => Object.is(a[k], other[k]));
 }
