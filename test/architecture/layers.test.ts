@@ -81,7 +81,7 @@ describe('layering', () => {
 
   it('the AWS SDK is imported only by AWS adapters and AWS wiring', () => {
     const awsAllowed =
-      /^(shared\/adapters\/(dynamodb|sfn|eventbridge|signing|blobs|console|checkpoints)\/|functions\/(aws|lambda)\/)/;
+      /^(shared\/adapters\/(dynamodb|sfn|eventbridge|signing|blobs|console|checkpoints|secrets)\/|functions\/(aws|lambda)\/)/;
     const bad = layers.flatMap((f) =>
       importsOf(f)
         .filter((s) => s.startsWith('@aws-sdk/') && !awsAllowed.test(f))
