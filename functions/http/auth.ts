@@ -128,6 +128,43 @@ async function verifyWith(
   return actorFromClaims(payload);
 }
 
+/**
+ * Verified tokens remembered for a while: the ES256 signature check is most of what a light
+ * request costs, and a console session sends the same token with every request. Only successful
+ * verifications are kept, never past the token's `exp` nor longer than `maxAgeMs` (so a key the
+ * identity provider withdraws stops working as soon as the JWKS cache notices, give or take that),
+ * and the revocation list is still consulted on every request (authMiddleware).
+ */
+export function rememberVerified(
+  inner: TokenVerifier,
+  opts: { max?: number; maxAgeMs?: number; now?: () => number } = {},
+): TokenVerifier {
+  const max = opts.max ?? 5_000;
+  const maxAgeMs = opts.maxAgeMs ?? 5 * 60_000;
+  const now = opts.now ?? Date.now;
+  // insertion order is the eviction order: a hit moves its entry to the end
+  const cache = new Map<string, { actor: Actor; untilMs: number }>();
+  return {
+    async verify(token) {
+      const hit = cache.get(token);
+      if (hit) {
+        cache.delete(token);
+        if (hit.untilMs > now()) {
+          cache.set(token, hit);
+          return hit.actor;
+        }
+      }
+      const actor = await inner.verify(token);
+      const { exp } = decodeJwt(token);
+      if (typeof exp === 'number') {
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+        cache.set(token, { actor, untilMs: Math.min(exp * 1000, now() + maxAgeMs) });
+      }
+      return actor;
+    },
+  };
+}
+
 export interface SignerOptions {
   /** where the key pair is kept between restarts (JWK JSON, mode 0600); in memory only when absent */
   keyFile?: string;
@@ -179,7 +216,7 @@ export async function createLocalSigner(opts: SignerOptions): Promise<LocalSigne
         .setJti(randomUUID())
         .sign(privateKey);
     },
-    verifier: () => ({ verify: (token) => verifyWith(token, publicKey, opts) }),
+    verifier: () => rememberVerified({ verify: (token) => verifyWith(token, publicKey, opts) }),
     jwks: () => ({ keys: [publicJwk] }),
   };
 }
@@ -226,7 +263,7 @@ export function createJwksVerifier(opts: {
   audience: string;
 }): TokenVerifier {
   const keys = createRemoteJWKSet(new URL(opts.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 });
-  return { verify: (token) => verifyWith(token, keys, opts) };
+  return rememberVerified({ verify: (token) => verifyWith(token, keys, opts) });
 }
 
 export interface AuthOptions {
