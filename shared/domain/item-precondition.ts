@@ -26,7 +26,8 @@ export function stampChangedItems(before: StageCase, next: StageCase, nextVersio
   let changed = false;
   const items = next.items.map((item) => {
     const old = earlier.get(item.code);
-    if (old && reviewableState(old) === reviewableState(item)) return item;
+    // transitions copy only the items they change: the same object is the same state
+    if (old === item || (old && reviewableState(old) === reviewableState(item))) return item;
     changed = true;
     return { ...item, changedAtVersion: nextVersion };
   });
