@@ -80,15 +80,19 @@ const tooLarge = (limit: number) =>
 
 export function bodyLimit(limits: Limits): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const body = c.req.raw.body;
-    if (!body || isPresignedUpload(c.req.method, c.req.path)) return next();
-    const limit = bodyLimitOf(c.req.method, c.req.path, limits);
+    const method = c.req.method;
+    // Headers first: on Node, touching `raw.body` turns the server's light request into a full
+    // Request, which costs a GET more than everything else it does.
+    if (method === 'GET' || method === 'HEAD' || isPresignedUpload(method, c.req.path)) return next();
+    const limit = bodyLimitOf(method, c.req.path, limits);
     const declared = c.req.header('content-length');
     if (declared !== undefined && !c.req.header('transfer-encoding')) {
       // The runtime reads no more than the declared length, so the declaration is the size.
       if (!/^\d+$/.test(declared) || Number(declared) > limit) throw tooLarge(limit);
       return next();
     }
+    const body = c.req.raw.body;
+    if (!body) return next();
     const reader = body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
