@@ -117,7 +117,12 @@ function prepare(db: Database.Database) {
        ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, value = excluded.value,
          audit_seq = excluded.audit_seq, audit_head = excluded.audit_head`,
     ),
-    deleteIndexes: db.prepare<[string, string]>('DELETE FROM index_entries WHERE kind = ? AND id = ?'),
+    selectIndexes: db.prepare<[string, string], { idx: string; key: string; sort: string }>(
+      'SELECT idx, key, sort FROM index_entries WHERE kind = ? AND id = ?',
+    ),
+    deleteIndex: db.prepare<[string, string, string, string, string]>(
+      'DELETE FROM index_entries WHERE kind = ? AND id = ? AND idx = ? AND key = ? AND sort = ?',
+    ),
     insertIndex: db.prepare<[string, string, string, string, string]>(
       'INSERT OR IGNORE INTO index_entries (kind, id, idx, key, sort) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -160,6 +165,8 @@ function prepare(db: Database.Database) {
     ),
   };
 }
+
+const entryKey = (idx: string, key: string, sort: string) => `${idx}\u0000${key}\u0000${sort}`;
 
 /** A write waiting for the next group transaction: a commit, a token registration, outbox deletes. */
 interface PendingWrite {
@@ -243,8 +250,17 @@ export class SqliteStore implements Store {
         }
         const version = change.expectedVersion + 1;
         s.upsertAggregate.run(change.kind, change.id, version, JSON.stringify(change.value), seq, head);
-        s.deleteIndexes.run(change.kind, change.id);
+        // Only what changed: a decision moves one or two of a case's ~15 entries, and rewriting
+        // them all was most of a commit's work.
+        const wanted = new Set(change.indexes.map((e) => entryKey(e.index, e.key, e.sort)));
+        const stored = new Set<string>();
+        for (const row of s.selectIndexes.all(change.kind, change.id)) {
+          const k = entryKey(row.idx, row.key, row.sort);
+          stored.add(k);
+          if (!wanted.has(k)) s.deleteIndex.run(change.kind, change.id, row.idx, row.key, row.sort);
+        }
         for (const entry of change.indexes) {
+          if (stored.has(entryKey(entry.index, entry.key, entry.sort))) continue;
           s.insertIndex.run(change.kind, change.id, entry.index, entry.key, entry.sort);
         }
         versions.push(version);
