@@ -10,6 +10,10 @@ const { workflowTasks } = awsWorkflowServices();
 
 export const handler = observed('workflow-task', async (event: WorkflowTaskRequest, log) => {
   const result = await workflowTasks.handle(event);
-  log.info('workflow task', { caseId: event.caseId, action: event.action });
+  log.info('workflow task', {
+    caseId: event.caseId,
+    action: event.action,
+    ...(event.correlationId ? { correlationId: event.correlationId } : {}),
+  });
   return result;
 });

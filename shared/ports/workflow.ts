@@ -2,8 +2,21 @@
 export interface StageCaseWorkflowInput {
   caseId: string;
   round: number;
-  /** of the request that started it; visible in the execution's input, used by no state */
+  /** of the request that started it; every Task passes it on (see executionInput) */
   correlationId?: string;
+}
+
+/**
+ * What both engines start an execution with. It always carries a correlation id (the starting
+ * request's, else one naming the case and round), because the ASL's Tasks read it from the
+ * execution input, where a missing field would be a runtime error.
+ */
+export function executionInput(input: StageCaseWorkflowInput): Required<StageCaseWorkflowInput> {
+  return {
+    caseId: input.caseId,
+    round: input.round,
+    correlationId: input.correlationId ?? `${input.caseId}/r${input.round}`,
+  };
 }
 
 /**
@@ -22,13 +35,17 @@ export interface WorkflowEngine {
  * What the state machine's Task states invoke (via one task Lambda on AWS, in-process locally).
  * `token` is present for `.waitForTaskToken` tasks.
  */
-export type WorkflowTaskRequest =
+export type WorkflowTaskRequest = (
   | { action: 'awaitAcceptance'; caseId: string; round: number; token: string }
   | { action: 'awaitResubmission'; caseId: string; round: number; token: string }
   | { action: 'listItems'; caseId: string }
   | { action: 'awaitItemDecision'; caseId: string; itemCode: string; token: string }
   | { action: 'consolidate'; caseId: string }
-  | { action: 'closeStage'; caseId: string };
+  | { action: 'closeStage'; caseId: string }
+) & {
+  /** of the execution (executionInput); absent in requests of executions started before it was */
+  correlationId?: string;
+};
 
 export interface WorkflowTaskHandler {
   handle(request: WorkflowTaskRequest): Promise<unknown>;

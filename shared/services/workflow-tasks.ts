@@ -72,7 +72,7 @@ export function createWorkflowTasks(deps: Deps, cases: CaseService): WorkflowTas
         return { outcome: value.status === 'approved' ? 'approved' : 'rejected' };
       }
       case 'closeStage':
-        return closeStage(request.caseId);
+        return closeStage(request.caseId, request.correlationId);
     }
   }
 
@@ -86,10 +86,13 @@ export function createWorkflowTasks(deps: Deps, cases: CaseService): WorkflowTas
    * 办结: results are out, the applicant is asked for feedback (满意度回访) with a notice to their
    * organisation, in the same commit. Idempotent under replay; the sweeper reminds once if silent.
    */
-  async function closeStage(caseId: string) {
+  async function closeStage(caseId: string, correlationId: string | undefined) {
     let notes: Notification[] = [];
     await cases.mutate(
-      { actor: { id: 'workflow', name: '流程引擎', role: 'admin' } },
+      {
+        actor: { id: 'workflow', name: '流程引擎', role: 'admin' },
+        ...(correlationId ? { correlationId } : {}),
+      },
       caseId,
       undefined,
       async (c) => {

@@ -84,6 +84,33 @@ describe('correlation id', () => {
     expect(started).toEqual([{ caseId: stageCase.id, round: 1, correlationId: 'corr-submit-7f3a' }]);
     const caseEvents = await eventsOf(`stageCase/${stageCase.id}`);
     expect(caseEvents.find((e) => e.type === 'CaseSubmitted')?.correlationId).toBe('corr-submit-7f3a');
+
+    // what the workflow commits itself (the stage close) carries the execution's correlation id
+    const accepted = await c.post(
+      actors.windowOfficer,
+      `/cases/${stageCase.id}/acceptance`,
+      { outcome: 'accept' },
+      { 'if-match': `"${versionOf(submitted)}"`, ...corr('accept') },
+    );
+    expect(accepted.status, accepted.text).toBe(200);
+    await vi.waitFor(() => expect(c.h.workflow.waitingCount()).toBe(stageCase.items.length));
+    for (const item of stageCase.items) {
+      const decided = await c.post(
+        actors.reviewer(item.department),
+        `/cases/${stageCase.id}/items/${item.code}/decision`,
+        { outcome: 'approve' },
+        corr('decide'),
+      );
+      expect(decided.status, decided.text).toBe(200);
+    }
+    await vi.waitFor(async () => {
+      const closed = (await eventsOf(`stageCase/${stageCase.id}`)).find((e) => e.type === 'StageClosed');
+      expect(closed?.correlationId).toBe('corr-submit-7f3a');
+    });
+    const byType = Object.fromEntries(
+      (await eventsOf(`stageCase/${stageCase.id}`)).map((e) => [e.type, e.correlationId]),
+    );
+    expect(byType).toMatchObject({ CaseAccepted: 'corr-accept-7f3a', ItemApproved: 'corr-decide-7f3a' });
   });
 
   it('without the header the request id is the correlation id; a malformed one is not taken', async () => {
@@ -117,6 +144,10 @@ describe('correlation id', () => {
     });
     await engine.start({ caseId: 'C-1', round: 1, correlationId: 'corr-1' });
     expect(JSON.parse(sent[0]!.input!)).toEqual({ caseId: 'C-1', round: 1, correlationId: 'corr-1' });
+    // an execution started without one (the sweeper's resume) is named by its case and round
+    await engine.start({ caseId: 'C-2', round: 2 });
+    expect(JSON.parse(sent[1]!.input!)).toEqual({ caseId: 'C-2', round: 2, correlationId: 'C-2/r2' });
+    sent.splice(0);
 
     const bus = new EventBridgePublisher({ client: client as never, busName: 'green-channel-JS' });
     await bus.publish([
@@ -131,6 +162,6 @@ describe('correlation id', () => {
         correlationId: 'corr-1',
       },
     ]);
-    expect(JSON.parse(sent[1]!.Entries![0]!.Detail!).correlationId).toBe('corr-1');
+    expect(JSON.parse(sent[0]!.Entries![0]!.Detail!).correlationId).toBe('corr-1');
   });
 });

@@ -47,7 +47,8 @@ describe('StepFunctionsWorkflowEngine', () => {
     expect(command.input).toEqual({
       stateMachineArn: ARN,
       name: 'SC-2025-000123-r2',
-      input: JSON.stringify({ caseId: 'SC-2025-000123', round: 2 }),
+      // every Task reads the correlation id from the input: one naming the case and round when none was given
+      input: JSON.stringify({ caseId: 'SC-2025-000123', round: 2, correlationId: 'SC-2025-000123/r2' }),
     });
   });
 

@@ -14,11 +14,12 @@ import {
   loadStageCaseDefinition,
   renderDefinition,
 } from '../../../statemachines/load.js';
-import type {
-  StageCaseWorkflowInput,
-  WorkflowEngine,
-  WorkflowTaskHandler,
-  WorkflowTaskRequest,
+import {
+  executionInput,
+  type StageCaseWorkflowInput,
+  type WorkflowEngine,
+  type WorkflowTaskHandler,
+  type WorkflowTaskRequest,
 } from '../../ports/workflow.js';
 
 /**
@@ -237,8 +238,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     let run: ReturnType<StateMachine['run']>;
     try {
       // the same input Step Functions is started with (sfn-workflow.ts)
-      const { correlationId } = input;
-      run = this.machine.run({ caseId, round, ...(correlationId ? { correlationId } : {}) }, this.runOptions);
+      run = this.machine.run(executionInput({ ...input, caseId, round }), this.runOptions);
     } catch (err) {
       this.running.delete(caseId);
       throw err;

@@ -5,7 +5,7 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { StageCaseWorkflowInput, WorkflowEngine } from '../../ports/workflow.js';
+import { executionInput, type StageCaseWorkflowInput, type WorkflowEngine } from '../../ports/workflow.js';
 
 /**
  * The workflow engine on AWS: one Standard execution per stage case and round, named after them so
@@ -59,11 +59,7 @@ export class StepFunctionsWorkflowEngine implements WorkflowEngine {
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
           name: executionName(input.caseId, input.round),
-          input: JSON.stringify({
-            caseId: input.caseId,
-            round: input.round,
-            ...(input.correlationId ? { correlationId: input.correlationId } : {}),
-          }),
+          input: JSON.stringify(executionInput(input)),
         }),
       );
     } catch (err) {
