@@ -1,4 +1,4 @@
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { expectedVersionFrom } from '../etag.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
@@ -17,11 +17,7 @@ export function mountAcceptanceRoutes({ app, services, idem }: RouteKit): void {
       { query: paginationQuerySchema },
       { status: 200, schema: r.stageCasePage, description: '分页列表' },
     ),
-    async (c) =>
-      c.json(
-        pageBody(await services.cases.acceptanceQueue({ actor: actorOf(c) }, c.req.valid('query'))),
-        200,
-      ),
+    async (c) => c.json(pageBody(await services.cases.acceptanceQueue(ctxOf(c), c.req.valid('query'))), 200),
   );
   app.openapi(
     op(

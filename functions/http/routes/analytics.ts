@@ -7,7 +7,7 @@ import {
   FORECAST_TABLES,
   forecastCsv,
 } from '../../../shared/services/analytics-csv.js';
-import { type AppEnv, actorOf } from '../auth.js';
+import { type AppEnv, ctxOf } from '../auth.js';
 import { op } from '../openapi-route.js';
 import * as r from '../response-schemas/analytics.js';
 
@@ -87,10 +87,11 @@ export function mountAnalyticsRoutes(
     ),
     async (c) => {
       const { format: fmt, table, year, from, to } = c.req.valid('query');
-      const report = await analytics.analytics(
-        { actor: actorOf(c) },
-        { ...(year !== undefined ? { year } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) },
-      );
+      const report = await analytics.analytics(ctxOf(c), {
+        ...(year !== undefined ? { year } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+      });
       if (fmt === 'csv') return csv(c, analyticsCsv(report, table));
       const body: z.output<typeof r.analyticsSchema> = report;
       return c.json(body, 200);
@@ -110,7 +111,7 @@ export function mountAnalyticsRoutes(
     ),
     async (c) => {
       const { format: fmt, table } = c.req.valid('query');
-      const report = await analytics.forecast({ actor: actorOf(c) });
+      const report = await analytics.forecast(ctxOf(c));
       if (fmt === 'csv') return csv(c, forecastCsv(report, table));
       const body: z.output<typeof r.forecastSchema> = report;
       return c.json(body, 200);

@@ -1,7 +1,7 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { PROJECT_CATEGORIES, STAGES } from '../../../shared/domain/model.js';
 import type { ApprovalMapService } from '../../../shared/services/approval-map.js';
-import { type AppEnv, actorOf } from '../auth.js';
+import { type AppEnv, ctxOf } from '../auth.js';
 import { op } from '../openapi-route.js';
 import * as r from '../response-schemas.js';
 import * as s from '../schemas.js';
@@ -28,7 +28,7 @@ export function mountApprovalMapRoutes(
       { query: mapQuery },
       { status: 200, schema: r.provinceMapSchema, description: '全省一张图' },
     ),
-    async (c) => c.json(await approvalMap.provinceMap({ actor: actorOf(c) }, c.req.valid('query')), 200),
+    async (c) => c.json(await approvalMap.provinceMap(ctxOf(c), c.req.valid('query')), 200),
   );
   app.openapi(
     op(
@@ -39,8 +39,7 @@ export function mountApprovalMapRoutes(
       { params: s.projectIdParam },
       { status: 200, schema: r.projectMapSchema, description: '项目一张图' },
     ),
-    async (c) =>
-      c.json(await approvalMap.projectMap({ actor: actorOf(c) }, c.req.valid('param').projectId), 200),
+    async (c) => c.json(await approvalMap.projectMap(ctxOf(c), c.req.valid('param').projectId), 200),
   );
   app.openapi(
     op(

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { serveCheckpointToPartner } from '../../../shared/services/partner-checkpoints.js';
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { PARTNER_SCHEME } from '../docs.js';
 import { op } from '../openapi-route.js';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from '../problem.js';
@@ -29,7 +29,7 @@ export function mountAuditRoutes({ app, services, partnerRate }: RouteKit): void
         { status: 200, schema: r.auditTrailSchema, description: '审计记录' },
       ),
       async (c) => {
-        const events = await services.audit.trail({ actor: actorOf(c) }, kind, idOf(c.req.valid('param')));
+        const events = await services.audit.trail(ctxOf(c), kind, idOf(c.req.valid('param')));
         return c.json({ events }, 200);
       },
     );
@@ -42,8 +42,7 @@ export function mountAuditRoutes({ app, services, partnerRate }: RouteKit): void
         { params },
         { status: 200, schema: r.chainVerificationSchema, description: '校验结果' },
       ),
-      async (c) =>
-        c.json(await services.audit.verify({ actor: actorOf(c) }, kind, idOf(c.req.valid('param'))), 200),
+      async (c) => c.json(await services.audit.verify(ctxOf(c), kind, idOf(c.req.valid('param'))), 200),
     );
   }
 
@@ -57,7 +56,7 @@ export function mountAuditRoutes({ app, services, partnerRate }: RouteKit): void
       {},
       { status: 200, schema: r.checkpointListSchema, description: '检查点' },
     ),
-    async (c) => c.json({ items: await services.audit.checkpoints({ actor: actorOf(c) }) }, 200),
+    async (c) => c.json({ items: await services.audit.checkpoints(ctxOf(c)) }, 200),
   );
   app.openapi(
     op(
@@ -68,7 +67,7 @@ export function mountAuditRoutes({ app, services, partnerRate }: RouteKit): void
       {},
       { status: 200, schema: r.partnerCheckpointListSchema, description: '合作省份检查点' },
     ),
-    async (c) => c.json({ items: await services.audit.partnerCheckpoints({ actor: actorOf(c) }) }, 200),
+    async (c) => c.json({ items: await services.audit.partnerCheckpoints(ctxOf(c)) }, 200),
   );
   app.openapi(
     op(
@@ -79,8 +78,7 @@ export function mountAuditRoutes({ app, services, partnerRate }: RouteKit): void
       { params: checkpointIdParam },
       { status: 200, schema: r.auditCheckpointSchema, description: '检查点全文' },
     ),
-    async (c) =>
-      c.json(await services.audit.checkpoint({ actor: actorOf(c) }, c.req.valid('param').checkpointId), 200),
+    async (c) => c.json(await services.audit.checkpoint(ctxOf(c), c.req.valid('param').checkpointId), 200),
   );
   app.openapi(
     op(
@@ -92,10 +90,7 @@ export function mountAuditRoutes({ app, services, partnerRate }: RouteKit): void
       { status: 200, schema: r.checkpointVerificationSchema, description: '校验结果' },
     ),
     async (c) =>
-      c.json(
-        await services.audit.verifyCheckpoint({ actor: actorOf(c) }, c.req.valid('param').checkpointId),
-        200,
-      ),
+      c.json(await services.audit.verifyCheckpoint(ctxOf(c), c.req.valid('param').checkpointId), 200),
   );
 
   // A partner province reads a checkpoint for a project shared with it, by a request signed with

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { setVersionHeader } from '../etag.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
@@ -20,7 +20,7 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
       },
       { status: 200, schema: r.preReviewResultSchema, description: '预审结果' },
     ),
-    async (c) => c.json(await services.cases.preReview({ actor: actorOf(c) }, c.req.valid('json')), 200),
+    async (c) => c.json(await services.cases.preReview(ctxOf(c), c.req.valid('json')), 200),
   );
   app.openapi(
     op(
@@ -60,8 +60,7 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
       },
       { status: 200, schema: r.stageCasePage, description: '分页列表' },
     ),
-    async (c) =>
-      c.json(pageBody(await services.cases.list({ actor: actorOf(c) }, c.req.valid('query'))), 200),
+    async (c) => c.json(pageBody(await services.cases.list(ctxOf(c), c.req.valid('query'))), 200),
   );
   app.openapi(
     op(
@@ -72,7 +71,7 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
       { params: s.caseIdParam },
       { status: 200, schema: r.stageCaseResponse, description: '办件' },
     ),
-    async (c) => versioned(c, await services.cases.get({ actor: actorOf(c) }, c.req.valid('param').caseId)),
+    async (c) => versioned(c, await services.cases.get(ctxOf(c), c.req.valid('param').caseId)),
   );
   app.openapi(
     op(
@@ -84,7 +83,7 @@ export function mountCaseRoutes({ app, services, idem }: RouteKit): void {
       { status: 200, schema: r.caseProgressViewSchema, description: '进度' },
     ),
     async (c) => {
-      const p = await services.cases.progress({ actor: actorOf(c) }, c.req.valid('param').caseId);
+      const p = await services.cases.progress(ctxOf(c), c.req.valid('param').caseId);
       setVersionHeader(c, p.version);
       return c.json(p, 200);
     },

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { json, op } from '../openapi-route.js';
 import { type RouteKit, versioned } from '../route-kit.js';
 import * as s from '../schemas.js';
@@ -94,8 +94,7 @@ export function mountCommitmentLetterRoutes({ app, services, idem }: RouteKit): 
       { params: s.caseIdParam },
       { status: 200, schema: commitmentLetterSchema, description: '承诺书' },
     ),
-    async (c) =>
-      versioned(c, await services.commitmentLetters.get({ actor: actorOf(c) }, c.req.valid('param').caseId)),
+    async (c) => versioned(c, await services.commitmentLetters.get(ctxOf(c), c.req.valid('param').caseId)),
   );
   app.openapi(
     op(
@@ -108,10 +107,7 @@ export function mountCommitmentLetterRoutes({ app, services, idem }: RouteKit): 
     ),
     async (c) =>
       c.json(
-        await services.commitmentLetters.supplementDeadlines(
-          { actor: actorOf(c) },
-          c.req.valid('param').caseId,
-        ),
+        await services.commitmentLetters.supplementDeadlines(ctxOf(c), c.req.valid('param').caseId),
         200,
       ),
   );

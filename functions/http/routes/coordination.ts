@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { BEARER_SCHEME } from '../docs.js';
 import { op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
@@ -26,7 +26,7 @@ export function mountCoordinationRoutes({ app, services, limits }: RouteKit): vo
       { status: 200, schema: coordinatedCasePage, description: '分页列表' },
     ),
     async (c) => {
-      const page = await coordination.coordinatedCases({ actor: actorOf(c) }, c.req.valid('query'));
+      const page = await coordination.coordinatedCases(ctxOf(c), c.req.valid('query'));
       return c.json({ items: page.items, ...(page.cursor ? { nextCursor: page.cursor } : {}) }, 200);
     },
   );
@@ -39,8 +39,7 @@ export function mountCoordinationRoutes({ app, services, limits }: RouteKit): vo
       { query: z.object({ status: deficiencyStatus.optional() }) },
       { status: 200, schema: deficiencyLedgerSchema, description: '容缺承诺' },
     ),
-    async (c) =>
-      c.json(await coordination.deficiencyLedger({ actor: actorOf(c) }, c.req.valid('query')), 200),
+    async (c) => c.json(await coordination.deficiencyLedger(ctxOf(c), c.req.valid('query')), 200),
   );
   app.openapi(
     createRoute({
@@ -66,7 +65,7 @@ export function mountCoordinationRoutes({ app, services, limits }: RouteKit): vo
     }),
     async (c) => {
       const { caseId, sha256 } = c.req.valid('param');
-      const found = await coordination.caseMaterial({ actor: actorOf(c) }, caseId, sha256, {
+      const found = await coordination.caseMaterial(ctxOf(c), caseId, sha256, {
         inlineMaxBytes: limits.inlineDownloadBytes,
       });
       // too large for the API to carry (6 MB through API Gateway): a short-lived presigned URL

@@ -1,7 +1,7 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { DashboardService } from '../../../shared/services/dashboard.js';
 import { DASHBOARD_TABLES, dashboardCsv } from '../../../shared/services/dashboard-csv.js';
-import { type AppEnv, actorOf } from '../auth.js';
+import { type AppEnv, ctxOf } from '../auth.js';
 import { op } from '../openapi-route.js';
 import * as r from '../response-schemas/dashboard.js';
 
@@ -49,7 +49,7 @@ export function mountDashboardRoutes(
     },
     async (c) => {
       const { format, table } = c.req.valid('query');
-      const report = await dashboard.dashboard({ actor: actorOf(c) });
+      const report = await dashboard.dashboard(ctxOf(c));
       if (format === 'csv') {
         const out = dashboardCsv(report, table);
         return c.body(out.body, 200, {

@@ -2,7 +2,7 @@ import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ComplaintService } from '../../../shared/services/complaints.js';
 import type { Deps } from '../../../shared/services/deps.js';
 import type { ExitReviewService } from '../../../shared/services/exit-review.js';
-import { type AppEnv, actorOf } from '../auth.js';
+import { type AppEnv, ctxOf } from '../auth.js';
 import { expectedVersionFrom } from '../etag.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
@@ -64,7 +64,7 @@ export function mountExitAndComplaintRoutes(
     ),
     async (c) => {
       const { year } = c.req.valid('param');
-      return c.json(await services.exitReview.runYearly({ actor: actorOf(c) }, year), 200);
+      return c.json(await services.exitReview.runYearly(ctxOf(c), year), 200);
     },
   );
 
@@ -118,7 +118,7 @@ export function mountExitAndComplaintRoutes(
     ),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json(pageBody(await services.complaints.list({ actor: actorOf(c) }, q)), 200);
+      return c.json(pageBody(await services.complaints.list(ctxOf(c), q)), 200);
     },
   );
 
@@ -131,7 +131,7 @@ export function mountExitAndComplaintRoutes(
       { params: complaintIdParam },
       { status: 200, schema: r.complaintResponse, description: '投诉' },
     ),
-    async (c) => versioned(c, await services.complaints.get({ actor: actorOf(c) }, c.req.valid('param').id)),
+    async (c) => versioned(c, await services.complaints.get(ctxOf(c), c.req.valid('param').id)),
   );
 
   app.openapi(

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BlobUploadRefused } from '../../../shared/ports/blobs.js';
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { BEARER_SCHEME } from '../docs.js';
 import { sizeOfLimitZh } from '../limits.js';
 import { json } from '../openapi-route.js';
@@ -46,7 +46,7 @@ export function mountMaterialUploadRoutes({ app, services, limits }: RouteKit): 
           `材料文件超过 ${sizeOfLimitZh(limits.materialMaxBytes)} 的上限`,
         );
       }
-      const issued = await services.partners.issueUpload({ actor: actorOf(c) }, body);
+      const issued = await services.partners.issueUpload(ctxOf(c), body);
       return c.json(
         {
           ...issued,
@@ -76,10 +76,7 @@ export function mountMaterialUploadRoutes({ app, services, limits }: RouteKit): 
       },
     }),
     async (c) => {
-      const stored = await services.partners.completeUpload(
-        { actor: actorOf(c) },
-        c.req.valid('param').sha256,
-      );
+      const stored = await services.partners.completeUpload(ctxOf(c), c.req.valid('param').sha256);
       return c.json(stored, 201);
     },
   );

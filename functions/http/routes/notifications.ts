@@ -1,6 +1,6 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { NotificationService } from '../../../shared/services/notifications.js';
-import { type AppEnv, actorOf } from '../auth.js';
+import { type AppEnv, ctxOf } from '../auth.js';
 import { op } from '../openapi-route.js';
 import * as r from '../response-schemas.js';
 
@@ -36,7 +36,7 @@ export function mountNotificationRoutes(
     ),
     async (c) => {
       const { limit, before } = c.req.valid('query');
-      const ctx = { actor: actorOf(c) };
+      const ctx = ctxOf(c);
       const [items, unread] = await Promise.all([
         services.notifications.inbox(ctx, { limit, ...(before ? { before } : {}) }),
         services.notifications.unreadCount(ctx),
@@ -64,7 +64,7 @@ export function mountNotificationRoutes(
     ),
     async (c) => {
       const { id } = c.req.valid('param');
-      return c.json(await services.notifications.markRead({ actor: actorOf(c) }, id), 200);
+      return c.json(await services.notifications.markRead(ctxOf(c), id), 200);
     },
   );
 }

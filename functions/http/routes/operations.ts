@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { actorOf } from '../auth.js';
+import { actorOf, ctxOf } from '../auth.js';
 import { json, op } from '../openapi-route.js';
 import * as r from '../response-schemas.js';
 import type { RouteKit } from '../route-kit.js';
@@ -46,7 +46,7 @@ export function mountOperationsRoutes({ app, services }: RouteKit): void {
     async (c) => {
       const { year } = c.req.valid('param');
       const body = c.req.valid('json');
-      const loaded = await services.calendar.loadYear({ actor: actorOf(c) }, { year, ...body });
+      const loaded = await services.calendar.loadYear(ctxOf(c), { year, ...body });
       const recomputed = await services.cases.recomputeProvisional();
       return c.json({ ...loaded, recomputedCases: recomputed }, 200);
     },
@@ -62,6 +62,6 @@ export function mountOperationsRoutes({ app, services }: RouteKit): void {
       {},
       { status: 200, schema: r.sweepReportSchema, description: '巡检结果' },
     ),
-    async (c) => c.json(await services.sweep({ actor: actorOf(c) }), 200),
+    async (c) => c.json(await services.sweep(ctxOf(c)), 200),
   );
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { BEARER_SCHEME, PARTNER_SCHEME } from '../docs.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
@@ -190,7 +190,7 @@ export function mountPartnerRoutes({ app, services, idem, partnerRate, limits }:
       // The body limit (limits.ts, 20 MB here) has cut off anything larger while it streamed in.
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       const stored = await services.partners.uploadMaterial(
-        { actor: actorOf(c) },
+        ctxOf(c),
         bytes,
         c.req.header('content-type') ?? 'application/octet-stream',
       );
@@ -222,8 +222,7 @@ export function mountPartnerRoutes({ app, services, idem, partnerRate, limits }:
       { query: paginationQuerySchema },
       { status: 200, schema: r.partnerProjectPage, description: '分页列表' },
     ),
-    async (c) =>
-      c.json(plainPage(await services.partners.list({ actor: actorOf(c) }, c.req.valid('query'))), 200),
+    async (c) => c.json(plainPage(await services.partners.list(ctxOf(c), c.req.valid('query'))), 200),
   );
   app.openapi(
     op(
@@ -235,7 +234,7 @@ export function mountPartnerRoutes({ app, services, idem, partnerRate, limits }:
       { status: 200, schema: r.partnerViewsSchema, description: '合作省份视图' },
     ),
     async (c) => {
-      const views = await services.partners.viewsOf({ actor: actorOf(c) }, c.req.valid('param').projectCode);
+      const views = await services.partners.viewsOf(ctxOf(c), c.req.valid('param').projectCode);
       return c.json({ views }, 200);
     },
   );
@@ -261,7 +260,7 @@ export function mountPartnerRoutes({ app, services, idem, partnerRate, limits }:
     }),
     async (c) => {
       const { content } = await services.partners.fetchPartnerMaterial(
-        { actor: actorOf(c) },
+        ctxOf(c),
         c.req.param('origin'),
         c.req.param('projectCode'),
         c.req.param('sha256'),
@@ -281,7 +280,7 @@ export function mountPartnerRoutes({ app, services, idem, partnerRate, limits }:
       { status: 200, schema: r.rejectedEventPage, description: '分页列表' },
     ),
     async (c) => {
-      const page = await services.partners.rejected({ actor: actorOf(c) }, c.req.valid('query'));
+      const page = await services.partners.rejected(ctxOf(c), c.req.valid('query'));
       return c.json(plainPage({ ...page, items: page.items.map(rejectedEvent) }), 200);
     },
   );

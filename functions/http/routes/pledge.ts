@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { optionalExpectedVersionFrom } from '../etag.js';
 import { json, op } from '../openapi-route.js';
 import * as r from '../response-schemas.js';
@@ -51,8 +51,7 @@ export function mountPledgeRoutes({ app, services, idem }: RouteKit): void {
       { params: s.caseIdParam },
       { status: 200, schema: pledgeOffersSchema, description: '承诺书' },
     ),
-    async (c) =>
-      c.json(await services.pledges.offers({ actor: actorOf(c) }, c.req.valid('param').caseId), 200),
+    async (c) => c.json(await services.pledges.offers(ctxOf(c), c.req.valid('param').caseId), 200),
   );
   app.openapi(
     op(

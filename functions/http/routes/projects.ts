@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { readProjectBudget } from '../../../shared/services/project-budget.js';
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { expectedVersionFrom } from '../etag.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
@@ -67,7 +67,7 @@ export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
     ),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await services.projects.list({ actor: actorOf(c) }, q);
+      const page = await services.projects.list(ctxOf(c), q);
       return c.json(pageBody(page), 200);
     },
   );
@@ -80,8 +80,7 @@ export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
       { params: s.projectIdParam },
       { status: 200, schema: r.projectResponse, description: '项目' },
     ),
-    async (c) =>
-      versioned(c, await services.projects.get({ actor: actorOf(c) }, c.req.valid('param').projectId)),
+    async (c) => versioned(c, await services.projects.get(ctxOf(c), c.req.valid('param').projectId)),
   );
   app.openapi(
     op(
@@ -94,7 +93,7 @@ export function mountProjectRoutes({ app, services, idem }: RouteKit): void {
     ),
     async (c) => {
       const { projectId } = c.req.valid('param');
-      const budget = await readProjectBudget(deps, services.calendar, { actor: actorOf(c) }, projectId);
+      const budget = await readProjectBudget(deps, services.calendar, ctxOf(c), projectId);
       return c.json(budget, 200);
     },
   );

@@ -1,7 +1,7 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ReportService } from '../../../shared/services/reports.js';
-import { type AppEnv, actorOf } from '../auth.js';
+import { type AppEnv, ctxOf } from '../auth.js';
 import { op } from '../openapi-route.js';
 import * as r from '../response-schemas.js';
 
@@ -85,7 +85,7 @@ export function mountReportRoutes(app: OpenAPIHono<AppEnv>, services: { reports:
     ),
     async (c) => {
       const { format: fmt, asOf } = c.req.valid('query');
-      const report = await reports.weeklyDispatch({ actor: actorOf(c) }, asOf);
+      const report = await reports.weeklyDispatch(ctxOf(c), asOf);
       return fmt === 'json' ? jsonReport(c, r.weeklyDispatchSchema, report) : download(c, report, fmt);
     },
   );
@@ -103,7 +103,7 @@ export function mountReportRoutes(app: OpenAPIHono<AppEnv>, services: { reports:
     ),
     async (c) => {
       const { format: fmt, month } = c.req.valid('query');
-      const report = await reports.monthlyBulletin({ actor: actorOf(c) }, month);
+      const report = await reports.monthlyBulletin(ctxOf(c), month);
       return fmt === 'json' ? jsonReport(c, r.monthlyBulletinSchema, report) : download(c, report, fmt);
     },
   );
@@ -121,7 +121,7 @@ export function mountReportRoutes(app: OpenAPIHono<AppEnv>, services: { reports:
     ),
     async (c) => {
       const { format: fmt, year } = c.req.valid('query');
-      const report = await reports.annualEvaluation({ actor: actorOf(c) }, year);
+      const report = await reports.annualEvaluation(ctxOf(c), year);
       return fmt === 'json' ? jsonReport(c, r.annualEvaluationSchema, report) : download(c, report, fmt);
     },
   );

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { json, op } from '../openapi-route.js';
 import { problemResponses } from '../problem.js';
 import * as r from '../response-schemas.js';
@@ -61,8 +61,7 @@ export function mountResultRoutes({ app, services }: RouteKit): void {
       { params: z.object({ resultNo }) },
       { status: 200, schema: r.resultDocumentSchema, description: '电子批文' },
     ),
-    async (c) =>
-      c.json(await services.results.document({ actor: actorOf(c) }, c.req.valid('param').resultNo), 200),
+    async (c) => c.json(await services.results.document(ctxOf(c), c.req.valid('param').resultNo), 200),
   );
   app.openapi(keysRoute, async (c) => {
     const published = await services.results.publicKeys();

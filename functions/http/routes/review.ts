@@ -1,4 +1,4 @@
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { optionalExpectedVersionFrom } from '../etag.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
@@ -18,7 +18,7 @@ export function mountReviewRoutes({ app, services, idem }: RouteKit): void {
       { status: 200, schema: r.inboxPage, description: '分页列表' },
     ),
     async (c) => {
-      const page = await services.cases.inbox({ actor: actorOf(c) }, c.req.valid('query'));
+      const page = await services.cases.inbox(ctxOf(c), c.req.valid('query'));
       return c.json(plainPage(page), 200);
     },
   );

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { actorOf } from '../auth.js';
+import { ctxOf } from '../auth.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
 import * as r from '../response-schemas.js';
@@ -30,7 +30,7 @@ export function mountTokenRevocationRoutes({ app, services }: RouteKit): void {
       { status: 201, schema: r.tokenRevocationSchema, description: '已吊销' },
     ),
     async (c) => {
-      const revoked = await services.tokenRevocations.revoke({ actor: actorOf(c) }, c.req.valid('json'));
+      const revoked = await services.tokenRevocations.revoke(ctxOf(c), c.req.valid('json'));
       return c.json(revoked, 201);
     },
   );
@@ -43,10 +43,6 @@ export function mountTokenRevocationRoutes({ app, services }: RouteKit): void {
       { query: paginationQuerySchema },
       { status: 200, schema: r.tokenRevocationPage, description: '分页列表，最近吊销的在前' },
     ),
-    async (c) =>
-      c.json(
-        plainPage(await services.tokenRevocations.list({ actor: actorOf(c) }, c.req.valid('query'))),
-        200,
-      ),
+    async (c) => c.json(plainPage(await services.tokenRevocations.list(ctxOf(c), c.req.valid('query'))), 200),
   );
 }
