@@ -10,6 +10,7 @@ import type { Deps } from '../../shared/services/deps.js';
 import { createServices } from '../../shared/services/index.js';
 import { relayIdle } from '../../shared/services/unit-of-work.js';
 import { AUDIENCE, actors, ISSUER, projectBody } from '../support/api-client.js';
+import { AWS_ENV } from '../support/aws-env.js';
 import { applicant, MemoryBlobStore, newSigner, TestClock } from '../support/province-harness.js';
 
 /**
@@ -19,17 +20,6 @@ import { applicant, MemoryBlobStore, newSigner, TestClock } from '../support/pro
  * behind: the test tracks every async resource the invocation creates and fails if any of them
  * runs a callback after the handler has returned.
  */
-
-/** What createAwsDeps needs; no client connects (the store, bus and signer are replaced below). */
-const AWS_ENV = {
-  PROVINCE: 'JS',
-  TABLE_NAME: 'green-channel-JS-data',
-  STATE_MACHINE_ARN: 'arn:aws-cn:states:cn-north-1:111111111111:stateMachine:stage-case',
-  EVENT_BUS_NAME: 'green-channel-JS',
-  SIGNING_KEY_ID: 'arn:aws-cn:kms:cn-north-1:111111111111:key/0000',
-  BLOB_BUCKET: 'materials',
-  PARTNERS: '{}',
-};
 
 /** A bus a network hop away: each PutEvents takes a few milliseconds. */
 class SlowBus implements EventPublisher {

@@ -9,6 +9,7 @@ import { verifyWebhookSignature } from '../../shared/adapters/webhook/webhook-ta
 import type { DomainEvent, EventPublisher } from '../../shared/ports/runtime.js';
 import type { Deps } from '../../shared/services/deps.js';
 import { createServices } from '../../shared/services/index.js';
+import { AWS_ENV as BASE_AWS_ENV } from '../support/aws-env.js';
 import { newSigner, TestClock } from '../support/province-harness.js';
 
 /**
@@ -21,13 +22,7 @@ const SECRET_ARN =
   'arn:aws-cn:secretsmanager:cn-north-1:111111111111:secret:green-channel/JS/webhooks-AbCdEf';
 const SIGNING_SECRET = 'generated-by-secrets-manager-0123456789';
 const AWS_ENV = {
-  PROVINCE: 'JS',
-  TABLE_NAME: 'green-channel-JS-data',
-  STATE_MACHINE_ARN: 'arn:aws-cn:states:cn-north-1:111111111111:stateMachine:stage-case',
-  EVENT_BUS_NAME: 'green-channel-JS',
-  SIGNING_KEY_ID: 'arn:aws-cn:kms:cn-north-1:111111111111:key/0000',
-  BLOB_BUCKET: 'materials',
-  PARTNERS: '{}',
+  ...BASE_AWS_ENV,
   // what infra/constructs/webhook-secret.ts sets on the relay: the URL is in the secret
   WEBHOOKS: JSON.stringify([{ name: 'working-group' }]),
   WEBHOOK_SECRET_ARN: SECRET_ARN,

@@ -14,6 +14,7 @@ import { METRICS } from '../../shared/ports/telemetry.js';
 import type { Deps } from '../../shared/services/deps.js';
 import { createServices } from '../../shared/services/index.js';
 import { AUDIENCE, actors, ISSUER, projectBody } from '../support/api-client.js';
+import { AWS_ENV } from '../support/aws-env.js';
 import { applicant, MemoryBlobStore, newSigner, supervisor, TestClock } from '../support/province-harness.js';
 
 /**
@@ -29,16 +30,6 @@ vi.mock('../../functions/aws/compose.js', async (importActual) => ({
   awsDeps: () => wiring.deps,
   createAwsDeps: () => wiring.deps,
 }));
-
-const AWS_ENV = {
-  PROVINCE: 'JS',
-  TABLE_NAME: 'green-channel-JS-data',
-  STATE_MACHINE_ARN: 'arn:aws-cn:states:cn-north-1:111111111111:stateMachine:stage-case',
-  EVENT_BUS_NAME: 'green-channel-JS',
-  SIGNING_KEY_ID: 'arn:aws-cn:kms:cn-north-1:111111111111:key/0000',
-  BLOB_BUCKET: 'materials',
-  PARTNERS: '{}',
-};
 
 /** Every JSON line written to stdout while `run` runs (Powertools writes through process.stdout). */
 async function stdoutLines<T>(
