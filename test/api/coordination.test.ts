@@ -119,6 +119,34 @@ describe('首接负责 and 容缺台账 over HTTP', () => {
 });
 
 describe('a case material’s content', () => {
+  it('opens a PDF inline but hands out an uploader-declared HTML page only as a download', async () => {
+    const c = await client();
+    const pdf = await c.h.services.deps.blobs.put(new TextEncoder().encode('%PDF-1.4 图'), 'application/pdf');
+    const html = await c.h.services.deps.blobs.put(
+      new TextEncoder().encode('<script>alert(document.cookie)</script>'),
+      'text/html',
+    );
+    const projectId = await admittedProject(c.h);
+    const [first, second, ...rest] = stageMaterials(c.h.province, 'projectApproval');
+    const submitted = await c.h.services.cases.submit(applicant(), {
+      projectId,
+      stage: 'projectApproval',
+      materials: [
+        { ...first!, sha256: pdf.sha256, fileName: '图.pdf' },
+        { ...second!, sha256: html.sha256, fileName: '说明.html' },
+        ...rest,
+      ],
+    });
+    const reviewerActor = actors.reviewer(submitted.value.items[0]!.department);
+    const shownPdf = await c.get(reviewerActor, `/cases/${submitted.value.id}/materials/${pdf.sha256}`);
+    expect(shownPdf.headers.get('content-disposition')).toMatch(/^inline/);
+    const page = await c.get(reviewerActor, `/cases/${submitted.value.id}/materials/${html.sha256}`);
+    expect(page.status, page.text).toBe(200);
+    // served from the API's origin, so never rendered there: a download, and no sniffing
+    expect(page.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('serves the stored bytes to the case’s reviewers and the window, to nobody else', async () => {
     const c = await client();
     const bytes = new TextEncoder().encode('%PDF-1.4 用地勘测定界报告');

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ctxOf } from '../auth.js';
 import { BEARER_SCHEME } from '../docs.js';
+import { materialHeaders } from '../material-download.js';
 import { op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
 import { problemResponses } from '../problem.js';
@@ -73,13 +74,11 @@ export function mountCoordinationRoutes({ app, services, limits }: RouteKit): vo
         return c.redirect(new URL(found.content.url, c.req.url).toString(), 303);
       }
       const fileName = found.material.fileName ?? `${found.materialName}`;
-      return c.body(new Uint8Array(found.content.bytes), 200, {
-        'content-type': found.content.contentType,
-        // inline, so a PDF or image opens in the browser; the name survives a download
-        'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-        'cache-control': 'private, no-store',
-        'x-content-type-options': 'nosniff',
-      });
+      return c.body(
+        new Uint8Array(found.content.bytes),
+        200,
+        materialHeaders(found.content.contentType, fileName),
+      );
     },
   );
 }

@@ -3,6 +3,7 @@ import { BlobUploadRefused } from '../../../shared/ports/blobs.js';
 import { ctxOf } from '../auth.js';
 import { BEARER_SCHEME } from '../docs.js';
 import { sizeOfLimitZh } from '../limits.js';
+import { materialHeaders } from '../material-download.js';
 import { json } from '../openapi-route.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemResponses, problemSchema } from '../problem.js';
 import { materialUploadBody, materialUploadSchema } from '../response-schemas/material-uploads.js';
@@ -10,7 +11,6 @@ import * as r from '../response-schemas.js';
 import type { RouteKit } from '../route-kit.js';
 
 const binary = z.string().openapi({ type: 'string', format: 'binary', description: '文件内容（原始字节）' });
-const INLINE_TYPES = /^(application\/pdf|image\/(png|jpeg|gif|webp))$/;
 
 const problem = (description: string) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
@@ -140,17 +140,9 @@ export function mountMaterialUploadRoutes({ app, services, limits }: RouteKit): 
   app.get('/blobs/:token', async (c) => {
     const found = await endpointOf().open(c.req.param('token'));
     if (!found) throw new HttpProblem(404, 'DOWNLOAD_LINK_INVALID', '下载链接无效、已过期或内容不存在');
-    // Served from the API's own origin: only types a browser shows without running anything are
-    // inline; anything else (an uploader may declare text/html) is a download.
-    const disposition = INLINE_TYPES.test(found.contentType) ? 'inline' : 'attachment';
-    const name =
-      found.filename !== undefined ? `; filename*=UTF-8''${encodeURIComponent(found.filename)}` : '';
     return c.body(found.body, 200, {
-      'content-type': found.contentType,
+      ...materialHeaders(found.contentType, found.filename),
       'content-length': String(found.size),
-      'content-disposition': `${disposition}${name}`,
-      'cache-control': 'private, no-store',
-      'x-content-type-options': 'nosniff',
     });
   });
 }

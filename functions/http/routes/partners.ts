@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ctxOf } from '../auth.js';
 import { BEARER_SCHEME, PARTNER_SCHEME } from '../docs.js';
+import { materialHeaders } from '../material-download.js';
 import { json, op } from '../openapi-route.js';
 import { paginationQuerySchema } from '../pagination.js';
 import { PROBLEM_CONTENT_TYPE, problemResponses, problemSchema } from '../problem.js';
@@ -162,7 +163,7 @@ export function mountPartnerRoutes({ app, services, idem, partnerRate, limits }:
       );
       // issued only after the signature, the partnership and the sharing were verified
       if (content.kind === 'redirect') return c.redirect(new URL(content.url, c.req.url).toString(), 303);
-      return c.body(new Uint8Array(content.bytes), 200, { 'content-type': content.contentType });
+      return c.body(new Uint8Array(content.bytes), 200, materialHeaders(content.contentType));
     },
   );
   app.openapi(
@@ -267,7 +268,7 @@ export function mountPartnerRoutes({ app, services, idem, partnerRate, limits }:
         { inlineMaxBytes: limits.inlineDownloadBytes },
       );
       if (content.kind === 'redirect') return c.redirect(new URL(content.url, c.req.url).toString(), 303);
-      return c.body(new Uint8Array(content.bytes), 200, { 'content-type': content.contentType });
+      return c.body(new Uint8Array(content.bytes), 200, materialHeaders(content.contentType));
     },
   );
   app.openapi(
