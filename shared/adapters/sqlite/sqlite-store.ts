@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { chainEvent, GENESIS_HASH, type StreamHead } from '../../domain/audit-chain.js';
 import type { Instant, Versioned } from '../../domain/model.js';
@@ -250,8 +250,8 @@ export class SqliteStore implements Store {
         }
         const version = change.expectedVersion + 1;
         s.upsertAggregate.run(change.kind, change.id, version, JSON.stringify(change.value), seq, head);
-        // Only what changed: a decision moves one or two of a case's ~15 entries, and rewriting
-        // them all was most of a commit's work.
+        // Only what changed: a decision moves one or two of a case's ~15 entries; rewriting them
+        // all cost a delete and an insert (with their index updates) per entry.
         const wanted = new Set(change.indexes.map((e) => entryKey(e.index, e.key, e.sort)));
         const stored = new Set<string>();
         for (const row of s.selectIndexes.all(change.kind, change.id)) {
@@ -334,6 +334,12 @@ export class SqliteStore implements Store {
   /** fdatasync of the WAL on the thread pool: the JavaScript thread is not blocked meanwhile */
   private syncWal(): Promise<void> {
     if (!this.walPath) return Promise.resolve();
+    // SQLite deletes the WAL when the last connection to the file closes (another process's, say)
+    // and starts a new one: syncing the old file would make nothing durable, so follow the path.
+    if (this.walFd !== undefined && fstatSync(this.walFd).ino !== statSync(this.walPath).ino) {
+      closeSync(this.walFd);
+      this.walFd = undefined;
+    }
     this.walFd ??= openSync(this.walPath, 'r+');
     const fd = this.walFd;
     return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
