@@ -4,14 +4,12 @@ import type { Notification, StageCase } from '../../shared/domain/model.js';
 import { REFUSAL_REMEDY_ZH } from '../../shared/domain/notifications.js';
 import { taskKeys } from '../../shared/services/workflow-callbacks.js';
 import {
-  admittedProject,
-  applicant,
   departmentLead,
   type Harness,
   makeHarness,
   ORG_A,
   reviewer,
-  stageMaterials,
+  submittedCase,
   supervisor,
   TestClock,
   windowOfficer,
@@ -27,15 +25,6 @@ function harness(day: string) {
   const h = makeHarness({ clock });
   harnesses.push(h);
   return { h, clock };
-}
-
-async function submitted(h: Harness) {
-  const projectId = await admittedProject(h);
-  return h.services.cases.submit(applicant(), {
-    projectId,
-    stage: 'projectApproval',
-    materials: stageMaterials(h.province, 'projectApproval'),
-  });
 }
 
 async function notices(h: Harness, address: string, caseId: string) {
@@ -60,7 +49,7 @@ async function problemOf(p: Promise<unknown>): Promise<DomainError> {
 describe('行政许可法第32条: 视为受理 by the sweeper', () => {
   it('行政许可法第32条: submitted 2026-03-02 and not acted on, the case is deemed accepted on 03-10 (6th working day), not on the day a window acts', async () => {
     const { h, clock } = harness('2026-03-02');
-    const c = await submitted(h);
+    const c = await submittedCase(h);
     await vi.waitFor(() => expect(h.workflow.waitingCount()).toBe(1)); // AwaitAcceptance
     clock.setDate('2026-03-09');
     expect((await h.services.sweep()).deemed ?? 0).toBe(0);
@@ -104,7 +93,7 @@ describe('行政许可法第32条: 视为受理 by the sweeper', () => {
 describe('拒绝须上一级签发 through the services', () => {
   it('拒绝须上一级签发: a reviewer proposes, the lead signs, the stage is rejected and the applicant told the reasons and the remedy', async () => {
     const { h } = harness('2026-03-02');
-    const c = await submitted(h);
+    const c = await submittedCase(h);
     await h.services.cases.actOnAcceptance(windowOfficer, c.value.id, c.version, { outcome: 'accept' });
     const [first, ...rest] = c.value.items;
     for (const i of rest) {
@@ -163,7 +152,7 @@ describe('拒绝须上一级签发 through the services', () => {
 
   it('拒绝须上一级签发: a lead cannot sign their own proposal; a returned refusal leaves the item to review', async () => {
     const { h } = harness('2026-03-02');
-    const c = await submitted(h);
+    const c = await submittedCase(h);
     await h.services.cases.actOnAcceptance(windowOfficer, c.value.id, c.version, { outcome: 'accept' });
     const i = c.value.items[0]!;
     const lead = departmentLead(i.department);

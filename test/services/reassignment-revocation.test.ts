@@ -2,15 +2,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { frequentReassignments, revokedDecisions } from '../../shared/domain/reports.js';
 import type { Ctx } from '../../shared/services/context.js';
 import {
-  admittedProject,
-  applicant,
+  acceptedCase,
   type Harness,
   makeHarness,
   reviewer,
-  stageMaterials,
   supervisor,
   TestClock,
-  windowOfficer,
 } from '../support/province-harness.js';
 
 /** 转办 and 撤销: the two actions behind the annual evaluation's integrity flags. */
@@ -26,21 +23,11 @@ const colleague = (department: string, n: number): Ctx => ({
   actor: { id: `rev-${department}-${n}`, name: `审查员${n}`, role: 'reviewer', department },
 });
 
-async function underReview(h: Harness) {
-  const projectId = await admittedProject(h);
-  const c = await h.services.cases.submit(applicant(), {
-    projectId,
-    stage: 'projectApproval',
-    materials: stageMaterials(h.province, 'projectApproval'),
-  });
-  return h.services.cases.actOnAcceptance(windowOfficer, c.value.id, c.version, { outcome: 'accept' });
-}
-
 describe('转办 (reassignment)', () => {
   it('the lead names a holder, the holder hands on, every hand-over is on record', async () => {
     const h = makeHarness({ clock: new TestClock('2025-11-03') });
     harnesses.push(h);
-    const c = await underReview(h);
+    const c = await acceptedCase(h);
     const item = c.value.items[0]!;
     const dept = item.department;
     await h.services.cases.assignItem(lead(dept), c.value.id, item.code, undefined, {
@@ -101,7 +88,7 @@ describe('转办 (reassignment)', () => {
   it('an item handed on more than twice in the year is flagged in the annual evaluation', async () => {
     const h = makeHarness({ clock: new TestClock('2025-11-03') });
     harnesses.push(h);
-    const c = await underReview(h);
+    const c = await acceptedCase(h);
     const item = c.value.items[0]!;
     for (const n of [1, 2, 3]) {
       await h.services.cases.assignItem(lead(item.department), c.value.id, item.code, undefined, {
@@ -124,7 +111,7 @@ describe('撤销 (revocation)', () => {
   it('a supervisor revokes an approval of a closed stage, with reasons; the original decision stays', async () => {
     const h = makeHarness({ clock: new TestClock('2025-11-03') });
     harnesses.push(h);
-    const c = await underReview(h);
+    const c = await acceptedCase(h);
     const [first] = c.value.items;
     // not while the stage is open
     await h.services.cases.decideItem(reviewer(first!.department), c.value.id, first!.code, undefined, {
@@ -200,7 +187,7 @@ describe('撤销 across years', () => {
     const clock = new TestClock('2024-11-04');
     const h = makeHarness({ clock });
     harnesses.push(h);
-    const c = await underReview(h);
+    const c = await acceptedCase(h);
     for (const item of c.value.items) {
       await h.services.cases.decideItem(reviewer(item.department), c.value.id, item.code, undefined, {
         outcome: 'approve',

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProvinceConfig } from '../../shared/config/province-config.js';
 import { jiangsu } from '../../shared/config/provinces/jiangsu.js';
 import {
+  acceptedCase,
   admittedProject,
   applicant,
   departmentLead,
@@ -11,7 +12,6 @@ import {
   stageMaterials,
   supervisor,
   TestClock,
-  windowOfficer,
 } from '../support/province-harness.js';
 
 /**
@@ -30,16 +30,6 @@ const harnesses: Harness[] = [];
 afterEach(async () => {
   await Promise.all(harnesses.splice(0).map((h) => h.stop()));
 });
-
-async function acceptedCase(h: Harness) {
-  const projectId = await admittedProject(h);
-  const c = await h.services.cases.submit(applicant(), {
-    projectId,
-    stage: 'projectApproval',
-    materials: stageMaterials(province, 'projectApproval'),
-  });
-  return h.services.cases.actOnAcceptance(windowOfficer, c.value.id, c.version, { outcome: 'accept' });
-}
 
 describe('deadline sweeper', () => {
   it('turns lamps yellow and red in working days across National Day and 调休, once each', async () => {

@@ -3,6 +3,7 @@ import type { Store } from '../../shared/ports/store.js';
 import type { Ctx } from '../../shared/services/context.js';
 import { relayIdle } from '../../shared/services/unit-of-work.js';
 import {
+  acceptedCase,
   admittedProject,
   applicant,
   type Harness,
@@ -81,14 +82,9 @@ const withKey = (ctx: Ctx, key: string): Ctx => ({
   idempotency: { scope: `${ctx.actor.id} POST`, key, requestHash: key },
 });
 
-async function acceptedCase(h: Harness) {
-  const projectId = await admittedProject(h);
-  const c = await h.services.cases.submit(applicant(), {
-    projectId,
-    stage: 'projectApproval',
-    materials: stageMaterials(h.province, 'projectApproval'),
-  });
-  await h.services.cases.actOnAcceptance(windowOfficer, c.value.id, c.version, { outcome: 'accept' });
+/** A case under review, with every item step waiting and the outbox drained. */
+async function reviewing(h: Harness) {
+  const c = await acceptedCase(h);
   await vi.waitFor(() => expect(h.workflow.waitingCount()).toBe(c.value.items.length));
   await relayIdle(h.services.deps);
   return c.value;
@@ -98,7 +94,7 @@ describe('one write per human action', () => {
   it('an item decision is one commit and one transaction; its token is not written again, and the relay removes its event in one batched delete', async () => {
     const h = makeHarness();
     harnesses.push(h);
-    const c = await acceptedCase(h);
+    const c = await reviewing(h);
     const item = c.items[0]!;
     const m = meter(h);
 
@@ -168,7 +164,7 @@ describe('one write per human action', () => {
   it('concurrent decisions share group transactions: fewer fsyncs than decisions', async () => {
     const h = makeHarness();
     harnesses.push(h);
-    const c = await acceptedCase(h);
+    const c = await reviewing(h);
     const m = meter(h);
     const { inRequest } = await m.during(
       () =>

@@ -204,3 +204,19 @@ export async function admittedProject(h: Harness, org = ORG_A): Promise<string> 
   });
   return project.value.id;
 }
+
+/** An admitted project's 立项用地规划许可 stage case, submitted with every required material. */
+export async function submittedCase(h: Harness) {
+  const projectId = await admittedProject(h);
+  return h.services.cases.submit(applicant(), {
+    projectId,
+    stage: 'projectApproval',
+    materials: stageMaterials(h.province, 'projectApproval'),
+  });
+}
+
+/** The same, accepted by the window: its items are under review. */
+export async function acceptedCase(h: Harness) {
+  const c = await submittedCase(h);
+  return h.services.cases.actOnAcceptance(windowOfficer, c.value.id, c.version, { outcome: 'accept' });
+}
