@@ -1,14 +1,8 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { Bucket, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET } from './private-bucket.js';
 
 export interface AccessLogsProps {
   /** how long access records are kept (default 400 days: a full year of audits and some slack) */
@@ -26,11 +20,7 @@ export class AccessLogs extends Construct {
   constructor(scope: Construct, id: string, props: AccessLogsProps = {}) {
     super(scope, id);
     this.bucket = new Bucket(this, 'Bucket', {
-      // S3 server access logging cannot deliver to a bucket whose default encryption is SSE-KMS
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
+      ...PRIVATE_BUCKET,
       lifecycleRules: [{ expiration: props.retention ?? Duration.days(400) }],
       // evidence of access outlives the stack
       removalPolicy: RemovalPolicy.RETAIN,
