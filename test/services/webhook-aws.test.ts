@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsDeps } from '../../functions/aws/compose.js';
@@ -11,6 +9,7 @@ import type { Deps } from '../../shared/services/deps.js';
 import { createServices } from '../../shared/services/index.js';
 import { AWS_ENV as BASE_AWS_ENV } from '../support/aws-env.js';
 import { newSigner, TestClock } from '../support/province-harness.js';
+import { webhookReceiver } from '../support/webhook-receiver.js';
 
 /**
  * Webhooks on AWS (issue 11, item 6): the relay function's composition (createAwsDeps + the
@@ -35,31 +34,15 @@ class RecordingBus implements EventPublisher {
   }
 }
 
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanups.splice(0)) await f();
 });
 
 async function receiver() {
-  const received: Received[] = [];
-  const state = { status: 200 };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = state.status;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, state };
+  const hook = await webhookReceiver();
+  cleanups.push(hook.close);
+  return hook;
 }
 
 async function awsRelay(hookUrl: string) {

@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toBusEvent } from '../../shared/adapters/local-bus/local-event-bus.js';
 import {
@@ -12,36 +10,9 @@ import { eventSource } from '../../shared/domain/cross-province-rules.js';
 import { newNotification, notificationChange } from '../../shared/services/notifications.js';
 import { commit, relayIdle, relayOutbox } from '../../shared/services/unit-of-work.js';
 import { type Harness, makeHarness } from '../support/province-harness.js';
+import { webhookReceiver } from '../support/webhook-receiver.js';
 
 const SECRET = 'test-webhook-secret';
-
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** A receiver on 127.0.0.1 that answers with whatever status the test sets. */
-async function receiver() {
-  const received: Received[] = [];
-  const state = { status: 500 };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = state.status;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return {
-    url,
-    received,
-    state,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -120,7 +91,7 @@ describe('webhook signatures', () => {
 
 describe('webhook delivery through the bus and the outbox', () => {
   it('a 500 keeps the notice in the outbox; a later 200 delivers it, signed', async () => {
-    const hook = await receiver();
+    const hook = await webhookReceiver(500);
     cleanups.push(hook.close);
     const h: Harness = makeHarness();
     cleanups.push(() => h.stop());
