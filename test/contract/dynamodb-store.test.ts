@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { brotliDecompressSync } from 'node:zlib';
 import {
   CreateTableCommand,
   DeleteTableCommand,
   DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,5 +208,65 @@ describe('DynamoDbStore damaged audit items', () => {
     });
     await store.close();
     await client!.send(new DeleteTableCommand({ TableName: tableName }));
+  });
+});
+
+describe('DynamoDbStore index keys on META', () => {
+  const entries = (n: number, prefix = 'C-0123456789-abcdef') =>
+    Array.from({ length: n }, (_, i) => ({
+      index: 'inbox' as const,
+      key: `dept${i % 5}`,
+      sort: `2026-12-${String(10 + i).padStart(2, '0')}#${prefix}#itemCode${i}`,
+    }));
+  const rawMeta = async (tableName: string, id: string) => {
+    const out = await client!.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: `stageCase#${id}` }, sk: { S: 'META' } } }),
+    );
+    return out.Item!;
+  };
+
+  it('keeps a case’s many index keys compressed, so each change rewrites a smaller META item', async () => {
+    const { store, tableName } = await freshTable();
+    const many = entries(17);
+    await store.commit([
+      { kind: 'stageCase', id: 'c1', expectedVersion: 0, value: {}, indexes: many, events: [] },
+    ]);
+    const meta = await rawMeta(tableName, 'c1');
+    const listBytes = Buffer.byteLength(
+      JSON.stringify(many.map((e) => `IDX#${e.index}#${e.key}\0${e.sort}`)),
+    );
+    expect(meta.indexKeys).toBeUndefined();
+    expect(meta.indexKeysZ?.B?.byteLength).toBeLessThan(listBytes / 3);
+    // dropping entries still deletes exactly those
+    await store.commit([
+      { kind: 'stageCase', id: 'c1', expectedVersion: 1, value: {}, indexes: many.slice(3), events: [] },
+    ]);
+    const hits = await store.query('inbox', 'dept0');
+    expect(hits.items.map((h) => h.sort)).toEqual(
+      many
+        .slice(3)
+        .filter((e) => e.key === 'dept0')
+        .map((e) => e.sort),
+    );
+    await store.close();
+  });
+
+  it('still drops the index entries that a META item of an older release lists uncompressed', async () => {
+    const { store, tableName } = await freshTable();
+    const many = entries(17);
+    await store.commit([
+      { kind: 'stageCase', id: 'c2', expectedVersion: 0, value: {}, indexes: many, events: [] },
+    ]);
+    // rewrite META the way older releases stored it: a plain list of the entries' sort keys
+    const meta = await rawMeta(tableName, 'c2');
+    const keys = JSON.parse(brotliDecompressSync(meta.indexKeysZ!.B!).toString('utf8')) as string[];
+    delete meta.indexKeysZ;
+    meta.indexKeys = { L: keys.map((k) => ({ S: k })) };
+    await client!.send(new PutItemCommand({ TableName: tableName, Item: meta }));
+    await store.commit([
+      { kind: 'stageCase', id: 'c2', expectedVersion: 1, value: {}, indexes: [], events: [] },
+    ]);
+    for (let d = 0; d < 5; d++) expect((await store.query('inbox', `dept${d}`)).items).toEqual([]);
+    await store.close();
   });
 });
