@@ -109,6 +109,11 @@ function prepare(db: Database.Database) {
     getAggregate: db.prepare<[string, string], AggregateRow>(
       'SELECT version, value, audit_seq, audit_head FROM aggregates WHERE kind = ? AND id = ?',
     ),
+    // a commit checks the version and continues the audit chain: the value (a case's ~10 KB of
+    // JSON) is not decoded into a string it would throw away
+    getAggregateHead: db.prepare<[string, string], Omit<AggregateRow, 'value'>>(
+      'SELECT version, audit_seq, audit_head FROM aggregates WHERE kind = ? AND id = ?',
+    ),
     getMany: db.prepare<[string, string], AggregateRow & { id: string }>(
       'SELECT id, version, value, audit_seq, audit_head FROM aggregates WHERE kind = ? AND id IN (SELECT value FROM json_each(?))',
     ),
@@ -218,7 +223,7 @@ export class SqliteStore implements Store {
         }
       }
       const current = changes.map((change) => {
-        const row = s.getAggregate.get(change.kind, change.id);
+        const row = s.getAggregateHead.get(change.kind, change.id);
         const actual = row?.version ?? 0;
         if (actual !== change.expectedVersion) {
           throw versionConflict(change.kind, change.id, change.expectedVersion, row?.version);
@@ -294,10 +299,11 @@ export class SqliteStore implements Store {
 
     // Each write of the group runs as a nested transaction (a savepoint): one that fails (a
     // version conflict, a used key) is rolled back alone and rejected; the others commit together.
+    const savepoint = db.transaction((run: () => unknown) => run());
     this.groupTx = db.transaction((batch: PendingWrite[]) =>
       batch.map((p) => {
         try {
-          return { ok: db.transaction(p.run)() };
+          return { ok: savepoint(p.run) };
         } catch (err) {
           return { err };
         }
@@ -470,7 +476,7 @@ export class SqliteStore implements Store {
   async auditHead(stream: string): Promise<StreamHead | undefined> {
     const slash = stream.indexOf('/');
     if (slash < 0) return undefined;
-    const row = this.statements.getAggregate.get(stream.slice(0, slash), stream.slice(slash + 1));
+    const row = this.statements.getAggregateHead.get(stream.slice(0, slash), stream.slice(slash + 1));
     return row ? { stream, seq: row.audit_seq, hash: row.audit_head } : undefined;
   }
 
