@@ -4,7 +4,8 @@
  * Each case: applicant submits, window accepts, each item's department approves, the stage closes,
  * the applicant gives feedback.
  * - HTTP: real server on port 0, signed tokens, Idempotency-Key on submit/decisions/feedback; the
- *   applicant polls GET /cases/{id} every BENCH_POLL_MS until `stageClosedAt` is set.
+ *   applicant polls GET /cases/{id} every BENCH_POLL_MS until `stageClosedAt` is set. The clients
+ *   run in a worker thread by default (http-cases.ts; BENCH_LOADGEN=inline: the server's thread).
  * - engine-only: the same steps as in-process service calls carrying the same idempotency intents
  *   (no HTTP, no token verification); the close is awaited on the workflow (no polling).
  * The two alternate round by round (BENCH_FULL_ROUNDS, the first mode swapping each round) so both
@@ -13,6 +14,7 @@
  */
 import { join } from 'node:path';
 import { startProvince } from '../functions/local/province-runtime.js';
+import { type HttpCaseDriver, startHttpCaseDriver } from './http-cases.js';
 import {
   actors,
   admittedProjects,
@@ -21,7 +23,6 @@ import {
   benchMaterials,
   benchProvince,
   block,
-  Client,
   ctxOf,
   envInt,
   idemCtx,
@@ -30,11 +31,11 @@ import {
   pool,
   quietTelemetry,
   signTokens,
-  sleep,
   stats,
   table,
   tempDir,
 } from './lib.js';
+import { loadMode } from './load.js';
 
 export interface FullCasesMode {
   cases: number;
@@ -54,13 +55,6 @@ export interface FullCasesResult {
   ratio: number;
 }
 
-interface CaseBody {
-  id: string;
-  version: number;
-  stageClosedAt?: string;
-  status: string;
-}
-
 export async function fullCases(): Promise<FullCasesResult> {
   const count = envInt('BENCH_CASES', 40);
   const rounds = Math.max(1, envInt('BENCH_FULL_ROUNDS', 4));
@@ -78,57 +72,31 @@ export async function fullCases(): Promise<FullCasesResult> {
     port: 0,
     sweepEveryMs: 0,
   });
+  let driver: HttpCaseDriver | undefined;
   try {
     const tokens = await signTokens(runtime.tokens, province);
     const perRound = Math.max(1, Math.ceil(count / rounds));
     const total = perRound * rounds;
     const projects = await admittedProjects(runtime.services, total * 2);
     const { services, workflow } = runtime;
-    const client = new Client(runtime.url);
+    const httpDriver = await startHttpCaseDriver(
+      {
+        base: runtime.url,
+        tokens: { ...tokens, reviewer: Object.fromEntries(tokens.reviewer) },
+        items: items.map((i) => ({ code: i.code, department: i.department })),
+        stage: BENCH_STAGE,
+        materials,
+        pollMs,
+      },
+      loadMode(),
+    );
+    driver = httpDriver;
     let polls = 0;
+    let requests = 0;
     const httpCaseMs: number[] = [];
     const engineCaseMs: number[] = [];
     let httpWall = 0;
     let engineWall = 0;
-
-    const httpCase = async (i: number) => {
-      const started = performance.now();
-      const submitted = await client.call<CaseBody>('POST', '/cases', tokens.applicant, {
-        body: { projectId: projects[i], stage: BENCH_STAGE, materials },
-        headers: { 'idempotency-key': `bench-submit-${i}` },
-        expect: 201,
-      });
-      const caseId = submitted.body.id;
-      await client.call('POST', `/cases/${caseId}/acceptance`, tokens.window, {
-        body: { outcome: 'accept' },
-        headers: { 'if-match': submitted.etag ?? `"${submitted.body.version}"` },
-      });
-      for (const item of items) {
-        await client.call(
-          'POST',
-          `/cases/${caseId}/items/${item.code}/decision`,
-          tokens.reviewer.get(item.department)!,
-          {
-            body: { outcome: 'approve' },
-            headers: { 'idempotency-key': `bench-decide-${i}-${item.code}` },
-          },
-        );
-      }
-      for (;;) {
-        polls += 1;
-        const got = await client.call<CaseBody>('GET', `/cases/${caseId}`, tokens.applicant);
-        if (got.body.stageClosedAt) {
-          if (got.body.status !== 'approved') throw new Error(`case ${caseId} closed as ${got.body.status}`);
-          break;
-        }
-        await sleep(pollMs);
-      }
-      await client.call('POST', `/cases/${caseId}/feedback`, tokens.applicant, {
-        body: { satisfaction: 5 },
-        headers: { 'idempotency-key': `bench-feedback-${i}` },
-      });
-      httpCaseMs.push(performance.now() - started);
-    };
 
     const engineCase = async (i: number) => {
       const started = performance.now();
@@ -170,7 +138,16 @@ export async function fullCases(): Promise<FullCasesResult> {
       // projects [0, total) go to HTTP, [total, 2·total) to the engine
       const base = (mode === 'http' ? 0 : total) + round * perRound;
       const t0 = performance.now();
-      await pool(perRound, concurrency, (j) => (mode === 'http' ? httpCase(base + j) : engineCase(base + j)));
+      if (mode === 'http') {
+        const cases = Array.from({ length: perRound }, (_, j) => ({
+          n: base + j,
+          projectId: projects[base + j]!,
+        }));
+        const done = await httpDriver.run({ cases, concurrency });
+        httpCaseMs.push(...done.caseMs);
+        requests += done.requests;
+        polls += done.polls;
+      } else await pool(perRound, concurrency, (j) => engineCase(base + j));
       await workflow.whenIdle();
       const wall = performance.now() - t0;
       if (mode === 'http') httpWall += wall;
@@ -180,19 +157,15 @@ export async function fullCases(): Promise<FullCasesResult> {
     // One untimed warm-up case each way (JIT, prepared statements, connection).
     const warmProjects = await admittedProjects(runtime.services, 2);
     projects.push(...warmProjects);
-    await httpCase(total * 2);
+    await httpDriver.run({ cases: [{ n: total * 2, projectId: projects[total * 2]! }], concurrency: 1 });
     await engineCase(total * 2 + 1);
-    httpCaseMs.length = 0;
     engineCaseMs.length = 0;
-    polls = 0;
-    const requestsBefore = client.requests;
 
     for (let r = 0; r < rounds; r++) {
       const order: ('http' | 'engine')[] = r % 2 === 0 ? ['http', 'engine'] : ['engine', 'http'];
       for (const mode of order) await runRound(mode, r);
     }
 
-    const requests = client.requests - requestsBefore;
     const http = {
       cases: total,
       wallMs: httpWall,
@@ -224,7 +197,7 @@ export async function fullCases(): Promise<FullCasesResult> {
       ['store / workflow', 'one SQLite file; the one ASL definition on the local workflow runner'],
       [
         'HTTP',
-        `local server, signed tokens; ${requests} requests, ${num(requests / total)} per case (${polls} polls of GET /cases/{id} every ${pollMs} ms)`,
+        `local server, signed tokens, clients ${httpDriver.mode === 'worker' ? 'in a worker thread' : "in the server's thread"}; ${requests} requests, ${num(requests / total)} per case (${polls} polls of GET /cases/{id} every ${pollMs} ms)`,
       ],
       ['engine-only', 'the same steps as in-process service calls, same idempotency intents; close awaited'],
     ]);
@@ -249,6 +222,7 @@ export async function fullCases(): Promise<FullCasesResult> {
     console.log(`\n  ratio HTTP / engine-only  ${num(result.ratio * 100, 0)}% of the engine-only cases/s`);
     return result;
   } finally {
+    await driver?.close();
     await runtime.stop();
     dir.remove();
   }
