@@ -43,6 +43,7 @@ import {
   signOffRefusal,
 } from '../shared/domain/stage-case.js';
 import type { Change, Store } from '../shared/ports/store.js';
+import { renderReport } from '../shared/render/report.js';
 import { caseIndexes } from '../shared/services/case-indexes.js';
 import type { Ctx } from '../shared/services/context.js';
 import { createServices, type Services } from '../shared/services/index.js';
@@ -473,10 +474,10 @@ export async function bulletinBench(): Promise<BulletinResult> {
 
     // ── rendering
     t = performance.now();
-    const csv = services.reports.render(report, 'csv');
+    const csv = renderReport(report, 'csv');
     const csvMs = performance.now() - t;
     t = performance.now();
-    const html = services.reports.render(report, 'html');
+    const html = renderReport(report, 'html');
     const htmlMs = performance.now() - t;
     const size = (body: unknown) =>
       typeof body === 'string' ? Buffer.byteLength(body) : (body as Uint8Array).byteLength;

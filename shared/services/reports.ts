@@ -2,18 +2,18 @@ import type { ChainBreak } from '../domain/audit-chain.js';
 import { authorize } from '../domain/authz.js';
 import { isIsoDate } from '../domain/calendar.js';
 import { invalid } from '../domain/errors.js';
-import type { Complaint, IsoDate, Organisation, Project, StageCase } from '../domain/model.js';
+import type { ForecastRow } from '../domain/forecast.js';
+import type { Complaint, Instant, IsoDate, Organisation, Project, StageCase } from '../domain/model.js';
 import { type BudgetWatchRow, budgetWatchList } from '../domain/project-budget.js';
 import {
-  type AnnualEvaluationReport,
-  type MonthlyBulletinReport,
-  type RenderedReport,
-  type Report,
-  type ReportFormat,
-  renderReport,
-  type WeeklyDispatchReport,
-} from '../domain/report-render.js';
-import { activeInYear, annualEvaluation, monthlyBulletin, weeklyDispatch } from '../domain/reports.js';
+  activeInYear,
+  annualEvaluation,
+  type DispatchRow,
+  type Evaluation,
+  type MonthlyBulletin,
+  monthlyBulletin,
+  weeklyDispatch,
+} from '../domain/reports.js';
 import type { IndexName, QueryOptions } from '../ports/store.js';
 import { forecastLateGreen } from './analytics.js';
 import { checkpointAnchors, verifyStream } from './audit.js';
@@ -23,6 +23,38 @@ import type { Deps } from './deps.js';
 import { computeProjectBudget } from './project-budget.js';
 import { allIds, loadValues } from './store-reads.js';
 import { nowIso, today } from './unit-of-work.js';
+
+// the three reports as data; shared/render/report.ts turns them into CSV and HTML for people
+export interface WeeklyDispatchReport {
+  kind: 'weeklyDispatch';
+  province: string;
+  provinceName: string;
+  asOf: string;
+  generatedAt: Instant;
+  red: number;
+  yellow: number;
+  rows: DispatchRow[];
+  /** projects over or near their 全流程审批时间 (project-budget.ts) */
+  projects?: BudgetWatchRow[];
+  /** 风险预警: items still green that the forecast expects to run late (forecast.ts) */
+  forecastLate?: ForecastRow[];
+}
+
+export interface MonthlyBulletinReport extends MonthlyBulletin {
+  kind: 'monthlyBulletin';
+  province: string;
+  provinceName: string;
+  generatedAt: Instant;
+}
+
+export interface AnnualEvaluationReport extends Evaluation {
+  kind: 'annualEvaluation';
+  province: string;
+  provinceName: string;
+  generatedAt: Instant;
+}
+
+export type Report = WeeklyDispatchReport | MonthlyBulletinReport | AnnualEvaluationReport;
 
 /** audit streams verified at once */
 const VERIFY_PARALLEL = 10;
@@ -215,11 +247,6 @@ export class ReportService {
         cal: await this.calendar.current(),
       }),
     };
-  }
-
-  /** A report as CSV (Excel-ready, UTF-8 with BOM) or a printable HTML page. */
-  render(report: Report, format: ReportFormat): RenderedReport {
-    return renderReport(report, format);
   }
 
   /** Every id under an index key, following the cursors. */

@@ -79,6 +79,25 @@ describe('layering', () => {
     expect(bad).toEqual([]);
   });
 
+  it('rendering (CSV, HTML) sits at the edge: it reads domain values and the types services return', () => {
+    const files = layers.filter((f) => f.startsWith('shared/render/'));
+    expect(files.length).toBeGreaterThan(2);
+    const bad = violations(
+      files,
+      (s) =>
+        s.startsWith('shared/domain/') || s.startsWith('shared/render/') || s.startsWith('shared/services/'),
+    );
+    // a value import of a service would pull data loading into rendering
+    const serviceValues = files.flatMap((f) =>
+      [
+        ...readFileSync(join(ROOT, f), 'utf8').matchAll(
+          /^import\s+(?!type\s)[^;]*?from\s+'(\.\.\/services\/[^']+)'/gm,
+        ),
+      ].map((m) => `${f} → ${m[1]}`),
+    );
+    expect([...bad, ...serviceValues]).toEqual([]);
+  });
+
   it('the AWS SDK is imported only by AWS adapters and AWS wiring', () => {
     const awsAllowed =
       /^(shared\/adapters\/(dynamodb|sfn|eventbridge|signing|blobs|console|checkpoints|secrets)\/|functions\/(aws|lambda)\/)/;
@@ -97,6 +116,7 @@ describe('layering', () => {
       if (
         s.startsWith('functions/http/') ||
         s.startsWith('shared/services/') ||
+        s.startsWith('shared/render/') ||
         s.startsWith('shared/ports/')
       )
         return true;

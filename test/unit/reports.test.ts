@@ -8,7 +8,6 @@ import type {
   Instant,
   StageCase,
 } from '../../shared/domain/model.js';
-import { csvField, escapeHtml, renderReport, toCsv, toHtml } from '../../shared/domain/report-render.js';
 import {
   annualEvaluation,
   FREQUENT_REASSIGNMENT_THRESHOLD,
@@ -16,6 +15,9 @@ import {
   offHoursReason,
   weeklyDispatch,
 } from '../../shared/domain/reports.js';
+import { csvField, toCsv } from '../../shared/render/csv.js';
+import { escapeHtml, toHtml } from '../../shared/render/html.js';
+import { renderReport } from '../../shared/render/report.js';
 
 /**
  * Hand-built cases on the real 2025 calendar: National Day 10-01..10-08 is off, Sunday 09-28 and

@@ -1,12 +1,12 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AnalyticsService } from '../../../shared/services/analytics.js';
 import {
   ANALYTICS_TABLES,
   analyticsCsv,
   FORECAST_TABLES,
   forecastCsv,
-} from '../../../shared/services/analytics-csv.js';
+} from '../../../shared/render/analytics-csv.js';
+import type { AnalyticsService } from '../../../shared/services/analytics.js';
 import { type AppEnv, ctxOf } from '../auth.js';
 import { op } from '../openapi-route.js';
 import * as r from '../response-schemas/analytics.js';

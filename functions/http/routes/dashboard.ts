@@ -1,6 +1,6 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import { DASHBOARD_TABLES, dashboardCsv } from '../../../shared/render/dashboard-csv.js';
 import type { DashboardService } from '../../../shared/services/dashboard.js';
-import { DASHBOARD_TABLES, dashboardCsv } from '../../../shared/services/dashboard-csv.js';
 import { type AppEnv, ctxOf } from '../auth.js';
 import { op } from '../openapi-route.js';
 import * as r from '../response-schemas/dashboard.js';

@@ -1,11 +1,10 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { ReportService } from '../../../shared/services/reports.js';
+import { renderReport } from '../../../shared/render/report.js';
+import type { Report, ReportService } from '../../../shared/services/reports.js';
 import { type AppEnv, ctxOf } from '../auth.js';
 import { op } from '../openapi-route.js';
 import * as r from '../response-schemas.js';
-
-type Report = Parameters<ReportService['render']>[0];
 
 const format = z.enum(['json', 'csv', 'html']).default('json').openapi({
   description:
@@ -60,7 +59,7 @@ function jsonReport<S extends z.ZodType>(c: Context<AppEnv>, _schema: S, report:
 export function mountReportRoutes(app: OpenAPIHono<AppEnv>, services: { reports: ReportService }): void {
   const { reports } = services;
   const download = (c: Context<AppEnv>, report: Report, fmt: 'csv' | 'html') => {
-    const out = reports.render(report, fmt);
+    const out = renderReport(report, fmt);
     return c.body(out.body, 200, {
       'content-type': out.contentType,
       'cache-control': 'no-store',

@@ -1,7 +1,7 @@
 import type { HeadlineFigures } from '../domain/analytics.js';
-import type { Column } from '../domain/report-render.js';
-import { LAMP_NAMES_ZH, toCsv } from '../domain/report-render.js';
-import type { AnalyticsReport, ForecastReport } from './analytics.js';
+import type { AnalyticsReport, ForecastReport } from '../services/analytics.js';
+import { type Column, LAMP_NAMES_ZH } from './column.js';
+import { toCsv } from './csv.js';
 
 /**
  * 卡点分析 and 风险预警 as CSV, one table per file, the way the other reports download (ASCII file

@@ -1,6 +1,7 @@
-import type { Column } from '../domain/report-render.js';
-import { dispatchColumns, toCsv } from '../domain/report-render.js';
-import type { DashboardReport } from './dashboard.js';
+import type { DashboardReport } from '../services/dashboard.js';
+import type { Column } from './column.js';
+import { toCsv } from './csv.js';
+import { dispatchColumns } from './report-columns.js';
 
 /** 工作台's tables as CSV, one table per file, like the other reports (ASCII file names). */
 
