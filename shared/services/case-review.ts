@@ -21,7 +21,7 @@ import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
 import { resultRecordChange, signResult } from './result-signing.js';
-import { signedEventDraft } from './signed-events.js';
+import { resultIssuedDraft, signedEventDraft } from './signed-events.js';
 import { nowIso, today } from './unit-of-work.js';
 import { taskKeys, type WorkflowCallbacks } from './workflow-callbacks.js';
 
@@ -162,22 +162,11 @@ export class CaseReview {
       if (input.outcome === 'approve' && c.partnerProvinces.length > 0 && decided.decision?.resultNo) {
         // 互认: the result goes to the partner provinces, signed, with the hashes of its materials
         signed.push(
-          await signedEventDraft(this.deps, ctx.actor.id, (eventId) => ({
-            kind: 'resultIssued',
-            eventId,
-            origin: this.deps.province.code,
-            projectCode: c.projectCode,
-            partnerProvinces: c.partnerProvinces,
-            caseId,
-            stage: c.stage,
-            itemCode,
-            itemName: decided.name,
-            department: decided.department,
-            resultNo: decided.decision!.resultNo!,
-            resultHash: decided.decision!.resultHash!,
+          await resultIssuedDraft(this.deps, ctx.actor.id, c, decided, {
+            resultNo: decided.decision.resultNo,
+            resultHash: decided.decision.resultHash!,
             decidedAt: now,
-            materials: c.materials.map((m) => ({ code: m.code, ...(m.sha256 ? { sha256: m.sha256 } : {}) })),
-          })),
+          }),
         );
       }
       if (next.status === 'approved') events.push({ type: 'StageApproved', data: { stage: next.stage } });

@@ -21,7 +21,7 @@ import { creditMarkChanges } from './credit-marks.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
 import { resultRecordChange, signResult } from './result-signing.js';
-import { signedEventDraft } from './signed-events.js';
+import { resultIssuedDraft, signedEventDraft } from './signed-events.js';
 import { nowIso, today } from './unit-of-work.js';
 import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
 
@@ -150,25 +150,11 @@ export class PledgeApprovalService {
         if (c.partnerProvinces.length > 0) {
           // 互认: a result on commitment travels like any other approval
           signed.push(
-            await signedEventDraft(this.deps, ctx.actor.id, (eventId) => ({
-              kind: 'resultIssued',
-              eventId,
-              origin: this.deps.province.code,
-              projectCode: c.projectCode,
-              partnerProvinces: c.partnerProvinces,
-              caseId,
-              stage: c.stage,
-              itemCode,
-              itemName: decided.name,
-              department: decided.department,
+            await resultIssuedDraft(this.deps, ctx.actor.id, c, decided, {
               resultNo,
               resultHash,
               decidedAt: now,
-              materials: c.materials.map((m) => ({
-                code: m.code,
-                ...(m.sha256 ? { sha256: m.sha256 } : {}),
-              })),
-            })),
+            }),
           );
         }
         return { next, events, signed };

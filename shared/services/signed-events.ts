@@ -1,4 +1,5 @@
 import { type CrossProvincePayload, EVENT_TYPE_OF_KIND } from '../domain/cross-province.js';
+import type { StageCase } from '../domain/model.js';
 import { signEnvelope } from '../domain/signature.js';
 import type { AuditEventDraft } from '../ports/store.js';
 import type { Deps } from './deps.js';
@@ -25,4 +26,33 @@ export async function signedEventDraft(
     at,
     data: { partnerProvinces: payload.partnerProvinces, envelope },
   };
+}
+
+/**
+ * 互认: an approval's result as it travels to the partner provinces, signed, with the hashes of the
+ * case's materials, whether it was decided outright or on a commitment (告知承诺).
+ */
+export function resultIssuedDraft(
+  deps: Deps,
+  actor: string,
+  c: StageCase,
+  item: { code: string; name: string; department: string },
+  result: { resultNo: string; resultHash: string; decidedAt: string },
+): Promise<AuditEventDraft> {
+  return signedEventDraft(deps, actor, (eventId) => ({
+    kind: 'resultIssued',
+    eventId,
+    origin: deps.province.code,
+    projectCode: c.projectCode,
+    partnerProvinces: c.partnerProvinces,
+    caseId: c.id,
+    stage: c.stage,
+    itemCode: item.code,
+    itemName: item.name,
+    department: item.department,
+    resultNo: result.resultNo,
+    resultHash: result.resultHash,
+    decidedAt: result.decidedAt,
+    materials: c.materials.map((m) => ({ code: m.code, ...(m.sha256 ? { sha256: m.sha256 } : {}) })),
+  }));
 }
