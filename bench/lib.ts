@@ -178,48 +178,6 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-// ── HTTP ──────────────────────────────────────────────────────────────────────────────────────────
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-    what: string,
-  ) {
-    super(`${what} → HTTP ${status}: ${body.slice(0, 300)}`);
-  }
-}
-
-/** A tiny JSON client over Node's fetch (undici, keep-alive by default) that counts requests. */
-export class Client {
-  requests = 0;
-  constructor(readonly base: string) {}
-
-  async call<T = Record<string, unknown>>(
-    method: 'GET' | 'POST',
-    path: string,
-    token: string,
-    options: { body?: unknown; headers?: Record<string, string>; expect?: number | number[] } = {},
-  ): Promise<{ status: number; body: T; etag: string | null }> {
-    this.requests += 1;
-    const res = await fetch(this.base + path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...options.headers,
-      },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
-    const text = await res.text();
-    const expected = options.expect ?? (method === 'POST' ? [200, 201] : [200]);
-    if (!(Array.isArray(expected) ? expected : [expected]).includes(res.status)) {
-      throw new HttpError(res.status, text, `${method} ${path}`);
-    }
-    return { status: res.status, body: JSON.parse(text) as T, etag: res.headers.get('etag') };
-  }
-}
-
 // ── concurrency and statistics ────────────────────────────────────────────────────────────────────
 
 /** Runs `count` jobs with at most `concurrency` in flight; job i gets its index. */

@@ -21,7 +21,7 @@ import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
 import { resultRecordChange, signResult } from './result-signing.js';
-import { resultIssuedDraft, signedEventDraft } from './signed-events.js';
+import { resultIssuedDraft, resultRevokedDraft } from './signed-events.js';
 import { nowIso, today } from './unit-of-work.js';
 import { taskKeys, type WorkflowCallbacks } from './workflow-callbacks.js';
 
@@ -340,19 +340,12 @@ export class CaseReview {
         if (c.partnerProvinces.length > 0 && decision?.resultNo && decision.resultHash) {
           // 撤销 travels like the result did: partners that recognised it must withdraw it
           signed.push(
-            await signedEventDraft(this.deps, ctx.actor.id, (eventId) => ({
-              kind: 'resultRevoked',
-              eventId,
-              origin: this.deps.province.code,
-              projectCode: c.projectCode,
-              partnerProvinces: c.partnerProvinces,
-              caseId,
-              itemCode,
-              resultNo: decision.resultNo!,
-              resultHash: decision.resultHash!,
+            await resultRevokedDraft(this.deps, ctx.actor.id, c, itemCode, {
+              resultNo: decision.resultNo,
+              resultHash: decision.resultHash,
               reasonZh: input.reasonZh,
               revokedAt: now,
-            })),
+            }),
           );
         }
         return {

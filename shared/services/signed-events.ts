@@ -56,3 +56,23 @@ export function resultIssuedDraft(
     materials: c.materials.map((m) => ({ code: m.code, ...(m.sha256 ? { sha256: m.sha256 } : {}) })),
   }));
 }
+
+/** 撤销 travels like the result did: the partners that recognised it must withdraw it. */
+export function resultRevokedDraft(
+  deps: Deps,
+  actor: string,
+  c: StageCase,
+  itemCode: string,
+  revoked: { resultNo: string; resultHash: string; reasonZh: string; revokedAt: string },
+): Promise<AuditEventDraft> {
+  return signedEventDraft(deps, actor, (eventId) => ({
+    kind: 'resultRevoked',
+    eventId,
+    origin: deps.province.code,
+    projectCode: c.projectCode,
+    partnerProvinces: c.partnerProvinces,
+    caseId: c.id,
+    itemCode,
+    ...revoked,
+  }));
+}
