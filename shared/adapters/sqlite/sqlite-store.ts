@@ -485,12 +485,10 @@ export class SqliteStore implements Store {
     const limit = options.limit ?? 1000;
     const after: [string, string] =
       options.cursor === undefined ? ['', ''] : decodeCursor(options.cursor, isKindId);
-    const rows = this.db
-      .prepare<[string, string, number], { kind: string; id: string; audit_seq: number; audit_head: string }>(
-        `SELECT kind, id, audit_seq, audit_head FROM aggregates WHERE audit_seq > 0 AND (kind, id) > (?, ?)
+    const rows = this.prepared<{ kind: string; id: string; audit_seq: number; audit_head: string }>(
+      `SELECT kind, id, audit_seq, audit_head FROM aggregates WHERE audit_seq > 0 AND (kind, id) > (?, ?)
          ORDER BY kind, id LIMIT ?`,
-      )
-      .all(after[0], after[1], limit + 1);
+    ).all(after[0], after[1], limit + 1);
     const items = rows.slice(0, limit);
     const page: Page<StreamHead> = {
       items: items.map((r) => ({ stream: `${r.kind}/${r.id}`, seq: r.audit_seq, hash: r.audit_head })),
