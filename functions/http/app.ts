@@ -161,6 +161,6 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono<
   mountAnalyticsRoutes(app, services);
   mountDashboardRoutes(app, services);
   mountApprovalMapRoutes(app, services);
-  if (options.console) mountConsole(app, deps.province, options.console);
+  if (options.console) mountConsole(app, deps.province, options.console, deps.blobs);
   return app;
 }

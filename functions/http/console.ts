@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
 import { ROLES } from '../../shared/domain/model.js';
+import type { BlobStore } from '../../shared/ports/blobs.js';
 import type { ConsoleAssets } from '../../shared/ports/console-assets.js';
 import type { AppEnv } from './auth.js';
 import { json } from './openapi-route.js';
@@ -85,10 +86,30 @@ interface ProvinceFacts {
   departments: { code: string; name: string }[];
 }
 
-export function mountConsole(app: OpenAPIHono<AppEnv>, province: ProvinceFacts, options: ConsoleOptions) {
-  const { assets } = options;
-  const security = (extra: Record<string, string>) => ({
-    'Content-Security-Policy': [
+/**
+ * The console's Content-Security-Policy. `connect-src` names every origin the console talks to:
+ * the API, the identity provider with OIDC, and the material bucket when presigned URLs point there
+ * (S3), else the browser refuses the upload and the redirected download. The bucket's origin is
+ * known once its client is loaded, so it is read at the first page and kept; a failure to read it
+ * leaves it out for that page (uploads then fail, the console still opens) and is retried.
+ */
+function consolePolicy(options: ConsoleOptions, blobs: Pick<BlobStore, 'directOrigin'> | undefined) {
+  let known: string | undefined;
+  return async (): Promise<string> => {
+    if (known !== undefined) return known;
+    let bucket: string | undefined;
+    let settled = true;
+    try {
+      bucket = await blobs?.directOrigin();
+    } catch {
+      settled = false;
+    }
+    const connect = [
+      "'self'",
+      ...(options.signIn.mode === 'oidc' ? [new URL(options.signIn.issuer).origin] : []),
+    ];
+    if (bucket) connect.push(bucket);
+    const policy = [
       "default-src 'self'",
       "script-src 'self'",
       // Element Plus positions popovers with style attributes
@@ -96,12 +117,28 @@ export function mountConsole(app: OpenAPIHono<AppEnv>, province: ProvinceFacts, 
       "img-src 'self' data: blob:",
       // reviewers preview a case's PDF in a frame from an object URL (fetched with the token, never in a URL)
       "frame-src 'self' blob:",
-      `connect-src 'self'${options.signIn.mode === 'oidc' ? ` ${new URL(options.signIn.issuer).origin}` : ''}`,
+      `connect-src ${connect.join(' ')}`,
       "font-src 'self' data:",
       "object-src 'none'",
       "base-uri 'none'",
       "frame-ancestors 'none'",
-    ].join('; '),
+    ].join('; ');
+    if (settled) known = policy;
+    return policy;
+  };
+}
+
+export function mountConsole(
+  app: OpenAPIHono<AppEnv>,
+  province: ProvinceFacts,
+  options: ConsoleOptions,
+  /** material content: its presigned URLs' origin joins `connect-src` */
+  blobs?: Pick<BlobStore, 'directOrigin'>,
+) {
+  const { assets } = options;
+  const policy = consolePolicy(options, blobs);
+  const security = async (extra: Record<string, string>) => ({
+    'Content-Security-Policy': await policy(),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     ...extra,
@@ -117,7 +154,7 @@ export function mountConsole(app: OpenAPIHono<AppEnv>, province: ProvinceFacts, 
     }
     return new Response(index.bytes, {
       status: 200,
-      headers: security({ 'content-type': index.contentType, 'cache-control': 'no-cache' }),
+      headers: await security({ 'content-type': index.contentType, 'cache-control': 'no-cache' }),
     });
   };
   // The bundles are text; gzip cuts what a phone on a slow network downloads by about 3×.
@@ -131,7 +168,7 @@ export function mountConsole(app: OpenAPIHono<AppEnv>, province: ProvinceFacts, 
     // file names carry a content hash, so a file never changes under its name
     return new Response(found.bytes, {
       status: 200,
-      headers: security({
+      headers: await security({
         'content-type': found.contentType,
         'cache-control': 'public, max-age=31536000, immutable',
       }),

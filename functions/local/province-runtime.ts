@@ -23,6 +23,7 @@ import { WEBHOOK_EVENT_TYPES, webhookTarget } from '../../shared/adapters/webhoo
 import { configuredPartnerKeys, type ProvinceConfig } from '../../shared/config/province-config.js';
 import { eventSource, forwardPattern } from '../../shared/domain/cross-province-rules.js';
 import type { TrustedKey } from '../../shared/domain/signature.js';
+import type { BlobStore } from '../../shared/ports/blobs.js';
 import type { Clock } from '../../shared/ports/runtime.js';
 import type { Signer } from '../../shared/ports/signer.js';
 import type { Telemetry } from '../../shared/ports/telemetry.js';
@@ -64,6 +65,8 @@ export interface ProvinceRuntimeOptions {
   partnerKeys?: TrustedKey[];
   /** structured logs and metrics (default: JSON lines on stdout, as on Lambda) */
   telemetry?: Telemetry;
+  /** material content (tests: an S3 store against a stand-in bucket); default files under dataDir */
+  blobs?: BlobStore;
 }
 
 export interface ProvinceRuntime {
@@ -179,7 +182,7 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
     clock: options.clock ?? systemClock,
     ids: timeSortableIds,
     signer: resultSigner,
-    blobs: new FileBlobStore(join(options.dataDir, 'blobs')),
+    blobs: options.blobs ?? new FileBlobStore(join(options.dataDir, 'blobs')),
     // a folder of its own, which the store never writes
     checkpoints: new FileCheckpointLog(join(options.dataDir, 'audit-checkpoints')),
     peers,

@@ -32,6 +32,12 @@ export interface BlobStore {
    */
   verify(sha256: string): Promise<{ size: number; contentType: string; verifiedSha256: string } | undefined>;
   /**
+   * The origin (scheme://host[:port]) of the presigned URLs when they point outside the API (the
+   * bucket's endpoint on S3), or undefined when they go through the API itself. The console's
+   * Content-Security-Policy must allow it, or a browser refuses to send the bytes there.
+   */
+  directOrigin(): Promise<string | undefined>;
+  /**
    * Present when the store serves its presigned URLs through the API itself (the file store): the
    * HTTP app serves it at `/blobs/*` (its URLs must use that prefix). Absent on S3, whose URLs
    * point at the bucket.

@@ -324,6 +324,22 @@ describe('S3BlobStore presigned requests', () => {
     expect(upload.method).toBe('PUT');
   });
 
+  it('names the bucket endpoint as the origin the console must be allowed to send bytes to', async () => {
+    const store = s3Store(new FakeS3('gc-materials'), 'gc-materials');
+    const upload = await store.presignUpload({
+      sha256: hexOf(bytesOf('图纸')),
+      size: 10,
+      contentType: 'application/pdf',
+      expiresInSeconds: 900,
+    });
+    const download = await store.presignDownload(hexOf(bytesOf('图纸')), { expiresInSeconds: 300 });
+    expect(await store.directOrigin()).toBe('https://gc-materials.s3.cn-north-1.amazonaws.com.cn');
+    expect(new URL(upload.url).origin).toBe(await store.directOrigin());
+    expect(new URL(download.url).origin).toBe(await store.directOrigin());
+    // the file store's URLs are the API's own
+    expect(await new FileBlobStore(tmpdir()).directOrigin()).toBeUndefined();
+  });
+
   it('changing the declared hash or size changes the signature', async () => {
     const store = s3Store(new FakeS3('b'), 'b');
     const sig = async (sha256: string, size: number) =>

@@ -92,6 +92,9 @@ export class MemoryBlobStore implements BlobStore {
     const verifiedSha256 = createHash('sha256').update(blob.bytes).digest('hex');
     return { size: blob.bytes.length, contentType: blob.contentType, verifiedSha256 };
   }
+  async directOrigin() {
+    return undefined;
+  }
   /** Presigned transfers need a store that can receive them: pass a FileBlobStore to the harness. */
   async presignUpload(): Promise<never> {
     throw new Error('MemoryBlobStore cannot presign; give the harness a FileBlobStore');

@@ -57,6 +57,11 @@ export class FileBlobStore implements BlobStore {
     };
   }
 
+  /** its URLs are the API's own (`/blobs/*`) */
+  async directOrigin(): Promise<undefined> {
+    return undefined;
+  }
+
   async put(bytes: Uint8Array, contentType: string): Promise<{ sha256: string; size: number }> {
     const sha256 = sha256Hex(bytes);
     const result = { sha256, size: bytes.byteLength };

@@ -38,10 +38,25 @@ export class S3BlobStore implements BlobStore {
   private readonly bucket: string;
   private readonly presign: typeof getSignedUrl;
 
+  private origin: Promise<string> | undefined;
+
   constructor(options: S3BlobStoreOptions) {
     this.client = options.client;
     this.bucket = options.bucket;
     this.presign = options.presign ?? getSignedUrl;
+  }
+
+  /** Read off a presigned URL, so it is exactly the host the SDK signs for (region, partition, style). */
+  directOrigin(): Promise<string> {
+    this.origin ??= this.presign(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: PREFIX }), {
+      expiresIn: 60,
+    })
+      .then((url) => new URL(url).origin)
+      .catch((err: unknown) => {
+        this.origin = undefined;
+        throw err;
+      });
+    return this.origin;
   }
 
   /**
