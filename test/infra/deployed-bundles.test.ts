@@ -461,6 +461,20 @@ describe('the deployed Lambda bundles (江苏, from cdk.out)', () => {
     ]);
   });
 
+  it('console: the page the API serves lets the browser reach the material bucket (CSP connect-src)', async () => {
+    const env = stack.fn(/HTTP API/).environment;
+    fake!.objects.set(
+      `${env.CONSOLE_BUCKET}/index.html`,
+      Buffer.from('<!doctype html><title>工程绿色通道</title>'),
+    );
+    const page = await http(undefined, 'GET', '/');
+    expect(page.status).toBe(200);
+    const csp = String(page.headers['content-security-policy'] ?? '');
+    const connect = /connect-src ([^;]+)/.exec(csp)?.[1]?.split(' ');
+    // the API, the identity provider, and the bucket the presigned URLs point at (here the stand-in)
+    expect(connect).toEqual(["'self'", new URL(env.TOKEN_ISSUER!).origin, fake!.endpoint]);
+  });
+
   it('sweeper: the schedule runs a sweep and anchors the audit trail with a checkpoint in the checkpoint bucket', async () => {
     const report = await running.sweeper!.invoke({
       version: '0',
