@@ -267,6 +267,8 @@ export async function startProvince(options: ProvinceRuntimeOptions): Promise<Pr
   });
   // expired idempotency records already answer nothing; this frees their space
   every(3_600_000, 'idempotency purge', () => store.purgeIdempotency(deps.clock.now().toISOString()));
+  // task-token records outlive their waits; past their retention no execution can wait on them
+  every(3_600_000, 'task-token purge', () => store.purgeTaskTokens(deps.clock.now().toISOString()));
 
   return {
     province,

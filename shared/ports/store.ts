@@ -191,6 +191,17 @@ export interface TaskTokenRecord {
 }
 
 /**
+ * How long a task-token record is kept after it was last registered. A Step Functions standard
+ * execution lasts at most a year, so an older record belongs to no waiting execution (a waiting
+ * local execution registers its token again at every restart).
+ */
+export const TASK_TOKEN_RETENTION_DAYS = 400;
+
+/** The moment a task-token record registered at `updatedAt` may go. */
+export const taskTokenExpiry = (updatedAt: Instant): Instant =>
+  new Date(Date.parse(updatedAt) + TASK_TOKEN_RETENTION_DAYS * 86_400_000).toISOString();
+
+/**
  * The one store port. Implementations: embedded SQLite (local default) and DynamoDB (AWS).
  * Both pass test/contract/store.contract.ts.
  *
@@ -230,6 +241,12 @@ export interface Store {
   getTaskToken(key: string): Promise<TaskTokenRecord | undefined>;
   /** the pending tokens registered for the case (those a terminated case must fail), by key */
   pendingTaskTokens(caseId: string): Promise<TaskTokenRecord[]>;
+  /**
+   * Deletes the task-token records whose retention (TASK_TOKEN_RETENTION_DAYS after their last
+   * registration) ended at or before `now`; returns how many. Nothing else ever deletes them (they
+   * are never settled). DynamoDB's TTL does it there: 0.
+   */
+  purgeTaskTokens(now: Instant): Promise<number>;
 
   /** outbox messages due at `now` (nextAttemptAt <= now), oldest first */
   dueOutbox(now: Instant, limit: number): Promise<OutboxMessage[]>;

@@ -270,3 +270,25 @@ describe('DynamoDbStore index keys on META', () => {
     await store.close();
   });
 });
+
+describe('DynamoDbStore task-token retention', () => {
+  it('gives each token record the TTL that ends its retention, 400 days after its registration', async () => {
+    const { store, tableName } = await freshTable();
+    await store.putTaskToken({
+      key: 'c1/r1/accept',
+      caseId: 'c1',
+      token: 't',
+      updatedAt: '2026-03-02T00:00:00.000Z',
+    });
+    const out = await client!.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: 'TASK#c1/r1/accept' }, sk: { S: 'TOKEN' } },
+      }),
+    );
+    expect(out.Item?.[TABLE_DESIGN.timeToLiveAttribute]?.N).toBe(
+      String(Date.parse('2027-04-06T00:00:00.000Z') / 1000),
+    );
+    await store.close();
+  });
+});

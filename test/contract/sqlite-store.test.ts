@@ -189,3 +189,16 @@ describe('SqliteStore group commit', () => {
     await reopened.close();
   });
 });
+
+describe('SqliteStore task-token retention', () => {
+  it('deletes exactly the records whose retention ended', async () => {
+    const store = SqliteStore.open(':memory:');
+    const token = (key: string, updatedAt: string) => ({ key, caseId: 'c1', token: `t-${key}`, updatedAt });
+    await store.putTaskToken(token('c1/r1/accept', '2025-01-01T00:00:00.000Z'));
+    await store.putTaskToken(token('c1/item/a', '2026-03-02T00:00:00.000Z'));
+    await store.putTaskToken(token('c1/item/b', '2026-11-01T00:00:00.000Z'));
+    expect(await store.purgeTaskTokens('2027-04-06T00:00:00.000Z')).toBe(2);
+    expect((await store.pendingTaskTokens('c1')).map((t) => t.key)).toEqual(['c1/item/b']);
+    await store.close();
+  });
+});

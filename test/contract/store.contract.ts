@@ -13,6 +13,7 @@ import type {
   QueryOptions,
   Store,
 } from '../../shared/ports/store.js';
+import { taskTokenExpiry } from '../../shared/ports/store.js';
 
 /**
  * The behaviour every Store adapter must show. Run by test/contract/*-store.test.ts against the
@@ -737,6 +738,23 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
         const readopted = { ...base, token: 'tok-2', updatedAt: '2026-05-01T03:00:00.000Z' };
         expect(await store.putTaskToken(readopted)).toEqual({ ...readopted, status: 'pending' });
         expect(await store.getTaskToken(base.key)).toEqual({ ...readopted, status: 'pending' });
+      });
+
+      it('keeps a token record for its retention after its last registration, and no longer', async () => {
+        const registered = '2026-03-02T00:00:00.000Z';
+        const old = { ...base, key: 'c1/r1/review/old', updatedAt: registered };
+        const fresh = { ...base, key: 'c1/r1/review/fresh', updatedAt: '2026-12-01T00:00:00.000Z' };
+        await store.putTaskToken(old);
+        await store.putTaskToken(fresh);
+        const ends = taskTokenExpiry(registered);
+        expect(ends).toBe('2027-04-06T00:00:00.000Z'); // 400 days on
+        expect(await store.purgeTaskTokens('2027-04-05T23:59:59.999Z')).toBe(0);
+        expect(await store.getTaskToken(old.key)).toBeDefined();
+        const purged = await store.purgeTaskTokens(ends);
+        // the embedded store deletes it; DynamoDB leaves it to the table's TTL (and reports 0)
+        expect([0, 1]).toContain(purged);
+        if (purged === 1) expect(await store.getTaskToken(old.key)).toBeUndefined();
+        expect(await store.getTaskToken(fresh.key)).toEqual({ ...fresh, status: 'pending' });
       });
 
       it('lists the tokens of one case, by key', async () => {

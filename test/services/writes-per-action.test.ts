@@ -38,6 +38,7 @@ const PORT = {
   close: 'read',
   commit: 'write',
   purgeIdempotency: 'write',
+  purgeTaskTokens: 'write',
   putTaskToken: 'write',
   deleteOutbox: 'write',
   rescheduleOutbox: 'write',

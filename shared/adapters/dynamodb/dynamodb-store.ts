@@ -34,7 +34,7 @@ import type {
   Store,
   TaskTokenRecord,
 } from '../../ports/store.js';
-import { idempotencyExpired } from '../../ports/store.js';
+import { idempotencyExpired, taskTokenExpiry } from '../../ports/store.js';
 import {
   assertDistinctChanges,
   assertLimit,
@@ -778,6 +778,8 @@ export class DynamoDbStore implements Store {
             updatedAt: S(record.updatedAt),
             gsi1pk: S(`TASKS#${record.caseId}`),
             gsi1sk: S(record.key),
+            // the table's TTL deletes it once no execution can still wait on it
+            [TTL_ATTRIBUTE]: N(Math.ceil(Date.parse(taskTokenExpiry(record.updatedAt)) / 1000)),
           },
           // Insert, or re-adopt a pending one; a record settled by an older release stays settled.
           ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
@@ -795,6 +797,10 @@ export class DynamoDbStore implements Store {
       if (!stored) throw error;
       return stored;
     }
+  }
+
+  async purgeTaskTokens(_now: Instant): Promise<number> {
+    return 0;
   }
 
   async getTaskToken(key: string): Promise<TaskTokenRecord | undefined> {

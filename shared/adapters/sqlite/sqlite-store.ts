@@ -17,7 +17,7 @@ import type {
   Store,
   TaskTokenRecord,
 } from '../../ports/store.js';
-import { idempotencyExpired } from '../../ports/store.js';
+import { idempotencyExpired, TASK_TOKEN_RETENTION_DAYS } from '../../ports/store.js';
 import {
   assertDistinctChanges,
   assertLimit,
@@ -153,6 +153,7 @@ function prepare(db: Database.Database) {
        ON CONFLICT (key) DO UPDATE SET case_id = excluded.case_id, token = excluded.token,
          updated_at = excluded.updated_at WHERE task_tokens.status = 'pending'`,
     ),
+    purgeTaskTokens: db.prepare<[string]>('DELETE FROM task_tokens WHERE updated_at <= ?'),
     pendingTaskTokens: db.prepare<[string], TaskTokenRow>(
       `SELECT * FROM task_tokens WHERE case_id = ? AND status = 'pending' ORDER BY key`,
     ),
@@ -534,6 +535,12 @@ export class SqliteStore implements Store {
 
   async pendingTaskTokens(caseId: string): Promise<TaskTokenRecord[]> {
     return this.statements.pendingTaskTokens.all(caseId).map(toTaskToken);
+  }
+
+  async purgeTaskTokens(now: Instant): Promise<number> {
+    // registered at or before this moment, its retention ended by `now`
+    const cutoff = new Date(Date.parse(now) - TASK_TOKEN_RETENTION_DAYS * 86_400_000).toISOString();
+    return this.grouped(() => this.statements.purgeTaskTokens.run(cutoff).changes);
   }
 
   async dueOutbox(now: Instant, limit: number): Promise<OutboxMessage[]> {
