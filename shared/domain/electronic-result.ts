@@ -1,4 +1,5 @@
 import { timingSafeEqual, verify } from 'node:crypto';
+import { canonicalJson, sha256Hex } from './audit-chain.js';
 import type { CaseItem, Instant, IsoDate } from './model.js';
 
 /**
@@ -39,6 +40,37 @@ export interface ResultKey {
 
 const RESULT_NO = /^[A-Za-z0-9-]{1,64}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * The hash an approval's result carries: what was decided, by which province, on which materials
+ * (their hashes), under which number and when. A result on commitment (告知承诺) adds the hash of
+ * the signed pledge it rests on.
+ */
+export function resultHashOf(
+  province: string,
+  c: { id: string; projectCode: string; materials: readonly { code: string; sha256?: string }[] },
+  decided: {
+    itemCode: string;
+    outcome: 'approve' | 'reject';
+    resultNo: string;
+    at: Instant;
+    pledgeHash?: string;
+  },
+): string {
+  return sha256Hex(
+    canonicalJson({
+      province,
+      caseId: c.id,
+      projectCode: c.projectCode,
+      itemCode: decided.itemCode,
+      outcome: decided.outcome,
+      resultNo: decided.resultNo,
+      at: decided.at,
+      materials: c.materials.map((m) => ({ code: m.code, sha256: m.sha256 })),
+      ...(decided.pledgeHash !== undefined ? { pledgeHash: decided.pledgeHash } : {}),
+    }),
+  );
+}
 
 export function resultSignatureBytes(resultNo: string, resultHash: string): Uint8Array {
   return new TextEncoder().encode(`${RESULT_SIGNATURE_CONTEXT}:${resultNo}:${resultHash}`);

@@ -1,6 +1,5 @@
-import { canonicalJson, sha256Hex } from '../domain/audit-chain.js';
 import { authorize } from '../domain/authz.js';
-import type { ElectronicResultRecord } from '../domain/electronic-result.js';
+import { type ElectronicResultRecord, resultHashOf } from '../domain/electronic-result.js';
 import type { CommitmentLetter, Notification, Organisation, StageCase } from '../domain/model.js';
 import { noticeTexts, orgAddress } from '../domain/notifications.js';
 import {
@@ -20,7 +19,7 @@ import type { CaseWriter } from './case-writer.js';
 import type { Ctx } from './context.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
-import { resultRecordChange, signResult } from './result-signing.js';
+import { newResultNo, resultRecordChange, signResult } from './result-signing.js';
 import { resultIssuedDraft, resultRevokedDraft } from './signed-events.js';
 import { nowIso, today } from './unit-of-work.js';
 import { taskKeys, type WorkflowCallbacks } from './workflow-callbacks.js';
@@ -114,19 +113,13 @@ export class CaseReview {
       const item = c.items.find((i) => i.code === itemCode);
       authorize(ctx.actor, 'item.decide', { itemDepartment: item?.department ?? '\u0000' });
       const now = nowIso(this.deps);
-      const resultNo = `${this.deps.province.code}${now.slice(0, 4)}-${this.deps.ids.next('R')}`;
-      const resultHash = sha256Hex(
-        canonicalJson({
-          province: this.deps.province.code,
-          caseId,
-          projectCode: c.projectCode,
-          itemCode,
-          outcome: input.outcome,
-          resultNo,
-          at: now,
-          materials: c.materials.map((m) => ({ code: m.code, sha256: m.sha256 })),
-        }),
-      );
+      const resultNo = newResultNo(this.deps, now);
+      const resultHash = resultHashOf(this.deps.province.code, c, {
+        itemCode,
+        outcome: input.outcome,
+        resultNo,
+        at: now,
+      });
       const next = decideItem(c, itemCode, {
         ...input,
         by: ctx.actor.id,

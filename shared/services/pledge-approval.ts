@@ -1,5 +1,6 @@
 import { canonicalJson, sha256Hex } from '../domain/audit-chain.js';
 import { authorize } from '../domain/authz.js';
+import { resultHashOf } from '../domain/electronic-result.js';
 import { invalid } from '../domain/errors.js';
 import type { Notification, StageCase, Versioned } from '../domain/model.js';
 import { orgAddress } from '../domain/notifications.js';
@@ -20,7 +21,7 @@ import type { Ctx } from './context.js';
 import { creditMarkChanges } from './credit-marks.js';
 import type { Deps } from './deps.js';
 import { newNotification, notificationChange } from './notifications.js';
-import { resultRecordChange, signResult } from './result-signing.js';
+import { newResultNo, resultRecordChange, signResult } from './result-signing.js';
 import { resultIssuedDraft, resultRevokedDraft } from './signed-events.js';
 import { nowIso, today } from './unit-of-work.js';
 import { taskKeys, WorkflowCallbacks } from './workflow-callbacks.js';
@@ -89,7 +90,7 @@ export class PledgeApprovalService {
         authorize(ctx.actor, 'item.pledge', { ownerCreditCode: c.applicant.creditCode });
         const entry = pledgeItem(this.deps.province, c, itemCode);
         const now = nowIso(this.deps);
-        const resultNo = `${this.deps.province.code}${now.slice(0, 4)}-${this.deps.ids.next('R')}`;
+        const resultNo = newResultNo(this.deps, now);
         const signedPart = {
           textZh: input.textZh,
           creditCode: ctx.actor.creditCode ?? '',
@@ -97,19 +98,13 @@ export class PledgeApprovalService {
           signedAt: now,
         };
         const contentHash = sha256Hex(canonicalJson(pledgeContent(caseId, itemCode, signedPart)));
-        const resultHash = sha256Hex(
-          canonicalJson({
-            province: this.deps.province.code,
-            caseId,
-            projectCode: c.projectCode,
-            itemCode,
-            outcome: 'approve',
-            resultNo,
-            at: now,
-            materials: c.materials.map((m) => ({ code: m.code, sha256: m.sha256 })),
-            pledgeHash: contentHash,
-          }),
-        );
+        const resultHash = resultHashOf(this.deps.province.code, c, {
+          itemCode,
+          outcome: 'approve',
+          resultNo,
+          at: now,
+          pledgeHash: contentHash,
+        });
         const cal = await this.calendar.current();
         const next = approveOnCommitment(c, itemCode, {
           pledge: { ...signedPart, signerName: ctx.actor.name, contentHash },

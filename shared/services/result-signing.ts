@@ -8,6 +8,11 @@ import { nowIso } from './unit-of-work.js';
  * Signs an approval's result and returns the record to commit with the decision (the same
  * transaction: there is never an approval without its signed result, nor the other way round).
  */
+/** A new result number: the province, the year, and an id unique in it (e.g. JS2026-R-…). */
+export function newResultNo(deps: Deps, now: string): string {
+  return `${deps.province.code}${now.slice(0, 4)}-${deps.ids.next('R')}`;
+}
+
 export async function signResult(
   deps: Deps,
   issued: { caseId: string; itemCode: string; resultNo: string; resultHash: string },

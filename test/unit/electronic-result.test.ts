@@ -5,6 +5,7 @@ import {
   type ElectronicResultRecord,
   publicResultAnswer,
   type ResultKey,
+  resultHashOf,
   resultSignatureBytes,
   resultStatus,
   verifyResultSignature,
@@ -173,5 +174,41 @@ describe('电子批文 signing and verification rules', () => {
         );
       }),
     );
+  });
+});
+
+describe('what a result hash covers', () => {
+  const c = {
+    id: 'C-1',
+    projectCode: '2026-320000-48-01-000001',
+    materials: [{ code: 'sitePlan', sha256: 'a'.repeat(64) }, { code: 'letter' }],
+  };
+  const decided = {
+    itemCode: 'landUse',
+    outcome: 'approve' as const,
+    resultNo: 'JS2026-R-1',
+    at: '2026-03-02T08:00:00.000Z',
+  };
+
+  it('changes with anything decided or relied on, and nothing else', () => {
+    const base = resultHashOf('JS', c, decided);
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(resultHashOf('JS', { ...c }, { ...decided })).toBe(base);
+    for (const other of [
+      resultHashOf('ZJ', c, decided),
+      resultHashOf('JS', { ...c, id: 'C-2' }, decided),
+      resultHashOf(
+        'JS',
+        { ...c, materials: [{ code: 'sitePlan', sha256: 'b'.repeat(64) }, c.materials[1]!] },
+        decided,
+      ),
+      resultHashOf('JS', c, { ...decided, outcome: 'reject' }),
+      resultHashOf('JS', c, { ...decided, resultNo: 'JS2026-R-2' }),
+      resultHashOf('JS', c, { ...decided, at: '2026-03-02T08:00:00.001Z' }),
+      // 告知承诺: the signed pledge it rests on
+      resultHashOf('JS', c, { ...decided, pledgeHash: 'c'.repeat(64) }),
+    ]) {
+      expect(other).not.toBe(base);
+    }
   });
 });
