@@ -18,6 +18,7 @@ import { type HttpCaseDriver, startHttpCaseDriver } from './http-cases.js';
 import {
   actors,
   admittedProjects,
+  approveEveryItem,
   BENCH_STAGE,
   benchItems,
   benchMaterials,
@@ -109,17 +110,7 @@ export async function fullCases(): Promise<FullCasesResult> {
       await services.cases.actOnAcceptance(ctxOf(actors.window), caseId, submitted.version, {
         outcome: 'accept',
       });
-      for (const item of items) {
-        const body = { outcome: 'approve' as const };
-        const path = `/cases/${caseId}/items/${item.code}/decision`;
-        await services.cases.decideItem(
-          idemCtx(actors.reviewer(item.department), 'POST', path, `bench-decide-${i}-${item.code}`, body),
-          caseId,
-          item.code,
-          undefined,
-          body,
-        );
-      }
+      await approveEveryItem(services, caseId, items, `bench-decide-${i}`);
       await workflow.whenIdle(caseId);
       const closed = await services.cases.get(ctxOf(actors.applicant), caseId);
       if (closed.value.stageClosedAt === undefined || closed.value.status !== 'approved') {

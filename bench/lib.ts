@@ -242,3 +242,23 @@ export function idemCtx(actor: Actor, method: string, path: string, key: string,
     idempotency: { scope: idempotencyScope(actor.id, method, path), key, requestHash: requestHash(body) },
   };
 }
+
+/** Each item's department approves it in turn, in-process, with the key an HTTP request would carry. */
+export async function approveEveryItem(
+  services: Services,
+  caseId: string,
+  items: { code: string; department: string }[],
+  keyPrefix: string,
+): Promise<void> {
+  for (const item of items) {
+    const body = { outcome: 'approve' as const };
+    const path = `/cases/${caseId}/items/${item.code}/decision`;
+    await services.cases.decideItem(
+      idemCtx(actors.reviewer(item.department), 'POST', path, `${keyPrefix}-${item.code}`, body),
+      caseId,
+      item.code,
+      undefined,
+      body,
+    );
+  }
+}

@@ -25,6 +25,7 @@ import { WriteMeter } from './dynamodb-meter.js';
 import {
   actors,
   admittedProjects,
+  approveEveryItem,
   BENCH_STAGE,
   benchItems,
   benchMaterials,
@@ -272,17 +273,7 @@ async function runCases(
         await waitFor('item steps', () => workflow.waitingCount() === items.length);
       });
       await phase('decisions', async () => {
-        for (const item of items) {
-          const body = { outcome: 'approve' as const };
-          const path = `/cases/${caseId}/items/${item.code}/decision`;
-          await services.cases.decideItem(
-            idemCtx(actors.reviewer(item.department), 'POST', path, `bench-store-${n}-${item.code}`, body),
-            caseId,
-            item.code,
-            undefined,
-            body,
-          );
-        }
+        await approveEveryItem(services, caseId, items, `bench-store-${n}`);
         await workflow.whenIdle(caseId);
       });
       const closed = await services.cases.get(ctxOf(actors.applicant), caseId);
