@@ -6,8 +6,9 @@
  * runs them in the server's thread instead, where their fetch and JSON work competes with it.
  * The worker lives for the whole benchmark and runs one round per message.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { LoadMode } from './load.js';
+import { tsWorker } from './ts-worker.js';
 
 export interface HttpCasesSpec {
   base: string;
@@ -136,9 +137,7 @@ type Reply = { ok: true; result: HttpRoundResult } | { ok: false; error: string 
 /** Starts the driver: a worker thread (this module, loaded through tsx) or the calling thread. */
 export async function startHttpCaseDriver(spec: HttpCasesSpec, mode: LoadMode): Promise<HttpCaseDriver> {
   if (mode === 'inline') return { mode, run: (round) => runHttpRound(spec, round), close: async () => {} };
-  // tsx's loader hooks do not reach worker threads on Node 20 (see load.ts)
-  const bootstrap = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)}))`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: spec });
+  const worker = tsWorker(import.meta.url, spec);
   let failed: Error | undefined;
   worker.on('error', (err: Error) => {
     failed = err;

@@ -5,7 +5,8 @@
  * server's event loop; BENCH_LOADGEN=inline runs it in the server's thread instead.
  * Node's fetch (undici) keeps connections alive by default.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { tsWorker } from './ts-worker.js';
 
 export interface LoadRequest {
   method: 'GET' | 'POST';
@@ -78,10 +79,7 @@ export function loadMode(): LoadMode {
 /** Runs the load in a worker thread (this same module, loaded through tsx) or inline. */
 export async function generateLoad(spec: LoadSpec, mode: LoadMode = loadMode()): Promise<LoadResult> {
   if (mode === 'inline') return runLoad(spec);
-  // tsx's loader hooks do not reach worker threads on Node 20: the worker bootstraps in plain JS
-  // and loads this module through tsx's API.
-  const bootstrap = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)}))`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: spec });
+  const worker = tsWorker(import.meta.url, spec);
   try {
     return await new Promise<LoadResult>((resolve, reject) => {
       worker.once('message', (m: { ok: true; result: LoadResult } | { ok: false; error: string }) =>

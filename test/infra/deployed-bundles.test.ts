@@ -165,6 +165,19 @@ async function http(
   return { status: res.statusCode, headers: res.headers ?? {}, body: parsed };
 }
 
+/** What an EventBridge schedule hands a function. */
+const scheduledEvent = () => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '111111111111',
+  time: new Date().toISOString(),
+  region: stack.region,
+  resources: [],
+  detail: {},
+});
+
 const etag = (r: HttpResult) => r.headers.etag ?? r.headers.ETag ?? '';
 const callsOf = (operation: string) => fake!.calls.filter((c) => c.operation === operation);
 
@@ -380,17 +393,7 @@ describe('the deployed Lambda bundles (江苏, from cdk.out)', () => {
     expect(callsOf('Sign').length).toBeGreaterThan(0);
 
     // the schedule (safety net) finds nothing left
-    const again = await running.relay!.invoke({
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '111111111111',
-      time: new Date().toISOString(),
-      region: stack.region,
-      resources: [],
-      detail: {},
-    });
+    const again = await running.relay!.invoke(scheduledEvent());
     expect(again).toMatchObject({ published: 0, failed: 0 });
   });
 
@@ -476,17 +479,7 @@ describe('the deployed Lambda bundles (江苏, from cdk.out)', () => {
   });
 
   it('sweeper: the schedule runs a sweep and anchors the audit trail with a checkpoint in the checkpoint bucket', async () => {
-    const report = await running.sweeper!.invoke({
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '111111111111',
-      time: new Date().toISOString(),
-      region: stack.region,
-      resources: [],
-      detail: {},
-    });
+    const report = await running.sweeper!.invoke(scheduledEvent());
     expect(report).toEqual(expect.objectContaining({ lampChanges: expect.any(Array) }));
     const bucket = stack.fn(/deadline sweeper/).environment.CHECKPOINT_BUCKET!;
     const puts = callsOf('PutObject').filter((c) => c.input.Bucket === bucket);
