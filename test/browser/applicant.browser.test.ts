@@ -223,6 +223,49 @@ describe('the applicant in the console', () => {
     await w.close();
   }, 180_000);
 
+  it('fills in the organisation when the form is opened before the project list has arrived', async () => {
+    const w = await openPage(browser);
+    const { page } = w;
+    // a slow network: the list of the organisation's projects arrives only when released
+    let release = () => {};
+    const hold = () => {
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return held;
+    };
+    let listHeld = hold();
+    await page.route(
+      (url) => url.pathname.endsWith('/projects') && url.searchParams.has('limit'),
+      async (route) => {
+        await listHeld;
+        await route.continue();
+      },
+    );
+    const known = await apiAs('js-applicant-1', 'GET', '/projects?limit=1');
+    const orgName = (known.body.items as { owner: { name: string } }[])[0]!.owner.name;
+
+    await signInAs(page, server.server.url, 'js-applicant-1');
+    await page.getByRole('button', { name: '登记新项目' }).click();
+    const owner = page.getByLabel('项目单位');
+    expect(await owner.inputValue()).toBe('');
+    release();
+    await page.locator('.cards .card').first().waitFor();
+    await expect.poll(() => owner.inputValue()).toBe(orgName);
+
+    // what the person typed meanwhile stays: the list arriving later does not overwrite it
+    listHeld = hold();
+    await page.reload();
+    await page.getByRole('button', { name: '登记新项目' }).click();
+    await owner.fill('另一家建设单位');
+    release();
+    await page.locator('.cards .card').first().waitFor();
+    expect(await owner.inputValue()).toBe('另一家建设单位');
+    await page.getByRole('button', { name: '取消' }).click();
+    expectNoConsoleErrors(w);
+    await w.close();
+  }, 60_000);
+
   it('fits a phone: no page-wide horizontal scroll on my projects and a case', async () => {
     const w = await openPage(browser, PHONE);
     const { page } = w;
