@@ -14,7 +14,7 @@ import { S3BlobStore } from '../../shared/adapters/blobs/s3-blob-store.js';
 import { jsonTelemetry } from '../../shared/adapters/system/json-logger.js';
 import { jiangsu } from '../../shared/config/provinces/jiangsu.js';
 import { stageMaterials } from '../support/province-harness.js';
-import { expectNoConsoleErrors, launchBrowser, openPage, signInAs } from './support.js';
+import { DESKTOP, expectNoConsoleErrors, launchBrowser, openPage, signInAs } from './support.js';
 
 /**
  * Material content in S3, as deployed on AWS: the presigned URLs point at the bucket's own origin,
@@ -186,7 +186,7 @@ afterAll(async () => {
 
 describe('material uploads to S3 from the console', () => {
   it('sends a drawing straight to the bucket, and a reviewer opens it from there', async () => {
-    const w = await openPage(browser);
+    const w = await openPage(browser, DESKTOP, { slowNetwork: false });
     const { page } = w;
     await signInAs(page, runtime.url, applicantActor.id);
     await page.goto(`${runtime.url}/#/applicant/apply/${projectId}/projectApproval`);

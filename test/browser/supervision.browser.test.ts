@@ -35,7 +35,16 @@ const shanghaiDay = (offsetDays = 0) =>
   );
 
 async function go(page: Page, hash: string) {
-  await page.goto(`${server.server.url}/#${hash}`);
+  // a new hash is the same document: the old page stays until the router has rendered the new one,
+  // so its nodes are marked and the wait is for them to be gone, not for any page title
+  // (the page already there is loaded afresh, as its data may have changed since)
+  const url = `${server.server.url}/#${hash}`;
+  await page.locator('main > *').evaluateAll((els) => {
+    for (const e of els) e.setAttribute('data-left', '');
+  });
+  if (page.url() === url) await page.reload();
+  else await page.goto(url);
+  await expect.poll(() => page.locator('main > [data-left]').count()).toBe(0);
   await page.locator('main .page-title').first().waitFor();
   // the page's own loading state is gone once its data is there
   await expect.poll(() => page.locator('.page-state[aria-busy="true"]').count()).toBe(0);

@@ -56,6 +56,11 @@ export interface WatchedPage {
 export async function openPage(
   browser: Browser,
   viewport: { width: number; height: number } = DESKTOP,
+  /**
+   * false where a journey checks the browser's own CORS preflights: while any request is routed,
+   * Playwright answers preflights itself, so GC_BROWSER_SLOW_API_MS leaves such a page alone.
+   */
+  options: { slowNetwork?: boolean } = {},
 ): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
@@ -70,6 +75,19 @@ export async function openPage(
       errors.push(`http ${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
   });
   page.setDefaultTimeout(15_000);
+  const slowMs = options.slowNetwork === false ? 0 : Number(process.env.GC_BROWSER_SLOW_API_MS ?? 0);
+  if (slowMs > 0) {
+    // a slow network for every API call, to find journeys that act before the page has its data
+    const ownOrigin = (url: URL) => URL.canParse(page.url()) && url.origin === new URL(page.url()).origin;
+    await context.route(
+      (url) => ownOrigin(url) && !url.pathname.startsWith('/assets/'),
+      async (route) => {
+        if (['fetch', 'xhr'].includes(route.request().resourceType()))
+          await new Promise((r) => setTimeout(r, slowMs));
+        await route.fallback();
+      },
+    );
+  }
   return { page, context, errors, close: () => context.close() };
 }
 
@@ -97,7 +115,7 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
     .map(
       (v) =>
         `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-          .map((n) => n.target.join(' '))
+          .map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`)
           .slice(0, 3)
           .join(', ')}`,
     );
@@ -107,6 +125,9 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
 /** Screenshot plus accessibility check: what every journey does on every page it reaches. */
 export async function checkPage(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
+  // networkidle is reached once per document, not per hash route: the page is checked only when
+  // no part of it still shows 正在加载 (a fading mask would also be measured at part opacity)
+  await expect.poll(() => page.locator('.el-loading-mask:visible').count()).toBe(0);
   // a toast fading in or out is measured at part opacity; the check is about the page itself
   await closeToasts(page);
   await snap(page, name);
